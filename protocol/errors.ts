@@ -1,0 +1,74 @@
+/**
+ * Stable error codes. Clients branch on `code`; `message` is for humans and may change.
+ * Never renumber or rename a code: old clients in the field depend on them.
+ */
+export const ErrorCode = {
+  /** Payload has the wrong shape or type. */
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  /** Nickname empty, too long, or contains control/invisible characters. */
+  INVALID_NICKNAME: 'INVALID_NICKNAME',
+  /** Someone else present uses this nickname (compared case- and look-alike-insensitively). */
+  NICKNAME_TAKEN: 'NICKNAME_TAKEN',
+  /** The event needs a logged-in socket (`add user` first). */
+  NOT_LOGGED_IN: 'NOT_LOGGED_IN',
+  /** `add user` twice on one connection. */
+  ALREADY_LOGGED_IN: 'ALREADY_LOGGED_IN',
+  /** Message text over the limit. The connection stays open. */
+  TOO_LARGE: 'TOO_LARGE',
+  /** Message text empty or only whitespace. */
+  EMPTY_MESSAGE: 'EMPTY_MESSAGE',
+  /** Too many events too fast; `retryAfterMs` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Room name malformed or the room does not exist. */
+  UNKNOWN_ROOM: 'UNKNOWN_ROOM',
+  /** The socket is not a member of the room it addressed. */
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
+  /** Room already exists (create with `create: true` on an existing room is fine; this is for strict create). */
+  ROOM_EXISTS: 'ROOM_EXISTS',
+  /** Too many rooms joined, or too many rooms on the relay. */
+  ROOM_LIMIT: 'ROOM_LIMIT',
+  /** The lobby cannot be left. */
+  CANNOT_LEAVE_LOBBY: 'CANNOT_LEAVE_LOBBY',
+  /** DM recipient unknown or not present, or not able to receive DMs (a classic client). */
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  /** The relay requires a join code and none (or a wrong one) was given. */
+  JOIN_CODE_REQUIRED: 'JOIN_CODE_REQUIRED',
+  JOIN_CODE_INVALID: 'JOIN_CODE_INVALID',
+  /** Too many failed join codes from this address. */
+  LOCKED_OUT: 'LOCKED_OUT',
+  /** The page's Origin or the request's Host is not allowed. */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /** The relay is shutting down; reconnect (possibly to another instance). */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
+  /** A backing store (Redis) is unreachable; the operation was not performed, retry later. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** Unexpected server fault. Nothing was stored. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Body of a failed acknowledgement and of the `parley:error` event. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** For RATE_LIMITED: milliseconds until a retry can succeed. */
+  retryAfterMs?: number;
+}
+
+/** A failure an event handler can throw; the relay turns it into an ack or a `parley:error` event. */
+export class ParleyError extends Error {
+  readonly code: ErrorCode;
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'ParleyError';
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+  toBody(): ErrorBody {
+    return this.retryAfterMs === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * The four Socket.IO event maps and every payload type. The relay is
+ * `Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>` and a client is
+ * `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ *
+ * Compatibility: the first six events of each direction are socket.io's classic chat example and keep
+ * its names and payload shapes; Parley only adds fields and optional trailing acknowledgement callbacks.
+ * Parley-only events are named `domain:verb`.
+ */
+import type { ErrorBody } from './errors';
+
+/** A present user as others see them. `id` is stable for the same client key; nicknames may change. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  /** Connected with the classic client: receives only lobby traffic and cannot get DMs. */
+  classic?: boolean;
+}
+
+/** A stored chat message, as broadcast and as kept in history. */
+export interface ChatMessage {
+  /** Classic field: the author's nickname at the time of sending. */
+  username: string;
+  /** Classic field: the text, exactly as sent (rendered as text, never HTML). */
+  message: string;
+  /** Server-assigned ULID: unique and sortable by creation time. */
+  id: string;
+  /**
+   * Position in the room, strictly increasing without reuse. 0 marks a provisional copy sent to
+   * clients on the same instance while the store is unreachable; the stored copy (same `id`, real
+   * `seq`) follows once it is written.
+   */
+  seq: number;
+  /** Server time of acceptance, ms since epoch. */
+  ts: number;
+  /** Room name, or a DM conversation id (`dm:<userA>:<userB>`). */
+  room: string;
+  /** The author's user id: always the server's record of the socket, never a client-provided field. */
+  userId: string;
+  /** The sender's idempotency key, echoed so a client can match its pending message. */
+  clientId?: string;
+}
+
+/** Successful or failed acknowledgement. */
+export type AckResult<T extends object> = ({ ok: true } & T) | ({ ok: false } & ErrorBody);
+export type Ack<T extends object> = (result: AckResult<T>) => void;
+
+/** Parley's richer `add user` payload. The classic client sends just the nickname string. */
+export interface LoginRequest {
+  username: string;
+  /** Public rooms to (re)join besides the lobby, e.g. after a reconnect. */
+  rooms?: string[];
+  /** Catch-up: the last `seq` this client saw per room or DM id; it receives only what came after. */
+  since?: Record<string, number>;
+}
+
+/** Messages of one room returned at login, on join, or by `history:fetch`. */
+export interface HistoryPage {
+  room: string;
+  messages: ChatMessage[];
+  /** The room's newest `seq` when the page was read. */
+  lastSeq: number;
+  /** True when older messages than the first returned exist but were not returned. */
+  hasMore: boolean;
+  /** True when the client asked for messages after a `seq` the relay no longer keeps: it missed some. */
+  gap: boolean;
+  /** The relay could not read history right now (its store is unreachable); ask again later. */
+  unavailable?: boolean;
+}
+
+/** One room's presence, in full. `pv` orders it against later `presence` deltas. */
+export interface PresenceSnapshot {
+  room: string;
+  numUsers: number;
+  users: UserSummary[];
+  pv: number;
+}
+
+export interface PresenceChange {
+  pv: number;
+  op: 'join' | 'leave';
+  user: UserSummary;
+}
+
+/** Coalesced presence changes of one room (sent at most every few tens of ms, not once per join). */
+export interface PresenceDelta {
+  room: string;
+  numUsers: number;
+  changes: PresenceChange[];
+}
+
+export interface RoomState {
+  presence: PresenceSnapshot;
+  history: HistoryPage;
+}
+
+export interface LoginOk {
+  userId: string;
+  username: string;
+  numUsers: number;
+  protocol: number;
+  /** The lobby first, then every other room joined. */
+  rooms: RoomState[];
+  /** Catch-up pages of DM conversations named in `since`. */
+  dms: HistoryPage[];
+}
+
+/** Parley's `new message` payload. The classic client sends just the text. */
+export interface SendRequest {
+  text: string;
+  /** Room name or DM conversation id; default the lobby. */
+  room?: string;
+  /** DM recipient's user id; alternative to naming the DM conversation in `room`. */
+  to?: string;
+  /** Idempotency key: a retry with the same key is stored and delivered once. */
+  clientId?: string;
+}
+
+export interface SendOk {
+  id: string;
+  seq: number;
+  ts: number;
+  room: string;
+  /** True when this was a retry of a message already stored; nothing was sent again. */
+  duplicate: boolean;
+}
+
+export interface TypingRequest {
+  room?: string;
+}
+
+export interface TypingNotice {
+  username: string;
+  userId?: string;
+  room?: string;
+}
+
+export interface UserNotice {
+  username: string;
+  numUsers: number;
+  userId?: string;
+  room?: string;
+}
+
+export interface RoomJoinRequest {
+  room: string;
+  /** Create the room if it does not exist yet (otherwise joining an unknown room fails). */
+  create?: boolean;
+  /** Only messages after this seq, for a client that already has older ones. */
+  since?: number;
+}
+
+export interface RoomRef {
+  room: string;
+}
+
+export interface RoomInfo {
+  room: string;
+  numUsers: number;
+}
+
+export interface HistoryRequest {
+  room: string;
+  /** Messages with seq > afterSeq (catch-up), oldest first. */
+  afterSeq?: number;
+  /** Messages with seq < beforeSeq (scroll back), oldest first. */
+  beforeSeq?: number;
+  limit?: number;
+}
+
+export interface ShutdownNotice {
+  reason: string;
+  /** Suggested wait before reconnecting. */
+  reconnectAfterMs: number;
+}
+
+export interface ServerStatus {
+  status: 'ok' | 'degraded';
+}
+
+export interface ErrorNotice extends ErrorBody {
+  /** The event that failed, when the client passed no acknowledgement callback. */
+  event?: string;
+}
+
+export interface ClientToServerEvents {
+  /** Log in with a nickname (classic: a string). Parley clients pass an ack for the full state. */
+  'add user': (request: string | LoginRequest, ack?: Ack<LoginOk>) => void;
+  /** Send a message (classic: a string, to the lobby). */
+  'new message': (request: string | SendRequest, ack?: Ack<SendOk>) => void;
+  /** Started typing (classic: no argument, the lobby). */
+  typing: (request?: TypingRequest) => void;
+  /** Stopped typing. */
+  'stop typing': (request?: TypingRequest) => void;
+  /** Join (or create) a public room. */
+  'room:join': (request: RoomJoinRequest, ack: Ack<RoomState>) => void;
+  /** Leave a public room (not the lobby). */
+  'room:leave': (request: RoomRef, ack: Ack<RoomRef>) => void;
+  /** Public rooms on the relay with their member counts. */
+  'room:list': (ack: Ack<{ rooms: RoomInfo[] }>) => void;
+  /** A page of a room's or DM conversation's history. */
+  'history:fetch': (request: HistoryRequest, ack: Ack<HistoryPage>) => void;
+  /** Full presence of a room the socket is in (used to resync after a missed delta). */
+  'users:list': (request: RoomRef, ack: Ack<PresenceSnapshot>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Classic: your login succeeded; the lobby's user count. */
+  login: (info: { numUsers: number }) => void;
+  /** A message from someone else (your own arrive as acknowledgements). */
+  'new message': (message: ChatMessage) => void;
+  /** Classic: someone joined the lobby (sent to classic clients; Parley clients get `presence`). */
+  'user joined': (notice: UserNotice) => void;
+  /** Classic: someone left the lobby. */
+  'user left': (notice: UserNotice) => void;
+  typing: (notice: TypingNotice) => void;
+  'stop typing': (notice: TypingNotice) => void;
+  /** Coalesced joins/leaves of one room, for Parley clients. */
+  presence: (delta: PresenceDelta) => void;
+  /** A public room was created (so room lists stay live). */
+  'room:created': (info: RoomInfo) => void;
+  /** A request without an ack callback failed. */
+  'parley:error': (error: ErrorNotice) => void;
+  /** The relay is going away; reconnect after the suggested delay. */
+  'server:shutdown': (notice: ShutdownNotice) => void;
+  /** The relay's backend health changed: 'degraded' means messages are delivered locally and stored later. */
+  'server:status': (status: ServerStatus) => void;
+}
+
+/** Between relay instances (through the Redis adapter). */
+export interface InterServerEvents {
+  /** An instance stopped heartbeating: drop its sessions from presence. */
+  'presence:purge': (instanceId: string) => void;
+}
+
+/** What the relay remembers about each socket. */
+export interface SocketData {
+  /** 'parley' when the handshake carried Parley auth, else 'classic'. */
+  kind: 'parley' | 'classic';
+  /** Secret-derived stable user id (see server/identity.ts). Set at connection time. */
+  userId: string;
+  /** Set once `add user` succeeded. */
+  username?: string;
+  /** Remote address, honouring X-Forwarded-For only when the relay is told to trust a proxy. */
+  ip: string;
+}
+
+/** What a Parley client sends in the Socket.IO handshake (`auth`). Classic clients send nothing. */
+export interface HandshakeAuth {
+  client: 'parley';
+  protocol: number;
+  /** High-entropy secret kept by the client; the same key means the same user id. */
+  key: string;
+  /** Required by LAN-hosted relays. */
+  joinCode?: string;
+}
