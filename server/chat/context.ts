@@ -1,0 +1,39 @@
+/** What every chat handler can reach. Built once per relay in relay.ts. */
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../protocol/index';
+import type { Logger } from '../logger';
+import type { ChatStores } from '../stores/types';
+import type { BucketSpec } from '../stores/token-bucket';
+import type { PresenceBroadcaster } from './presence-broadcaster';
+
+export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RateLimits {
+  /** Every event a socket sends (local to the socket). */
+  socketEvents: BucketSpec;
+  /** Messages per user (cluster-wide in Redis mode). */
+  userMessages: BucketSpec;
+  /** Rejections within `floodWindowMs` after which the connection is closed. */
+  floodStrikes: number;
+  floodWindowMs: number;
+}
+
+export interface ChatContext {
+  io: ParleyServer;
+  stores: ChatStores;
+  log: Logger;
+  presence: PresenceBroadcaster;
+  lobby: string;
+  historyLimit: number;
+  limits: RateLimits;
+  /** True once shutdown started: new logins are refused. */
+  isClosing(): boolean;
+  /** Disconnect cleanups still running; shutdown waits for them. */
+  pendingLogouts: Set<Promise<void>>;
+}
+
+/** Socket.IO rooms the relay uses internally. Public room names cannot collide: they never contain '~' or ':'. */
+export const PARLEY_SOCKETS = '~parley';
+export const CLASSIC_SOCKETS = '~classic';
+export const userRoom = (userId: string): string => `user:${userId}`;

@@ -1,0 +1,50 @@
+/**
+ * Runs once per connection, before any event: decides whether the socket is a Parley client (it sent
+ * valid `auth`) or a classic one (no auth), derives its user id, and records its address.
+ */
+import type { ExtendedError } from 'socket.io';
+import { ErrorCode } from '../../protocol/index';
+import { HandshakeAuthSchema } from '../../protocol/schemas';
+import { randomUserId, userIdFromKey } from '../identity';
+import type { ParleySocket } from './context';
+import { clientAddress, type ProxyHops } from '../http/forwarded';
+import type { JoinCodeGuard } from './join-code';
+
+export interface HandshakeOptions {
+  /** Trusted reverse-proxy hops for X-Forwarded-For. */
+  proxyHops: ProxyHops;
+  /** Set when the relay requires a join code (LAN hosting). */
+  joinGuard?: JoinCodeGuard;
+}
+
+export function handshakeMiddleware(opts: HandshakeOptions) {
+  return (socket: ParleySocket, next: (err?: ExtendedError) => void): void => {
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    socket.data.ip = clientAddress(socket.request, opts.proxyHops);
+    if (!auth || Object.keys(auth).length === 0) {
+      // A classic client cannot present a join code.
+      if (opts.joinGuard) return next(connectError(ErrorCode.JOIN_CODE_REQUIRED, 'This session needs a join code (use the Parley app).'));
+      socket.data.kind = 'classic';
+      socket.data.userId = randomUserId();
+      return next();
+    }
+    const parsed = HandshakeAuthSchema.safeParse(auth);
+    if (!parsed.success) {
+      return next(connectError(ErrorCode.INVALID_PAYLOAD, `Invalid handshake auth: ${parsed.error.issues[0]?.message ?? 'malformed'}`));
+    }
+    if (opts.joinGuard) {
+      const verdict = opts.joinGuard.check(socket.data.ip, parsed.data.joinCode);
+      if (!verdict.ok) return next(connectError(verdict.code, verdict.message, verdict.retryAfterMs === undefined ? undefined : { retryAfterMs: verdict.retryAfterMs }));
+    }
+    socket.data.kind = 'parley';
+    socket.data.userId = userIdFromKey(parsed.data.key);
+    next();
+  };
+}
+
+/** A `connect_error` the client can branch on: `err.message` is the code, `err.data` the body. */
+export function connectError(code: ErrorCode, message: string, extra?: object): ExtendedError {
+  const err = new Error(code) as ExtendedError;
+  err.data = { code, message, ...extra };
+  return err;
+}

@@ -1,0 +1,77 @@
+/**
+ * Join codes for LAN-hosted sessions: a Parley client presents the code in its handshake; it is
+ * compared in constant time, and an address that keeps guessing wrong is locked out for a while.
+ */
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { ErrorCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../protocol/index';
+
+export interface LockoutPolicy {
+  /** Wrong codes from one address within `windowMs` that trigger a lockout. */
+  maxFailures: number;
+  windowMs: number;
+  lockoutMs: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMs: 60_000, lockoutMs: 60_000 };
+
+/** A fresh code: 6 characters from an alphabet without look-alikes (≈ 30 bits). */
+export function newJoinCode(): string {
+  let code = '';
+  for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)];
+  return code;
+}
+
+/** Upper case, spaces and dashes removed: what a person reads out is what they may type. */
+export function normalizeJoinCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export type JoinVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
+
+export class JoinCodeGuard {
+  private readonly digest: Buffer;
+  private readonly failures = new Map<string, { times: number[]; lockedUntil: number }>();
+
+  constructor(code: string, private readonly policy: LockoutPolicy = DEFAULT_LOCKOUT) {
+    this.digest = hash(normalizeJoinCode(code));
+  }
+
+  check(ip: string, presented: string | undefined, now: number = Date.now()): JoinVerdict {
+    const entry = this.failures.get(ip);
+    if (entry && entry.lockedUntil > now) {
+      return { ok: false, code: ErrorCode.LOCKED_OUT, message: 'Too many wrong join codes; try again later.', retryAfterMs: entry.lockedUntil - now };
+    }
+    if (presented === undefined || presented === '') {
+      return { ok: false, code: ErrorCode.JOIN_CODE_REQUIRED, message: 'This session needs a join code.' };
+    }
+    // Hashing first makes the comparison constant-time whatever the presented length.
+    if (timingSafeEqual(hash(normalizeJoinCode(presented)), this.digest)) {
+      this.failures.delete(ip);
+      return { ok: true };
+    }
+    this.recordFailure(ip, now);
+    return { ok: false, code: ErrorCode.JOIN_CODE_INVALID, message: 'Wrong join code.' };
+  }
+
+  private recordFailure(ip: string, now: number): void {
+    let entry = this.failures.get(ip);
+    if (!entry) {
+      entry = { times: [], lockedUntil: 0 };
+      this.failures.set(ip, entry);
+    }
+    entry.times = entry.times.filter((t) => t > now - this.policy.windowMs);
+    entry.times.push(now);
+    if (entry.times.length >= this.policy.maxFailures) {
+      entry.lockedUntil = now + this.policy.lockoutMs;
+      entry.times = [];
+    }
+    // Bound memory under a spray of addresses: forget entries that are neither locked nor recent.
+    if (this.failures.size > 10_000) {
+      for (const [key, e] of this.failures) if (e.lockedUntil <= now && e.times.every((t) => t <= now - this.policy.windowMs)) this.failures.delete(key);
+    }
+  }
+}
+
+function hash(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

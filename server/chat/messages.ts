@@ -1,0 +1,72 @@
+/**
+ * `new message`: validate, rate-limit per user, store (idempotent by client id), deliver to the
+ * room or the two DM parties, acknowledge with id, seq and ts. Nothing invalid reaches history.
+ */
+import {
+  ErrorCode,
+  MESSAGE_MAX,
+  ParleyError,
+  type SendOk,
+  type SendRequest,
+} from '../../protocol/index';
+import { NewMessageSchema } from '../../protocol/schemas';
+import { audience, peerOf, resolveTarget } from './addressing';
+import type { Connection } from './connection';
+import { guard, Later } from './guard';
+import { CLASSIC_SOCKETS } from './context';
+
+// C0/C1 control characters other than tab and newlines have no business in chat text and can
+// confuse terminals and log viewers.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+export function registerMessages(conn: Connection): void {
+  guard(conn, 'new message', { schema: NewMessageSchema, needsLogin: true }, (payload) => send(conn, payload));
+}
+
+/**
+ * In order (serially per connection): validation, rate limits and handing the message to the
+ * store. Then, without holding up the connection's next message: waiting for the write, delivery
+ * and the ack. So a store that is slow, or down and buffering, never stalls the sender's stream.
+ */
+async function send(conn: Connection, payload: string | SendRequest): Promise<Later> {
+  const { ctx } = conn;
+  const req: SendRequest = typeof payload === 'string' ? { text: payload } : payload;
+  const text = req.text;
+  if (text.length > MESSAGE_MAX) {
+    throw new ParleyError(ErrorCode.TOO_LARGE, `Messages are limited to ${MESSAGE_MAX} characters (got ${text.length}).`);
+  }
+  if (text.trim().length === 0) throw new ParleyError(ErrorCode.EMPTY_MESSAGE, 'Message is empty.');
+  if (CONTROL.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message contains control characters.');
+
+  const target = resolveTarget(conn, req.room, req.to);
+  if (target.kind === 'dm') {
+    const peer = peerOf(target, conn.userId);
+    const user = await ctx.stores.presence.user(peer);
+    if (!user || user.classic) {
+      throw new ParleyError(ErrorCode.USER_NOT_FOUND, 'That user is not here or cannot receive direct messages.');
+    }
+  }
+  // Once one message of a burst is refused, refuse the rest of it too until the wait is over:
+  // a client that pipelines its outbox then retries them in their original order.
+  const waitMs = conn.messagesBlockedUntil - Date.now();
+  if (waitMs > 0) conn.reject(waitMs);
+  const limited = await ctx.stores.limiter.take(conn.userId);
+  if (!limited.ok) {
+    conn.messagesBlockedUntil = Date.now() + limited.retryAfterMs;
+    conn.reject(limited.retryAfterMs);
+  }
+
+  const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text };
+  const stored = ctx.stores.history.append(
+    req.clientId === undefined ? draft : { ...draft, clientId: req.clientId },
+    // The store is unreachable: clients on this instance see the message now; everyone gets the
+    // stored copy (same id, real seq) when it is written. Classic clients would show it twice.
+    (provisional) => audience(conn, target, true).except(CLASSIC_SOCKETS).emit('new message', provisional),
+  );
+  return new Later(
+    stored.then(({ message, duplicate }): SendOk => {
+      if (!duplicate) audience(conn, target).emit('new message', message);
+      return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate };
+    }),
+  );
+}

@@ -1,0 +1,78 @@
+/** Public rooms: join (or create), leave, list, and a room's full presence. */
+import {
+  ErrorCode,
+  isRoomName,
+  MAX_ROOMS_PER_SOCKET,
+  ParleyError,
+  type RoomInfo,
+  type RoomState,
+} from '../../protocol/index';
+import { RoomJoinSchema, RoomRefSchema } from '../../protocol/schemas';
+import { z } from 'zod';
+import type { Connection } from './connection';
+import { PARLEY_SOCKETS } from './context';
+import { guard } from './guard';
+import { roomState } from './session';
+import { stopTyping } from './typing';
+
+const NoPayload = z.undefined();
+
+export function registerRooms(conn: Connection): void {
+  guard(conn, 'room:join', { schema: RoomJoinSchema, needsLogin: true }, (req) =>
+    enterRoom(conn, req.room, req.create ?? false, req.since),
+  );
+  guard(conn, 'room:leave', { schema: RoomRefSchema, needsLogin: true }, async ({ room }) => {
+    await leaveRoom(conn, room);
+    return { room };
+  });
+  guard(conn, 'room:list', { schema: NoPayload, needsLogin: true }, async () => ({ rooms: await listRooms(conn) }));
+  guard(conn, 'users:list', { schema: RoomRefSchema, needsLogin: true }, async ({ room }) => {
+    if (!conn.socket.rooms.has(room) || !isRoomName(room)) throw new ParleyError(ErrorCode.NOT_IN_ROOM, `Join #${room} first.`);
+    return conn.ctx.stores.presence.snapshot(room);
+  });
+}
+
+/** Puts the socket in a public room (creating it when asked) and returns the room's state. */
+export async function enterRoom(conn: Connection, room: string, create: boolean, since?: number): Promise<RoomState> {
+  const { socket, ctx } = conn;
+  if (!isRoomName(room)) {
+    throw new ParleyError(ErrorCode.UNKNOWN_ROOM, 'Room names are 1–32 of a–z 0–9 _ - and start with a letter or digit.');
+  }
+  if (!socket.rooms.has(room)) {
+    if (publicRoomCount(conn) >= MAX_ROOMS_PER_SOCKET) {
+      throw new ParleyError(ErrorCode.ROOM_LIMIT, `At most ${MAX_ROOMS_PER_SOCKET} rooms at once.`);
+    }
+    if (!(await ctx.stores.rooms.exists(room))) {
+      if (!create) throw new ParleyError(ErrorCode.UNKNOWN_ROOM, `There is no room #${room}.`);
+      const { created } = await ctx.stores.rooms.create(room);
+      if (created) ctx.io.to(PARLEY_SOCKETS).emit('room:created', { room, numUsers: 0 });
+    }
+    socket.join(room);
+    const { change } = await ctx.stores.presence.join(socket.id, room);
+    if (change) ctx.presence.queue(room, change);
+  }
+  return roomState(conn, room, since);
+}
+
+async function leaveRoom(conn: Connection, room: string): Promise<void> {
+  const { socket, ctx } = conn;
+  if (room === ctx.lobby) throw new ParleyError(ErrorCode.CANNOT_LEAVE_LOBBY, 'Everyone stays in the lobby.');
+  if (!isRoomName(room) || !socket.rooms.has(room)) throw new ParleyError(ErrorCode.NOT_IN_ROOM, `Not in #${room}.`);
+  stopTyping(conn, room);
+  socket.leave(room);
+  const { change } = await ctx.stores.presence.leave(socket.id, room);
+  if (change) ctx.presence.queue(room, change);
+}
+
+async function listRooms(conn: Connection): Promise<RoomInfo[]> {
+  const { stores } = conn.ctx;
+  const names = await stores.rooms.list();
+  const counts = await Promise.all(names.map((room) => stores.presence.count(room)));
+  return names.map((room, i) => ({ room, numUsers: counts[i] ?? 0 })).sort((a, b) => a.room.localeCompare(b.room));
+}
+
+function publicRoomCount(conn: Connection): number {
+  let n = 0;
+  for (const room of conn.socket.rooms) if (isRoomName(room)) n++;
+  return n;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * `parley-server`: the standalone relay. The only file that reads the environment and the only place
+ * a Redis backend is chosen. Runs in the foreground; SIGTERM/SIGINT shut it down gracefully.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Command } from 'commander';
+import { createRelay, defaultInstanceId, type Relay } from './relay';
+import { DEFAULT_LIMITS } from './options';
+import { misconfiguredStores } from './stores/misconfigured';
+import type { ChatStores } from './stores/types';
+import { DEFAULT_ROOM } from '../protocol/index';
+import { createLogger, redactUrl, type Logger } from './logger';
+import { ConfigError, resolveConfig, type CliFlags, type StandaloneConfig } from './config';
+
+const program = new Command()
+  .name('parley-server')
+  .description('Parley chat relay: Socket.IO chat server and web client, in memory or scaled out with Redis.')
+  .option('-p, --port <port|path>', 'TCP port or pipe/socket path (env PORT, default 3000)')
+  .option('-H, --host <address>', 'interface to bind (env HOST, default 0.0.0.0)')
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)')
+  .option('--history-limit <n>', 'messages kept per room (env HISTORY_LIMIT, default 200)')
+  .option('--redis-url <url>', 'redis://, rediss:// or Azure connection string; enables scale-out (env REDIS_URL)')
+  .option('--redis-prefix <prefix>', 'key prefix in Redis (env REDIS_PREFIX, default parley:)')
+  .option('--redis-tls-ca <file>', 'PEM file of a private CA to trust for rediss:// (env REDIS_TLS_CA)')
+  .option('--allowed-origins <list>', 'extra browser origins allowed, comma separated, or * (env ALLOWED_ORIGINS)')
+  .option('--trust-proxy', 'trust X-Forwarded-* from one reverse proxy (env TRUST_PROXY=1, or the number of proxy hops)')
+  .option('--allowed-hosts <list>', 'host names accepted in Host besides IPs and localhost, comma separated, or * (env ALLOWED_HOSTS)')
+  .option('--join-code <code>', 'require this join code from every client (env JOIN_CODE)')
+  .option('--static-dir <dir>', 'built web client to serve at / (env STATIC_DIR, default: the bundled client)')
+  .option('--instance-id <id>', 'name of this instance in logs and /healthz (env INSTANCE_ID)')
+  .addHelpText(
+    'after',
+    '\nEndpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz.',
+  );
+
+async function main(): Promise<void> {
+  program.parse();
+  let config;
+  try {
+    config = resolveConfig(program.opts<CliFlags>(), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel as 'info');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const instanceId = config.instanceId ?? defaultInstanceId();
+  const stores = config.redisUrl ? await redisStores(config, instanceId, log) : undefined;
+  let relay: Relay;
+  try {
+    relay = await createRelay({
+      port: config.port,
+      host: config.host,
+      historyLimit: config.historyLimit,
+      logger: log,
+      staticDir: config.staticDir ?? join(here, '..', 'renderer'),
+      allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
+      allowedHosts: config.allowedHosts,
+      ...(config.joinCode ? { joinCode: config.joinCode } : {}),
+      instanceId,
+      ...(stores ? { stores } : {}),
+    });
+  } catch (err) {
+    log.fatal({ err }, 'relay failed to start');
+    process.exit(1);
+  }
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    log.info({ signal }, 'shutting down');
+    relay.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * The Redis backend, or — when REDIS_URL cannot even be parsed — a relay that stays up but reports
+ * itself misconfigured (503 on /healthz, connections refused): a clear signal, no crash loop.
+ */
+async function redisStores(config: StandaloneConfig, instanceId: string, log: Logger): Promise<ChatStores> {
+  const { createRedisStores, RedisConfigError } = await import('./stores/redis/index');
+  try {
+    return createRedisStores({
+      url: config.redisUrl!,
+      instanceId,
+      historyLimit: config.historyLimit,
+      lobby: DEFAULT_ROOM,
+      userMessages: DEFAULT_LIMITS.userMessages,
+      log,
+      prefix: config.redisPrefix,
+      ...(config.redisTlsCa ? { tlsCaFile: config.redisTlsCa } : {}),
+      timing: { heartbeatTtlMs: config.presenceTtlMs, sweepEveryMs: Math.max(500, Math.floor(config.presenceTtlMs / 3)) },
+    });
+  } catch (err) {
+    if (!(err instanceof RedisConfigError) && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    log.fatal({ redis: redactUrl(config.redisUrl!), error: (err as Error).message }, 'Redis is misconfigured; refusing clients until the configuration is fixed');
+    return misconfiguredStores((err as Error).message, { historyLimit: config.historyLimit, lobby: DEFAULT_ROOM, userMessages: DEFAULT_LIMITS.userMessages });
+  }
+}
+
+void main();

@@ -1,0 +1,110 @@
+/**
+ * Standalone configuration: command-line flags first, then environment variables, then defaults.
+ * Validated here, once, so a typo in App Service settings fails start-up with a message that names
+ * the setting instead of surfacing later as a strange runtime error.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS } from './logger';
+import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
+
+export interface CliFlags {
+  port?: string;
+  host?: string;
+  logLevel?: string;
+  historyLimit?: string;
+  redisUrl?: string;
+  allowedOrigins?: string;
+  trustProxy?: boolean;
+  allowedHosts?: string;
+  joinCode?: string;
+  redisPrefix?: string;
+  redisTlsCa?: string;
+  staticDir?: string;
+  instanceId?: string;
+}
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+|app:\/\/[^/\s]+)$/, 'origins look like https://chat.example.com')));
+
+const ConfigSchema = z.object({
+  port: z.string().min(1),
+  host: z.string().min(1),
+  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]),
+  historyLimit: z.coerce.number().int().min(0).max(100_000),
+  redisUrl: z.string().min(1).optional(),
+  redisPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'a key prefix such as "parley:"'),
+  redisTlsCa: z.string().min(1).optional(),
+  presenceTtlMs: z.coerce.number().int().min(1000).max(600_000),
+  allowedOrigins: csv,
+  trustProxy: z.number().int().min(0).max(10),
+  allowedHosts: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\*|[a-z0-9.-]+)$/, 'host names look like chat.example.com'))),
+  joinCode: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, 'join codes are 4–32 letters, digits or dashes').optional(),
+  staticDir: z.string().optional(),
+  instanceId: z.string().max(100).optional(),
+});
+
+export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
+  allowedOrigins: string[] | '*';
+  allowedHosts: string[] | 'any';
+};
+
+/** TRUST_PROXY: "true"/"yes"/"on" = one proxy hop, a number = that many, anything else none. */
+function proxyHops(v: string | undefined): number {
+  if (v === undefined || v === '') return 0;
+  if (/^(true|yes|on)$/i.test(v)) return 1;
+  return /^\d+$/.test(v) ? Number(v) : -1;
+}
+
+export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): StandaloneConfig {
+  const raw = {
+    // Azure Cloud Services and some hosts spell it in lower case.
+    port: flags.port ?? env.PORT ?? env.port ?? '3000',
+    host: flags.host ?? env.HOST ?? '0.0.0.0',
+    logLevel: (flags.logLevel ?? env.LOG_LEVEL ?? 'info').toLowerCase(),
+    historyLimit: flags.historyLimit ?? env.HISTORY_LIMIT ?? String(DEFAULT_HISTORY_LIMIT),
+    redisUrl: flags.redisUrl ?? (env.REDIS_URL || undefined),
+    redisPrefix: flags.redisPrefix ?? env.REDIS_PREFIX ?? 'parley:',
+    redisTlsCa: flags.redisTlsCa ?? (env.REDIS_TLS_CA || undefined),
+    // How long a dead instance's users may linger in presence (heartbeat TTL); checks run at a third of it.
+    presenceTtlMs: env.PRESENCE_TTL_MS ?? '15000',
+    allowedOrigins: flags.allowedOrigins ?? env.ALLOWED_ORIGINS ?? '',
+    trustProxy: flags.trustProxy ? 1 : proxyHops(env.TRUST_PROXY),
+    // App Service and Container Apps tell the app its own host name; accept it without extra configuration.
+    allowedHosts: [
+      flags.allowedHosts ?? env.ALLOWED_HOSTS ?? '',
+      env.WEBSITE_HOSTNAME ?? '',
+      env.CONTAINER_APP_NAME && env.CONTAINER_APP_ENV_DNS_SUFFIX ? `${env.CONTAINER_APP_NAME}.${env.CONTAINER_APP_ENV_DNS_SUFFIX}` : '',
+    ]
+      .filter(Boolean)
+      .join(','),
+    joinCode: flags.joinCode ?? (env.JOIN_CODE || undefined),
+    staticDir: flags.staticDir ?? env.STATIC_DIR,
+    instanceId: flags.instanceId ?? env.WEBSITE_INSTANCE_ID ?? env.INSTANCE_ID,
+  };
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${settingName(String(i.path[0]))}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const { allowedOrigins, allowedHosts, ...rest } = parsed.data;
+  return {
+    ...rest,
+    allowedOrigins: allowedOrigins.includes('*') ? '*' : allowedOrigins,
+    allowedHosts: allowedHosts.includes('*') ? 'any' : allowedHosts,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function settingName(key: string): string {
+  const env = key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+  const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return `--${flag} / ${env}`;
+}

@@ -1,0 +1,98 @@
+/** Options of `createRelay`, their defaults, and their validation. */
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_ROOM } from '../protocol/index';
+import type { Logger } from './logger';
+import type { RateLimits } from './chat/context';
+import type { ChatStores } from './stores/types';
+import { toHops, type ProxyHops } from './http/forwarded';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from './chat/join-code';
+
+export interface RelayOptions {
+  /** TCP port (0 = any free port) or a pipe / Unix socket path. Default 0. */
+  port?: number | string;
+  /** Interface to bind. Default 127.0.0.1: an embedded relay is private unless LAN hosting asks otherwise. */
+  host?: string;
+  /** Messages kept per room and delivered at login. Default 200. */
+  historyLimit?: number;
+  /** A pino logger; default: a silent one. */
+  logger?: Logger;
+  /** Folder of the built web client, served at `/`. None when absent. */
+  staticDir?: string | null;
+  /** Browser origins allowed besides the relay's own and the desktop renderer's; '*' allows all. */
+  allowedOrigins?: readonly string[] | '*';
+  /**
+   * Reverse proxies in front (App Service, Application Gateway): true for one, or the number of
+   * hops. Their X-Forwarded-For/-Proto/-Host are believed; without this they are ignored.
+   */
+  trustProxy?: boolean | number;
+  /**
+   * Host names accepted in the `Host` header besides IP literals and localhost (DNS-rebinding
+   * defence), or 'any'. Default: none, which suits a LAN or loopback relay.
+   */
+  allowedHosts?: readonly string[] | 'any';
+  /** Require this join code from every client (LAN hosting). */
+  joinCode?: string;
+  /** Lockout after repeated wrong join codes from one address. */
+  lockout?: LockoutPolicy;
+  /** Shared state backend; default: in-memory. The standalone entry passes Redis stores. */
+  stores?: ChatStores;
+  /** Rate limits; defaults suit human chat. */
+  limits?: Partial<RateLimits>;
+  /** How long presence changes are gathered before one delta goes out. Default 50 ms. */
+  presenceFlushMs?: number;
+  /** Time between telling clients about a shutdown and closing their connections. Default 250 ms. */
+  shutdownGraceMs?: number;
+  /** Identifies this instance in logs and /healthz. */
+  instanceId?: string;
+  /** Socket.IO heartbeat; lower values notice dead peers sooner. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+}
+
+export const DEFAULT_LIMITS: RateLimits = {
+  socketEvents: { capacity: 60, perSecond: 20 },
+  userMessages: { capacity: 20, perSecond: 5 },
+  floodStrikes: 30,
+  floodWindowMs: 10_000,
+};
+
+export interface ResolvedOptions {
+  port: number | string;
+  host: string;
+  historyLimit: number;
+  staticDir: string | null;
+  allowedOrigins: readonly string[] | '*';
+  proxyHops: ProxyHops;
+  allowedHosts: readonly string[] | 'any';
+  joinCode: string | null;
+  lockout: LockoutPolicy;
+  limits: RateLimits;
+  presenceFlushMs: number;
+  shutdownGraceMs: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  lobby: string;
+}
+
+export function resolveOptions(opts: RelayOptions): ResolvedOptions {
+  const historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  if (!Number.isInteger(historyLimit) || historyLimit < 0 || historyLimit > 100_000) {
+    throw new RangeError(`historyLimit must be an integer 0–100000 (got ${historyLimit}).`);
+  }
+  return {
+    port: opts.port ?? 0,
+    host: opts.host ?? '127.0.0.1',
+    historyLimit,
+    staticDir: opts.staticDir ?? null,
+    allowedOrigins: opts.allowedOrigins ?? [],
+    proxyHops: toHops(opts.trustProxy),
+    allowedHosts: opts.allowedHosts ?? [],
+    joinCode: opts.joinCode ? opts.joinCode : null,
+    lockout: opts.lockout ?? DEFAULT_LOCKOUT,
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    presenceFlushMs: opts.presenceFlushMs ?? 50,
+    shutdownGraceMs: opts.shutdownGraceMs ?? 250,
+    pingIntervalMs: opts.pingIntervalMs ?? 25_000,
+    pingTimeoutMs: opts.pingTimeoutMs ?? 20_000,
+    lobby: DEFAULT_ROOM,
+  };
+}

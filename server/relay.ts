@@ -1,0 +1,212 @@
+/**
+ * `createRelay`: the Parley relay as a value. The desktop app embeds it, tests start it in-process,
+ * and the standalone CLI wraps it. Plain Node: no Electron, no environment reads, no Redis imports
+ * (a Redis backend is passed in as `stores`).
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Server } from 'socket.io';
+import { pino } from 'pino';
+import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
+import { attachChat } from './chat/index';
+import { CLASSIC_SOCKETS, type ChatContext, type ParleyServer } from './chat/context';
+import { handshakeMiddleware } from './chat/handshake';
+import { PresenceBroadcaster } from './chat/presence-broadcaster';
+import { requestHandler } from './http/handler';
+import type { HealthStatus } from './http/health';
+import { DESKTOP_RENDERER_ORIGIN, originPolicy } from './http/origin';
+import { hostPolicy } from './http/host-check';
+import { publicOrigin, requestHost } from './http/forwarded';
+import type { IncomingMessage } from 'node:http';
+import { JoinCodeGuard } from './chat/join-code';
+import { staticHandler } from './http/static';
+import { listen, parsePort } from './listen';
+import type { Logger } from './logger';
+import { resolveOptions, type RelayOptions } from './options';
+import { createMemoryStores } from './stores/memory';
+import type { ChatStores } from './stores/types';
+
+export interface Relay {
+  /** Base URL for clients (`http://host:port`), or `unix:<path>` when listening on a pipe/socket. */
+  readonly url: string;
+  /** TCP port, or undefined on a pipe/socket. */
+  readonly port: number | undefined;
+  /** The pipe/socket path, when listening on one. */
+  readonly socketPath: string | undefined;
+  readonly io: ParleyServer;
+  readonly httpServer: HttpServer;
+  readonly stores: ChatStores;
+  readonly instanceId: string;
+  /** Current health, as /healthz reports it. */
+  health(): HealthStatus;
+  /** Graceful shutdown: refuse new work, tell clients, close connections, release the backend. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
+  const opts = resolveOptions(options);
+  const log: Logger = options.logger ?? pino({ level: 'silent' });
+  const instanceId = options.instanceId ?? defaultInstanceId();
+  const stores = options.stores ?? createMemoryStores({ historyLimit: opts.historyLimit, lobby: opts.lobby, userMessages: opts.limits.userMessages });
+  const startedAt = Date.now();
+  let closing: Promise<void> | undefined;
+
+  const health = (): HealthStatus => (closing ? 'stopping' : stores.health());
+  const allowHost = hostPolicy(opts.allowedHosts);
+  const hostOf = (req: IncomingMessage) => requestHost(req, opts.proxyHops);
+  const httpServer = createServer(
+    requestHandler(
+      (req) => {
+        if (allowHost(hostOf(req))) return true;
+        log.warn({ host: hostOf(req), path: req.url }, 'refused request for an unknown host name (set ALLOWED_HOSTS)');
+        return false;
+      },
+      {
+        status: health,
+        details: (req) => ({
+          url: publicOrigin(req, opts.proxyHops),
+          instance: instanceId,
+          protocol: PROTOCOL_VERSION,
+          uptimeS: Math.round((Date.now() - startedAt) / 1000),
+          connections: io.engine.clientsCount,
+          ...stores.describe(),
+        }),
+      },
+      staticHandler(opts.staticDir),
+    ),
+  );
+  const allowOrigin = originPolicy(opts.allowedOrigins, opts.proxyHops);
+  const io: ParleyServer = new Server(httpServer, {
+    serveClient: true,
+    maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+    // Small chat frames gain little from deflate, and it would defeat Socket.IO's encode-once broadcast.
+    perMessageDeflate: false,
+    pingInterval: opts.pingIntervalMs,
+    pingTimeout: opts.pingTimeoutMs,
+    ...(stores.adapter ? { adapter: stores.adapter } : {}),
+    allowRequest: (req, callback) => {
+      if (stores.health() === 'misconfigured') return callback('Relay not ready', false);
+      if (!allowHost(hostOf(req))) {
+        log.warn({ host: hostOf(req) }, 'refused foreign Host (DNS rebinding?)');
+        return callback('Host not allowed', false);
+      }
+      const origin = req.headers.origin;
+      if (allowOrigin(origin, req)) return callback(null, true);
+      log.warn({ origin }, 'refused foreign origin');
+      callback('Origin not allowed', false);
+    },
+    cors: {
+      // The same origins as allowRequest grants (same-origin pages need no grant): without one for the
+      // desktop renderer, its long-polling fallback would be refused by its own CORS check.
+      origin: (origin, callback) =>
+        callback(null, origin === undefined || opts.allowedOrigins === '*' || originListed([DESKTOP_RENDERER_ORIGIN, ...opts.allowedOrigins], origin)),
+      credentials: false,
+    },
+  });
+  io.use(
+    handshakeMiddleware({
+      proxyHops: opts.proxyHops,
+      ...(opts.joinCode ? { joinGuard: new JoinCodeGuard(opts.joinCode, opts.lockout) } : {}),
+    }),
+  );
+
+  const presence = new PresenceBroadcaster(io, stores.presence, log, opts.presenceFlushMs);
+  const ctx: ChatContext = {
+    io,
+    stores,
+    log,
+    presence,
+    lobby: opts.lobby,
+    historyLimit: opts.historyLimit,
+    limits: opts.limits,
+    isClosing: () => closing !== undefined,
+    pendingLogouts: new Set(),
+  };
+  attachChat(ctx);
+  stores.attach?.({
+    presenceChanged: async (changes, gone, arrived) => {
+      for (const { room, change } of changes) presence.queue(room, change);
+      if (gone.length > 0 || arrived.length > 0) {
+        const numUsers = await stores.presence.count(opts.lobby).catch(() => 0);
+        for (const u of gone) io.to(CLASSIC_SOCKETS).emit('user left', { username: u.username, numUsers, userId: u.id });
+        for (const u of arrived) io.to(CLASSIC_SOCKETS).emit('user joined', { username: u.username, numUsers, userId: u.id });
+      }
+      await presence.flush();
+    },
+    healthChanged: (h) => {
+      log.info({ backend: h }, 'backend health changed');
+      io.local.emit('server:status', { status: h === 'ok' ? 'ok' : 'degraded' });
+    },
+  });
+
+  if (stores.adapterReady && !(await stores.adapterReady(3000))) {
+    // Redis is down or slow: start anyway (local chat works); the adapter subscribes when it returns.
+    log.warn('cross-instance broadcasts not yet subscribed; starting without them');
+  }
+  const target = parsePort(opts.port, opts.host);
+  await listen(httpServer, target);
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : undefined;
+  const url = target.kind === 'pipe' ? `unix:${target.path}` : `http://${urlHost(opts.host)}:${port}`;
+  log.info({ url, instance: instanceId, backend: stores.kind, historyLimit: opts.historyLimit }, 'relay listening');
+
+  const shutdown = async (): Promise<void> => {
+    log.info({ connections: io.engine.clientsCount }, 'relay shutting down');
+    io.local.emit('server:shutdown', { reason: 'The relay is restarting or shutting down.', reconnectAfterMs: 1000 });
+    await delay(io.engine.clientsCount > 0 ? opts.shutdownGraceMs : 0);
+    io.local.disconnectSockets(true);
+    // Let the disconnect handlers remove their sessions from presence (bounded: a hung store must not hang shutdown).
+    await withTimeout(Promise.allSettled([...ctx.pendingLogouts]), 2000);
+    await presence.flush();
+    await stores.drain?.();
+    await presence.close();
+    await new Promise<void>((resolve) => {
+      io.close(() => resolve());
+      httpServer.closeAllConnections();
+    });
+    await stores.close();
+    log.info('relay stopped');
+  };
+
+  return {
+    url,
+    port,
+    socketPath: target.kind === 'pipe' ? target.path : undefined,
+    io,
+    httpServer,
+    stores,
+    instanceId,
+    health,
+    close: () => (closing ??= shutdown()),
+  };
+}
+
+/** host-pid-random: unique per process start, readable in logs. */
+export function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+function originListed(list: readonly string[], origin: string): boolean {
+  const o = origin.toLowerCase();
+  return list.some((entry) => entry.replace(/\/+$/, '').toLowerCase() === o);
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for `work` at most `ms`; the timer is cleared either way so it never holds the process open. */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

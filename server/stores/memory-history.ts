@@ -1,0 +1,69 @@
+/** History in process memory: a ring per room, bounded by the history limit. */
+import type { ChatMessage, HistoryPage } from '../../protocol/index';
+import { newMessageId, seqBase } from '../ids';
+import { Ring } from './ring';
+import { selectWindow } from './history-window';
+import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from './types';
+
+interface RoomLog {
+  lastSeq: number;
+  ring: Ring<ChatMessage>;
+  /** Idempotency keys → stored message; insertion-ordered so the oldest key is evicted first. */
+  seen: Map<string, ChatMessage>;
+}
+
+export class MemoryHistoryStore implements HistoryStore {
+  private readonly rooms = new Map<string, RoomLog>();
+  private readonly dedupeWindow: number;
+
+  constructor(private readonly limit: number) {
+    // A retry arrives seconds after the original; remember far more keys than can be retried in time.
+    this.dedupeWindow = Math.max(1000, limit * 5);
+  }
+
+  private log(room: string): RoomLog {
+    let log = this.rooms.get(room);
+    if (!log) {
+      log = { lastSeq: seqBase(), ring: new Ring(this.limit), seen: new Map() };
+      this.rooms.set(room, log);
+    }
+    return log;
+  }
+
+  async append(draft: MessageDraft): Promise<AppendResult> {
+    const log = this.log(draft.room);
+    const key = draft.clientId === undefined ? undefined : `${draft.userId}/${draft.clientId}`;
+    if (key !== undefined) {
+      const earlier = log.seen.get(key);
+      if (earlier) return { message: earlier, duplicate: true };
+    }
+    const message: ChatMessage = {
+      username: draft.username,
+      message: draft.message,
+      id: newMessageId(),
+      seq: ++log.lastSeq,
+      ts: Date.now(),
+      room: draft.room,
+      userId: draft.userId,
+    };
+    if (draft.clientId !== undefined) message.clientId = draft.clientId;
+    if (this.limit > 0) log.ring.push(message);
+    if (key !== undefined) {
+      log.seen.set(key, message);
+      if (log.seen.size > this.dedupeWindow) log.seen.delete(log.seen.keys().next().value as string);
+    }
+    return { message, duplicate: false };
+  }
+
+  async page(room: string, query: PageQuery): Promise<HistoryPage> {
+    const log = this.rooms.get(room);
+    // A room nobody wrote to has no seqs yet: report 0 rather than inventing a base.
+    const lastSeq = log?.lastSeq ?? 0;
+    const size = log && this.limit > 0 ? log.ring.size : 0;
+    const oldestSeq = lastSeq - size + 1;
+    const w = selectWindow(oldestSeq, lastSeq, query);
+    const messages: ChatMessage[] = [];
+    for (let seq = w.from; seq <= w.to; seq++) messages.push(log!.ring.at(seq - oldestSeq));
+    return { room, messages, lastSeq, hasMore: w.hasMore, gap: w.gap };
+  }
+}

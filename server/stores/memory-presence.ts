@@ -1,0 +1,157 @@
+/**
+ * Presence in process memory. A user (user id) may have several sessions (sockets, e.g. two tabs);
+ * a user is in a room while any of their sessions is. Changes carry a per-room version `pv` so clients
+ * can order deltas against snapshots.
+ */
+import type { PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
+import { seqBase } from '../ids';
+import type { ConnectResult, DisconnectResult, JoinResult, PresenceStore, SessionInfo } from './types';
+
+interface UserEntry {
+  summary: UserSummary;
+  nickKey: string;
+  sessions: Set<string>;
+}
+
+interface SessionEntry {
+  userId: string;
+  rooms: Set<string>;
+}
+
+interface RoomEntry {
+  /** userId → number of that user's sessions in the room. */
+  members: Map<string, number>;
+  pv: number;
+}
+
+export class MemoryPresenceStore implements PresenceStore {
+  private readonly users = new Map<string, UserEntry>();
+  private readonly bySid = new Map<string, SessionEntry>();
+  private readonly nicks = new Map<string, string>();
+  private readonly rooms = new Map<string, RoomEntry>();
+
+  /** @param force register even if another user holds the nickname (mirroring a decision made elsewhere). */
+  async connect(session: SessionInfo, lobby: string, force = false): Promise<ConnectResult & { lobbyChange?: PresenceChange }> {
+    const holder = this.nicks.get(session.nickKey);
+    if (holder !== undefined && holder !== session.userId && !force) return { ok: false, reason: 'nickname-taken' };
+    let user = this.users.get(session.userId);
+    const firstSession = user === undefined;
+    if (!user) {
+      const summary: UserSummary = { id: session.userId, username: session.username };
+      if (session.classic) summary.classic = true;
+      user = { summary, nickKey: session.nickKey, sessions: new Set() };
+      this.users.set(session.userId, user);
+      if (holder === undefined) this.nicks.set(session.nickKey, session.userId);
+    } else if (!session.classic && user.summary.classic) {
+      // A Parley session can receive DMs; the user is no longer classic-only.
+      delete user.summary.classic;
+    }
+    user.sessions.add(session.sid);
+    this.bySid.set(session.sid, { userId: session.userId, rooms: new Set() });
+    const { change } = this.joinSync(session.sid, lobby);
+    const result: ConnectResult & { lobbyChange?: PresenceChange } = {
+      ok: true,
+      user: { ...user.summary },
+      firstSession,
+      numUsers: this.users.size,
+    };
+    if (change) result.lobbyChange = change;
+    return result;
+  }
+
+  async disconnect(sid: string): Promise<DisconnectResult> {
+    const session = this.bySid.get(sid);
+    if (!session) return { changes: [] };
+    const changes = [];
+    for (const room of session.rooms) {
+      const { change } = this.leaveSync(sid, room);
+      if (change) changes.push({ room, change });
+    }
+    this.bySid.delete(sid);
+    const user = this.users.get(session.userId);
+    if (!user) return { changes };
+    user.sessions.delete(sid);
+    if (user.sessions.size > 0) return { changes };
+    this.users.delete(session.userId);
+    if (this.nicks.get(user.nickKey) === session.userId) this.nicks.delete(user.nickKey);
+    return { user: user.summary, changes };
+  }
+
+  async join(sid: string, room: string): Promise<JoinResult> {
+    return this.joinSync(sid, room);
+  }
+
+  async leave(sid: string, room: string): Promise<JoinResult> {
+    return this.leaveSync(sid, room);
+  }
+
+  async snapshot(room: string): Promise<PresenceSnapshot> {
+    const entry = this.rooms.get(room);
+    const users: UserSummary[] = [];
+    if (entry) for (const userId of entry.members.keys()) users.push({ ...this.users.get(userId)!.summary });
+    return { room, numUsers: users.length, users, pv: entry?.pv ?? 0 };
+  }
+
+  async count(room: string): Promise<number> {
+    return this.rooms.get(room)?.members.size ?? 0;
+  }
+
+  async user(userId: string): Promise<UserSummary | undefined> {
+    const user = this.users.get(userId);
+    return user ? { ...user.summary } : undefined;
+  }
+
+  /** Every local session with what a backend needs to re-register it (Redis resync after an outage). */
+  sessions(): (SessionInfo & { rooms: string[] })[] {
+    const out: (SessionInfo & { rooms: string[] })[] = [];
+    for (const [sid, s] of this.bySid) {
+      const user = this.users.get(s.userId);
+      if (!user) continue;
+      out.push({ sid, userId: s.userId, username: user.summary.username, nickKey: user.nickKey, classic: user.summary.classic === true, rooms: [...s.rooms] });
+    }
+    return out;
+  }
+
+  /**
+   * Next version of a room: one more than the last, but never behind the clock-derived base, so
+   * versions also order correctly against other instances and across restarts.
+   */
+  private bump(entry: RoomEntry): number {
+    entry.pv = Math.max(entry.pv + 1, seqBase());
+    return entry.pv;
+  }
+
+  private joinSync(sid: string, room: string): JoinResult {
+    const session = this.bySid.get(sid);
+    if (!session || session.rooms.has(room)) return {};
+    session.rooms.add(room);
+    let entry = this.rooms.get(room);
+    if (!entry) {
+      // Versions start from the clock, like seqs, so they keep increasing across relay restarts and
+      // a client holding a pre-restart snapshot does not ignore the new relay's changes.
+      entry = { members: new Map(), pv: seqBase() };
+      this.rooms.set(room, entry);
+    }
+    const n = entry.members.get(session.userId) ?? 0;
+    entry.members.set(session.userId, n + 1);
+    if (n > 0) return {};
+    const user = this.users.get(session.userId)!;
+    return { change: { pv: this.bump(entry), op: 'join', user: { ...user.summary } } };
+  }
+
+  private leaveSync(sid: string, room: string): JoinResult {
+    const session = this.bySid.get(sid);
+    const entry = this.rooms.get(room);
+    if (!session || !entry || !session.rooms.delete(room)) return {};
+    const n = entry.members.get(session.userId) ?? 0;
+    if (n > 1) {
+      entry.members.set(session.userId, n - 1);
+      return {};
+    }
+    entry.members.delete(session.userId);
+    const user = this.users.get(session.userId)!;
+    const change: PresenceChange = { pv: this.bump(entry), op: 'leave', user: { ...user.summary } };
+    // Keep the entry (and its pv) so versions never go backwards for clients that hold a snapshot.
+    return { change };
+  }
+}

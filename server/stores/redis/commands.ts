@@ -1,0 +1,35 @@
+/** Registers Parley's Lua scripts on a connection (EVALSHA with automatic EVAL fallback). */
+import type { Redis } from 'ioredis';
+import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
+import { APPEND } from './history-lua';
+import { TAKE_TOKEN, CREATE_ROOM } from './misc-lua';
+
+type Script = (...args: (string | number)[]) => Promise<unknown>;
+
+export interface ParleyCommands {
+  parleyConnect: Script;
+  parleyDisconnect: Script;
+  parleyMembership: Script;
+  parleySnapshot: Script;
+  parleyPurge: Script;
+  parleyEnsure: Script;
+  parleyAppend: Script;
+  parleyTakeToken: Script;
+  parleyCreateRoom: Script;
+}
+
+export function defineCommands(client: Redis): Redis & ParleyCommands {
+  const scripts: Record<keyof ParleyCommands, string> = {
+    parleyConnect: CONNECT,
+    parleyDisconnect: DISCONNECT,
+    parleyMembership: MEMBERSHIP,
+    parleySnapshot: SNAPSHOT,
+    parleyPurge: PURGE,
+    parleyEnsure: ENSURE,
+    parleyAppend: APPEND,
+    parleyTakeToken: TAKE_TOKEN,
+    parleyCreateRoom: CREATE_ROOM,
+  };
+  for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
+  return client as Redis & ParleyCommands;
+}

@@ -1,0 +1,133 @@
+/**
+ * The Redis backend: presence, history, rooms and rate limits shared by every instance, plus the
+ * Socket.IO Redis adapter for cross-instance broadcasts.
+ *
+ * Adapter choice: @socket.io/redis-adapter (pub/sub), not the streams adapter. Parley does its own
+ * catch-up by `seq` from Redis history, which works whichever instance a client reconnects to and
+ * however long it was away (within the history limit), so Socket.IO's connection-state recovery —
+ * the streams adapter's main advantage, and unsupported by the pub/sub adapter — is not needed.
+ * Pub/sub adds no per-broadcast storage and has the lower latency.
+ */
+import { readFileSync } from 'node:fs';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Logger } from '../../logger';
+import type { BucketSpec } from '../token-bucket';
+import type { BackendHealth, ChatStores, StoreHooks } from '../types';
+import { defineCommands } from './commands';
+import { RedisConnections, type RedisState } from './connection';
+import { RedisHistoryStore } from './history';
+import { ClusterMembership, DEFAULT_TIMING, type MembershipTiming } from './membership';
+import { RedisPresenceStore } from './presence';
+import { RedisRateLimiter } from './rate-limit';
+import { RedisRoomStore } from './rooms';
+import { describeRedis, parseRedisUrl, toIoredisOptions } from './url';
+
+export { RedisConfigError, parseRedisUrl } from './url';
+
+export interface RedisStoreOptions {
+  url: string;
+  instanceId: string;
+  historyLimit: number;
+  lobby: string;
+  userMessages: BucketSpec;
+  log: Logger;
+  /** Key prefix, so several deployments can share one Redis. Default "parley:". */
+  prefix?: string;
+  /** PEM of a private CA to trust for rediss:// (added to, not replacing, the system CAs). */
+  tlsCaFile?: string;
+  timing?: MembershipTiming;
+}
+
+export interface RedisStores extends ChatStores {
+  readonly connections: RedisConnections;
+  readonly history: RedisHistoryStore;
+  readonly presence: RedisPresenceStore;
+}
+
+/** Builds the Redis backend. Throws RedisConfigError for a malformed URL; never throws for an unreachable server. */
+export function createRedisStores(opts: RedisStoreOptions): RedisStores {
+  const parsed = parseRedisUrl(opts.url);
+  const ca = opts.tlsCaFile ? readFileSync(opts.tlsCaFile) : undefined;
+  const target = describeRedis(parsed);
+  const prefix = opts.prefix ?? 'parley:';
+  const conns = new RedisConnections(toIoredisOptions(parsed, ca), opts.log, target);
+  const cmd = defineCommands(conns.command);
+  const presence = new RedisPresenceStore(conns, cmd, prefix, opts.instanceId, opts.log);
+  const history = new RedisHistoryStore(conns, cmd, prefix, opts.historyLimit, opts.log);
+  const rooms = new RedisRoomStore(conns, cmd, prefix, opts.lobby);
+  const limiter = new RedisRateLimiter(conns, cmd, prefix, opts.userMessages);
+  const membership = new ClusterMembership(conns, cmd, prefix, opts.instanceId, presence, opts.log, opts.timing ?? DEFAULT_TIMING);
+  const health = (): BackendHealth => healthOf(conns.state);
+
+  let hooks: StoreHooks | undefined;
+  conns.on('state', (next: RedisState) => {
+    if (next === 'up') {
+      // Redis is back (or reachable for the first time): write this instance's truth into it.
+      void membership.heartbeat();
+      presence.resync().catch((err: unknown) => opts.log.warn({ err }, 'presence resync failed'));
+    }
+    hooks?.healthChanged(healthOf(next));
+  });
+
+  return {
+    kind: 'redis',
+    connections: conns,
+    presence,
+    history,
+    rooms,
+    limiter,
+    health,
+    describe: () => ({
+      backend: 'redis',
+      redis: conns.state,
+      ...(conns.error ? { redisError: conns.error } : {}),
+      ...(history.pendingWrites > 0 ? { pendingWrites: history.pendingWrites } : {}),
+    }),
+    adapter: createAdapter(conns.pub, conns.sub, { key: `${prefix}sio`, requestsTimeout: 3000 }),
+    async adapterReady(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      if ((await conns.waitReady(timeoutMs)) !== 'up') return false;
+      // Redis answers one connection's commands in order, so a PING sent after the adapter's
+      // (P)SUBSCRIBE calls is answered only once those are in effect.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+      });
+      const pong = conns.sub.ping().then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([pong, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    attach(h) {
+      hooks = h;
+      presence.listener = { changes: (c, g, a) => h.presenceChanged(c, g, a) };
+      membership.start();
+    },
+    async drain() {
+      membership.stop();
+      if (conns.state !== 'up') return;
+      try {
+        // Whatever sessions the disconnect handlers did not remove yet: this instance is leaving.
+        await presence.purge(opts.instanceId);
+      } catch (err) {
+        opts.log.warn({ err }, 'could not remove this instance from presence');
+      }
+    },
+    async close() {
+      membership.stop();
+      history.abandon();
+      await conns.close();
+    },
+  };
+}
+
+function healthOf(state: RedisState): BackendHealth {
+  if (state === 'up') return 'ok';
+  if (state === 'misconfigured') return 'misconfigured';
+  return 'degraded';
+}

@@ -1,0 +1,27 @@
+/**
+ * Token bucket per key, cluster-wide: refill by elapsed time on Redis's own clock (TIME), so
+ * instances with skewed clocks agree. ARGV: key, capacity, perSecond, cost → {ok 1|0, retryAfterMs}
+ */
+export const TAKE_TOKEN = `
+local key, cap, rate, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local h = redis.call('HMGET', key, 'tokens', 'ts')
+local tokens = tonumber(h[1]) or cap
+local ts = tonumber(h[2]) or now
+tokens = math.min(cap, tokens + (math.max(0, now - ts) / 1000) * rate)
+local ok, wait = 1, 0
+if tokens >= cost then tokens = tokens - cost else ok = 0; wait = math.ceil((cost - tokens) / rate * 1000) end
+redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', string.format('%.0f', now))
+redis.call('PEXPIRE', key, math.ceil(cap / rate * 1000) + 1000)
+return {ok, wait}
+`;
+
+/** ARGV: rooms set key, room, max → 1 created, 0 existed, -1 over the limit. */
+export const CREATE_ROOM = `
+local key, room, max = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if redis.call('SISMEMBER', key, room) == 1 then return 0 end
+if redis.call('SCARD', key) >= max then return -1 end
+redis.call('SADD', key, room)
+return 1
+`;

@@ -1,0 +1,204 @@
+/**
+ * Cluster-wide presence: Redis is the truth while it is reachable; a local mirror of this
+ * instance's own sessions keeps the instance serving while it is not, and is what the instance
+ * writes back into Redis when it returns (`resync`). Counts and lists read from Redis are exact
+ * across the cluster; during an outage they are this instance's local view.
+ */
+import type { PresenceChange, PresenceSnapshot, UserSummary } from '../../../protocol/index';
+import { ErrorCode, ParleyError } from '../../../protocol/index';
+import { seqBase } from '../../ids';
+import type { Logger } from '../../logger';
+import { MemoryPresenceStore } from '../memory-presence';
+import type { ConnectResult, DisconnectResult, JoinResult, PresenceStore, RoomPresenceChange, SessionInfo } from '../types';
+import type { ParleyCommands } from './commands';
+import { isReplyError, type RedisConnections } from './connection';
+import type { Redis } from 'ioredis';
+
+type Raw = unknown[];
+
+export interface PresenceEvents {
+  /** Presence changed outside a request: dead instances purged, or this instance resynced. */
+  changes(changes: RoomPresenceChange[], gone: UserSummary[], arrived: UserSummary[]): Promise<void>;
+}
+
+export class RedisPresenceStore implements PresenceStore {
+  readonly local = new MemoryPresenceStore();
+  listener: PresenceEvents | undefined;
+  private readonly cmd: Redis & ParleyCommands;
+
+  constructor(
+    private readonly conns: RedisConnections,
+    cmd: Redis & ParleyCommands,
+    private readonly prefix: string,
+    private readonly instance: string,
+    private readonly log: Logger,
+  ) {
+    this.cmd = cmd;
+  }
+
+  private get up(): boolean {
+    return this.conns.state === 'up';
+  }
+
+  private args(...rest: (string | number)[]): (string | number)[] {
+    return [this.prefix, String(seqBase()), ...rest];
+  }
+
+  async connect(session: SessionInfo, lobby: string): Promise<ConnectResult & { lobbyChange?: PresenceChange }> {
+    if (this.up) {
+      try {
+        const r = (await this.cmd.parleyConnect(
+          ...this.args(session.sid, session.userId, session.username, session.nickKey, session.classic ? '1' : '0', this.instance, lobby),
+        )) as Raw;
+        if (r[0] === 0) return { ok: false, reason: 'nickname-taken' };
+        const username = String(r[2]);
+        await this.local.connect({ ...session, username }, lobby, true);
+        const user: UserSummary = { id: session.userId, username };
+        if (r[3] === '1') user.classic = true;
+        const result: ConnectResult & { lobbyChange?: PresenceChange } = { ok: true, user, firstSession: r[1] === 1, numUsers: Number(r[4]) };
+        const change = parseChange(r[5]);
+        if (change) result.lobbyChange = change.change;
+        return result;
+      } catch (err) {
+        rethrowUnlessOutage(err);
+      }
+    }
+    return this.local.connect(session, lobby);
+  }
+
+  async disconnect(sid: string): Promise<DisconnectResult> {
+    const localResult = await this.local.disconnect(sid);
+    if (!this.up) return localResult;
+    try {
+      const r = (await this.cmd.parleyDisconnect(...this.args(sid))) as Raw;
+      const out: DisconnectResult = { changes: parseChanges(r[0]) };
+      const gone = parseUser(r[1]);
+      if (gone) out.user = gone;
+      return out;
+    } catch (err) {
+      rethrowUnlessOutage(err);
+      return localResult;
+    }
+  }
+
+  join(sid: string, room: string): Promise<JoinResult> {
+    return this.membership(sid, room, 'join');
+  }
+
+  leave(sid: string, room: string): Promise<JoinResult> {
+    return this.membership(sid, room, 'leave');
+  }
+
+  private async membership(sid: string, room: string, op: 'join' | 'leave'): Promise<JoinResult> {
+    const localResult = op === 'join' ? await this.local.join(sid, room) : await this.local.leave(sid, room);
+    if (!this.up) return localResult;
+    try {
+      const change = parseChange(await this.cmd.parleyMembership(...this.args(sid, room, op)));
+      return change ? { change: change.change } : {};
+    } catch (err) {
+      rethrowUnlessOutage(err);
+      return localResult;
+    }
+  }
+
+  async snapshot(room: string): Promise<PresenceSnapshot> {
+    if (this.up) {
+      try {
+        const r = (await this.cmd.parleySnapshot(...this.args(room))) as Raw;
+        const flat = r[1] as string[];
+        const users: UserSummary[] = [];
+        for (let i = 0; i + 2 < flat.length; i += 3) users.push(summary(String(flat[i]), String(flat[i + 1]), String(flat[i + 2])));
+        return { room, numUsers: users.length, users, pv: Number(r[0]) };
+      } catch (err) {
+        rethrowUnlessOutage(err);
+      }
+    }
+    return this.local.snapshot(room);
+  }
+
+  async count(room: string): Promise<number> {
+    if (this.up) {
+      try {
+        return await this.cmd.hlen(`${this.prefix}r:${room}:m`);
+      } catch (err) {
+        rethrowUnlessOutage(err);
+      }
+    }
+    return this.local.count(room);
+  }
+
+  async user(userId: string): Promise<UserSummary | undefined> {
+    if (this.up) {
+      try {
+        const [name, classic] = await this.cmd.hmget(`${this.prefix}u:${userId}`, 'name', 'classic');
+        return name === null || name === undefined ? undefined : summary(userId, name, classic ?? '0');
+      } catch (err) {
+        rethrowUnlessOutage(err);
+      }
+    }
+    return this.local.user(userId);
+  }
+
+  /**
+   * Makes Redis agree with this instance after an outage or a Redis restart: sessions that ended
+   * meanwhile are removed, sessions Redis does not know (it lost its data) are registered again,
+   * room memberships are corrected. Announces the resulting changes like any others.
+   */
+  async resync(): Promise<void> {
+    const mine = this.local.sessions();
+    const known = new Set(mine.map((s) => s.sid));
+    const changes: RoomPresenceChange[] = [];
+    const gone: UserSummary[] = [];
+    const arrived: UserSummary[] = [];
+    for (const sid of await this.cmd.smembers(`${this.prefix}i:${this.instance}:s`)) {
+      if (known.has(sid)) continue;
+      const r = (await this.cmd.parleyDisconnect(...this.args(sid))) as Raw;
+      changes.push(...parseChanges(r[0]));
+      const user = parseUser(r[1]);
+      if (user) gone.push(user);
+    }
+    for (const s of mine) {
+      const r = (await this.cmd.parleyEnsure(
+        ...this.args(s.sid, s.userId, s.username, s.nickKey, s.classic ? '1' : '0', this.instance, '', ...s.rooms),
+      )) as Raw;
+      if (r[0] === 1) arrived.push({ id: s.userId, username: s.username, ...(s.classic ? { classic: true } : {}) });
+      changes.push(...parseChanges(r[1]));
+    }
+    this.log.info({ sessions: mine.length, changes: changes.length }, 'presence resynced with Redis');
+    if (changes.length > 0 || gone.length > 0) await this.listener?.changes(changes, gone, arrived);
+  }
+
+  /** Removes every session of an instance that stopped heartbeating. */
+  async purge(instance: string): Promise<void> {
+    const r = (await this.cmd.parleyPurge(...this.args(instance))) as Raw;
+    const changes = parseChanges(r[0]);
+    const gone = ((r[1] as unknown[]) ?? []).map(parseUser).filter((u): u is UserSummary => u !== undefined);
+    this.log.warn({ instance, sessions: changes.length, users: gone.length }, 'purged a dead instance from presence');
+    if (changes.length > 0 || gone.length > 0) await this.listener?.changes(changes, gone, []);
+  }
+}
+
+/** Connection trouble means "serve locally"; a Redis error reply is a bug and must surface. */
+function rethrowUnlessOutage(err: unknown): void {
+  if (isReplyError(err)) throw new ParleyError(ErrorCode.INTERNAL, 'Presence store error.');
+}
+
+function summary(id: string, name: string, classic: string): UserSummary {
+  return classic === '1' ? { id, username: name, classic: true } : { id, username: name };
+}
+
+function parseUser(raw: unknown): UserSummary | undefined {
+  if (!Array.isArray(raw) || raw.length < 3) return undefined;
+  return summary(String(raw[0]), String(raw[1]), String(raw[2]));
+}
+
+function parseChange(raw: unknown): RoomPresenceChange | undefined {
+  if (!Array.isArray(raw) || raw.length < 6) return undefined;
+  const [room, pv, op, id, name, classic] = raw.map(String) as [string, string, string, string, string, string];
+  return { room, change: { pv: Number(pv), op: op === 'join' ? 'join' : 'leave', user: summary(id, name, classic) } };
+}
+
+function parseChanges(raw: unknown): RoomPresenceChange[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map(parseChange).filter((c): c is RoomPresenceChange => c !== undefined);
+}

@@ -1,0 +1,127 @@
+/**
+ * The seams between chat logic and state. Each has an in-memory implementation (embedded relay, a
+ * single standalone instance) and a Redis one (scaled-out cloud); the chat handlers never know which.
+ */
+import type { ServerOptions } from 'socket.io';
+import type { ChatMessage, HistoryPage, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
+
+export interface MessageDraft {
+  room: string;
+  userId: string;
+  username: string;
+  message: string;
+  clientId?: string;
+}
+
+export interface AppendResult {
+  message: ChatMessage;
+  /** The same (userId, clientId) was stored before: `message` is that earlier one. */
+  duplicate: boolean;
+}
+
+export interface PageQuery {
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface HistoryStore {
+  /**
+   * Assigns id, ts and the room's next seq, stores, and trims to the history limit; idempotent per
+   * (userId, clientId). When the store cannot write right now but will later (Redis down), it calls
+   * `onDeferred` with a provisional copy (seq 0) and resolves once the message is really stored.
+   */
+  append(draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void): Promise<AppendResult>;
+  /** The newest `limit` messages inside (afterSeq, beforeSeq), oldest first. */
+  page(room: string, query: PageQuery): Promise<HistoryPage>;
+}
+
+export interface SessionInfo {
+  sid: string;
+  userId: string;
+  username: string;
+  nickKey: string;
+  classic: boolean;
+}
+
+export type ConnectResult =
+  | { ok: true; user: UserSummary; firstSession: boolean; numUsers: number }
+  | { ok: false; reason: 'nickname-taken' };
+
+export interface RoomPresenceChange {
+  room: string;
+  change: PresenceChange;
+}
+
+export interface DisconnectResult {
+  /** Set when this was the user's last session: the user is gone. */
+  user?: UserSummary;
+  /** Rooms the user (not just this socket) left, with the presence change of each. */
+  changes: RoomPresenceChange[];
+}
+
+export interface JoinResult {
+  /** Present when the user was not in the room before (another session of theirs may have been). */
+  change?: PresenceChange;
+}
+
+export interface PresenceStore {
+  /** Adds a logged-in session and puts it in the lobby. Refused when another user holds the nickname key. */
+  connect(session: SessionInfo, lobby: string): Promise<ConnectResult & { lobbyChange?: PresenceChange }>;
+  disconnect(sid: string): Promise<DisconnectResult>;
+  join(sid: string, room: string): Promise<JoinResult>;
+  leave(sid: string, room: string): Promise<JoinResult>;
+  snapshot(room: string): Promise<PresenceSnapshot>;
+  count(room: string): Promise<number>;
+  /** The user when present anywhere, for DM routing. */
+  user(userId: string): Promise<UserSummary | undefined>;
+}
+
+export interface RoomStore {
+  exists(room: string): Promise<boolean>;
+  /** Creates the room if missing; throws ParleyError(ROOM_LIMIT) when the relay holds too many. */
+  create(room: string): Promise<{ created: boolean }>;
+  list(): Promise<string[]>;
+}
+
+export type RateResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** Token buckets keyed by user (or address): per-user limits that hold across a cluster in Redis mode. */
+export interface RateLimiter {
+  take(key: string, cost?: number): RateResult | Promise<RateResult>;
+}
+
+/** ok; degraded: shared backend unreachable, serving locally; misconfigured: it refuses us (auth, TLS): not ready. */
+export type BackendHealth = 'ok' | 'degraded' | 'misconfigured';
+
+/** What a backend may tell the relay outside of requests. */
+export interface StoreHooks {
+  /** Presence changed by the backend itself (dead instances purged, resync after an outage). */
+  presenceChanged(changes: RoomPresenceChange[], gone: UserSummary[], arrived: UserSummary[]): Promise<void>;
+  /** Backend health changed. */
+  healthChanged(health: BackendHealth): void;
+}
+
+export interface ChatStores {
+  readonly kind: 'memory' | 'redis';
+  presence: PresenceStore;
+  history: HistoryStore;
+  rooms: RoomStore;
+  limiter: RateLimiter;
+  /** 'degraded' while a shared backend is unreachable; the relay still serves local clients. */
+  health(): BackendHealth;
+  /** Extra details for /healthz (never secrets). */
+  describe(): Record<string, unknown>;
+  /** Socket.IO adapter for cross-instance broadcasts (Redis mode). */
+  adapter?: ServerOptions['adapter'];
+  /**
+   * Resolves once the adapter's subscriptions are active (bounded wait: a down backend must not
+   * block start-up). Until then, broadcasts from other instances would be silently missed.
+   */
+  adapterReady?(timeoutMs: number): Promise<boolean>;
+  /** Called once by the relay after start-up. */
+  attach?(hooks: StoreHooks): void;
+  /** First step of shutdown, while the relay can still broadcast: remove this instance's traces. */
+  drain?(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+/**
+ * The standalone relay as users run it: the built `parley-server` (what `npm start` runs) in its own
+ * process, configured by environment, stopped by signals.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classicClient, connected, next } from '../helpers/clients';
+import { freePort, httpGet, waitForHttp } from '../helpers/net';
+
+const CLI = 'dist/server/cli.js';
+
+beforeAll(() => {
+  // The suite's build step normally made it; build it when this file runs alone.
+  if (!existsSync(CLI)) spawnSync(process.execPath, ['scripts/build-node.mjs', 'server'], { stdio: 'inherit' });
+});
+
+function run(env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return { child, output: () => out };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('parley-server CLI', () => {
+  it('prints help', () => {
+    const res = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('--port <port|path>');
+    expect(res.stdout).toContain('HISTORY_LIMIT');
+  });
+
+  it('honours PORT, HOST, LOG_LEVEL and HISTORY_LIMIT, logs JSON, and stops gracefully on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, output } = run({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', HISTORY_LIMIT: '7' });
+    try {
+      const health = await waitForHttp({ port });
+      expect(health.status).toBe(200);
+      const line = output().split('\n').find((l) => l.includes('relay listening'));
+      expect(line, output()).toBeTruthy();
+      expect(JSON.parse(line!)).toMatchObject({ level: 'info', historyLimit: 7, url: `http://127.0.0.1:${port}` });
+
+      const client = classicClient(`http://127.0.0.1:${port}`);
+      await connected(client);
+      const shutdown = next(client, 'server:shutdown');
+      child.kill('SIGTERM');
+      expect(await shutdown).toMatchObject({ reconnectAfterMs: expect.any(Number) });
+      expect(await exited(child)).toBe(0);
+      expect(output()).toContain('relay stopped');
+      client.disconnect();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('accepts a socket path in PORT (as iisnode passes a pipe)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'parley-cli-')), 'p.sock');
+    const { child } = run({ PORT: path, LOG_LEVEL: 'warn' });
+    try {
+      expect((await waitForHttp({ socketPath: path })).status).toBe(200);
+      child.kill('SIGINT');
+      expect(await exited(child)).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses invalid configuration with a message naming the setting, exit code 2', async () => {
+    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud' });
+    expect(await exited(child)).toBe(2);
+    expect(output()).toContain('HISTORY_LIMIT');
+    expect(output()).toContain('LOG_LEVEL');
+  });
+
+  it('reports a port already in use and exits non-zero instead of hanging', async () => {
+    const port = await freePort();
+    const first = run({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    try {
+      await waitForHttp({ port });
+      const second = run({ PORT: String(port), HOST: '127.0.0.1' });
+      expect(await exited(second.child)).toBe(1);
+      expect(second.output()).toContain('EADDRINUSE');
+      expect((await httpGet({ port }, '/healthz')).status).toBe(200);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  });
+});
