@@ -1,0 +1,82 @@
+/** One timeline entry: a message (own ones with their delivery state) or a system line. */
+import type { JSX } from 'preact';
+import type { TimelineEntry } from '../model/timeline';
+import type { ChatClient } from '../model/chat-client';
+import { MessageText } from '../render/markdown-view';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** A stable hue per author, so names are easy to tell apart at a glance. */
+function hue(id: string): number {
+  let h = 7;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(h) % 360;
+}
+
+interface Props {
+  entry: TimelineEntry;
+  first: boolean;
+  selfId: string | undefined;
+  selfName: string | undefined;
+  client: ChatClient;
+}
+
+export function MessageItem({ entry, first, selfId, selfName, client }: Props): JSX.Element {
+  if (entry.kind === 'system') {
+    return (
+      <div class="system" data-key={entry.key}>
+        {entry.text}
+      </div>
+    );
+  }
+  const own = entry.kind === 'pending' || entry.msg.userId === selfId;
+  const author = entry.kind === 'message' ? entry.msg.username : (selfName ?? 'You');
+  const authorId = entry.kind === 'message' ? entry.msg.userId : (selfId ?? '');
+  const ts = entry.kind === 'message' ? entry.msg.ts : entry.ts;
+  const text = entry.kind === 'message' ? entry.msg.message : entry.text;
+  const cls = ['msg', own ? 'own' : '', first ? 'first' : 'cont', entry.kind === 'pending' ? entry.status : ''].filter(Boolean).join(' ');
+  return (
+    <div class={cls} data-key={entry.key} style={{ '--hue': hue(authorId) }}>
+      {first && (
+        <div class="meta">
+          <span class="author">{author}</span>
+          <time dateTime={new Date(ts).toISOString()} title={fullFormat.format(ts)}>
+            {timeFormat.format(ts)}
+          </time>
+        </div>
+      )}
+      <MessageText text={text} />
+      {own && <Delivery entry={entry} client={client} />}
+    </div>
+  );
+}
+
+function Delivery({ entry, client }: { entry: TimelineEntry; client: ChatClient }): JSX.Element | null {
+  if (entry.kind === 'message') {
+    return (
+      <span class="delivery sent" title="Delivered to the server">
+        Sent
+      </span>
+    );
+  }
+  if (entry.kind !== 'pending') return null;
+  if (entry.status === 'pending') {
+    return (
+      <span class="delivery pending" title="Waiting for the server">
+        Sending…
+      </span>
+    );
+  }
+  return (
+    <span class="delivery failed" role="alert">
+      Not sent{entry.error ? `: ${entry.error}` : ''}{' '}
+      <button type="button" class="link" onClick={() => client.retry(entry.clientId)}>
+        Retry
+      </button>{' '}
+      <button type="button" class="link" onClick={() => client.discard(entry.clientId)}>
+        Discard
+      </button>
+    </span>
+  );
+}

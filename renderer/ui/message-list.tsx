@@ -1,0 +1,122 @@
+/**
+ * The message list, windowed: however long the history (10,000+ messages), at most WINDOW_MAX
+ * entries are in the DOM. The window follows the newest messages while the user is at the bottom;
+ * scrolling up widens it (and then slides it), loading older history from the relay when the
+ * oldest held message is reached. The window is anchored by entry key, not index, so history
+ * arriving above does not make it jump.
+ */
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import type { ChatClient } from '../model/chat-client';
+import type { Conversation } from '../model/conversation';
+import { startsGroup, type TimelineEntry } from '../model/timeline';
+import { MessageItem } from './message-item';
+import { useModel } from './use-model';
+
+import { WINDOW_MAX, WINDOW_START, WINDOW_STEP as STEP } from './list-window';
+const EDGE_PX = 150;
+
+interface Props {
+  client: ChatClient;
+  conv: Conversation;
+  selfId: string | undefined;
+}
+
+export function MessageList({ client, conv, selfId }: Props): JSX.Element {
+  useModel(client);
+  const entries = conv.timeline.entries();
+  const [endKey, setEndKey] = useState<string | null>(null); // null: follow the newest
+  const [size, setSize] = useState(WINDOW_START);
+  const ref = useRef<HTMLDivElement>(null);
+  const anchor = useRef<{ key: string; offset: number } | null>(null);
+  const atBottom = useRef(true);
+  const [pinned, setPinned] = useState(true);
+  const loading = useRef(false);
+
+  let end = entries.length;
+  if (endKey !== null) {
+    const i = lastIndexOfKey(entries, endKey);
+    if (i >= 0) end = i + 1;
+  }
+  const start = Math.max(0, end - size);
+  const visible = entries.slice(start, end);
+
+  // Keep the view steady: stick to the bottom when following, else keep the anchored entry in place.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (anchor.current) {
+      const node = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(anchor.current.key)}"]`);
+      if (node) el.scrollTop = node.offsetTop - anchor.current.offset;
+      anchor.current = null;
+    } else if (endKey === null && atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  });
+
+  const rememberAnchor = () => {
+    const el = ref.current;
+    if (!el) return;
+    const first = [...el.querySelectorAll<HTMLElement>('[data-key]')].find((n) => n.offsetTop + n.offsetHeight > el.scrollTop);
+    if (first) anchor.current = { key: first.dataset.key!, offset: first.offsetTop - el.scrollTop };
+  };
+
+  const onScroll = () => {
+    const el = ref.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (atBottom.current !== pinned) setPinned(atBottom.current);
+    if (el.scrollTop < EDGE_PX) {
+      if (start > 0) {
+        rememberAnchor();
+        if (size < WINDOW_MAX) setSize(Math.min(WINDOW_MAX, size + STEP));
+        else setEndKey(entries[Math.max(0, end - STEP) - 1]?.key ?? entries[0]!.key);
+      } else if (conv.timeline.hasMore && !loading.current) {
+        loading.current = true;
+        rememberAnchor();
+        void client.loadOlder(conv.id).finally(() => (loading.current = false));
+      }
+    } else if (endKey !== null && el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX) {
+      rememberAnchor();
+      const next = end + STEP;
+      setEndKey(next >= entries.length ? null : entries[next - 1]!.key);
+    }
+  };
+
+  const jumpToLatest = () => {
+    setEndKey(null);
+    setSize(WINDOW_START);
+    atBottom.current = true;
+    setPinned(true);
+  };
+
+  const me = client.me.value;
+  return (
+    <div class="messages-wrap">
+      <div ref={ref} class="messages" role="log" aria-label={`Messages in ${conv.title}`} aria-live="off" tabIndex={0} onScroll={onScroll}>
+        {start === 0 && !conv.timeline.hasMore && conv.loaded && <div class="system start">This is the start of {conv.title}.</div>}
+        {start === 0 && conv.timeline.hasMore && <div class="system">Loading earlier messages…</div>}
+        {visible.map((entry, i) => (
+          <MessageItem
+            key={entry.key}
+            entry={entry}
+            first={startsGroup(visible, i, selfId)}
+            selfId={selfId}
+            selfName={me?.username}
+            client={client}
+          />
+        ))}
+      </div>
+      {(endKey !== null || !pinned) && (
+        <button type="button" class="jump" onClick={jumpToLatest}>
+          Jump to latest
+        </button>
+      )}
+    </div>
+  );
+}
+
+function lastIndexOfKey(entries: readonly TimelineEntry[], key: string): number {
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.key === key) return i;
+  return -1;
+}

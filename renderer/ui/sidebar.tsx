@@ -1,0 +1,76 @@
+/** Rooms and direct messages with unread counts, a form to join or create a room, and sign-out. */
+import { useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { toRoomName } from '../../protocol/index';
+import type { ChatClient } from '../model/chat-client';
+import { useModel } from './use-model';
+
+export function Sidebar({ client, onLeave }: { client: ChatClient; onLeave: () => void }): JSX.Element {
+  useModel(client);
+  const convs = client.conversations();
+  const active = client.active.value;
+  const [room, setRoom] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const rooms = convs.filter((c) => c.kind === 'room');
+  const dms = convs.filter((c) => c.kind === 'dm');
+
+  const join = async (e: Event) => {
+    e.preventDefault();
+    const name = toRoomName(room);
+    if (!name) return setError('Room names use letters, digits, - and _.');
+    setError(null);
+    try {
+      await client.joinRoom(name, true);
+      setRoom('');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const item = (c: (typeof convs)[number]) => {
+    const unread = client.unread.get(c.id);
+    return (
+      <li key={c.id}>
+        <button
+          type="button"
+          class={c.id === active ? 'conv active' : 'conv'}
+          aria-current={c.id === active ? 'page' : undefined}
+          onClick={() => client.setActive(c.id)}
+        >
+          <span class="name">{c.title}</span>
+          {unread > 0 && (
+            <span class="badge" aria-label={`${unread} unread`}>
+              {unread > 99 ? '99+' : unread}
+            </span>
+          )}
+        </button>
+      </li>
+    );
+  };
+
+  return (
+    <nav class="sidebar" aria-label="Conversations">
+      <div class="me">
+        <strong>{client.me.value?.username}</strong>
+        <button type="button" class="quiet" onClick={onLeave}>
+          Sign out
+        </button>
+      </div>
+      <h2>Rooms</h2>
+      <ul class="plain">{rooms.map(item)}</ul>
+      <form class="join-room" onSubmit={join} onFocusIn={() => void client.refreshDirectory()}>
+        <label for="room-name">Join or create a room</label>
+        <input id="room-name" list="room-directory" value={room} onInput={(e) => setRoom(e.currentTarget.value)} placeholder="design-review" />
+        <datalist id="room-directory">
+          {client.directory.value.map((r) => (
+            <option key={r.room} value={r.room}>{`${r.numUsers} here`}</option>
+          ))}
+        </datalist>
+        <button type="submit">Join room</button>
+        {error && <p class="error" role="alert">{error}</p>}
+      </form>
+      <h2>Direct messages</h2>
+      {dms.length === 0 ? <p class="muted small">Choose someone in the participant list to message them.</p> : <ul class="plain">{dms.map(item)}</ul>}
+    </nav>
+  );
+}

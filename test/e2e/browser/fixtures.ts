@@ -1,0 +1,32 @@
+/** Shared setup for browser specs: a real relay serving the built client, and named users in their own browser contexts. */
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createRelay, type Relay, type RelayOptions } from '../../../server/index';
+
+export const CLIENT_DIR = resolve('dist/renderer');
+
+export async function startWebRelay(options: RelayOptions = {}): Promise<Relay> {
+  if (!existsSync(`${CLIENT_DIR}/index.html`)) throw new Error('Build the web client first: npm run build');
+  return createRelay({ port: 0, host: '127.0.0.1', staticDir: CLIENT_DIR, shutdownGraceMs: 50, presenceFlushMs: 20, ...options });
+}
+
+/** Opens the web client in a fresh context (its own localStorage: its own identity) and joins as `nickname`. */
+export async function joinAs(browser: Browser, url: string, nickname: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByLabel('Nickname').fill(nickname);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByLabel('Message', { exact: true })).toBeVisible();
+  return page;
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+export const test = base;
+export { expect };
