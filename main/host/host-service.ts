@@ -1,0 +1,144 @@
+/**
+ * Hosting a chat session on this computer: one embedded relay at a time, in memory. LAN mode binds
+ * every interface, requires a join code and is advertised on the LAN; loopback mode binds 127.0.0.1
+ * only and needs no code (nobody else can reach it). The desktop window connects to the loopback URL
+ * either way, from app://parley, an origin the relay accepts. A LAN session also serves the web
+ * client, so someone without the app can join from a browser (with the code).
+ */
+import type { HostedSession, HostOptions } from '../../protocol/index';
+import { allowedHostNames, lanUrls, type InterfaceMap } from './network';
+
+/** What the host service needs of a relay (server/index.ts Relay satisfies it). */
+export interface RelayHandle {
+  readonly port: number | undefined;
+  close(): Promise<void>;
+}
+
+/** What createRelay is given; a subset of server/options.ts RelayOptions. */
+export interface HostRelayOptions {
+  port: number;
+  host: string;
+  joinCode?: string;
+  allowedHosts: string[];
+  /** The built web client, so browsers on the LAN can join too (they still need the join code). */
+  staticDir: string | null;
+}
+
+export interface Advertisement {
+  name: string;
+  host: string;
+  port: number;
+  needsCode: boolean;
+}
+
+/** Discovery's publishing side (main/discovery). */
+export interface Advertiser {
+  advertise(ad: Advertisement): void;
+  withdraw(): Promise<void>;
+}
+
+export interface HostDeps {
+  createRelay: (options: HostRelayOptions) => Promise<RelayHandle>;
+  newJoinCode: () => string;
+  networkInterfaces: () => InterfaceMap;
+  hostname: () => string;
+  /** The host's nickname for the advertisement. */
+  nickname: () => string;
+  advertiser?: Advertiser;
+  /** Folder of the built renderer, served to LAN browsers as the web client. */
+  webClientDir?: string;
+  log?: (msg: string, detail?: object) => void;
+}
+
+export type HostErrorCode = 'ALREADY_HOSTING' | 'PORT_IN_USE' | 'PORT_FORBIDDEN' | 'HOST_FAILED';
+
+export class HostError extends Error {
+  constructor(
+    readonly code: HostErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostError';
+  }
+}
+
+export interface HostService {
+  start(options: HostOptions): Promise<HostedSession>;
+  stop(): Promise<void>;
+  current(): HostedSession | null;
+}
+
+export function createHostService(deps: HostDeps): HostService {
+  let session: HostedSession | null = null;
+  let relay: RelayHandle | null = null;
+  // Start and stop run one at a time, so a double click cannot start two relays.
+  let busy: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = busy.then(fn, fn);
+    busy = run.catch(() => undefined);
+    return run;
+  };
+
+  const stopNow = async () => {
+    const running = relay;
+    relay = null;
+    session = null;
+    if (!running) return;
+    await deps.advertiser?.withdraw().catch(() => undefined);
+    await running.close();
+    deps.log?.('hosting stopped');
+  };
+
+  return {
+    start: (options) =>
+      serial(async () => {
+        if (session) throw new HostError('ALREADY_HOSTING', `Already hosting "${session.name}". Stop it first.`);
+        const joinCode = options.lan ? deps.newJoinCode() : null;
+        const interfaces = deps.networkInterfaces();
+        let handle: RelayHandle;
+        try {
+          handle = await deps.createRelay({
+            port: options.port ?? 0,
+            host: options.lan ? '0.0.0.0' : '127.0.0.1',
+            ...(joinCode ? { joinCode } : {}),
+            allowedHosts: options.lan ? allowedHostNames(interfaces, deps.hostname()) : [],
+            staticDir: options.lan ? (deps.webClientDir ?? null) : null,
+          });
+        } catch (err) {
+          throw toHostError(err, options.port);
+        }
+        const port = handle.port;
+        if (port === undefined) {
+          await handle.close();
+          throw new HostError('HOST_FAILED', 'The relay did not report a TCP port.');
+        }
+        relay = handle;
+        session = {
+          name: options.name,
+          localUrl: `http://127.0.0.1:${port}`,
+          lanUrls: options.lan ? lanUrls(interfaces, port) : [],
+          joinCode,
+          port,
+        };
+        if (options.lan) {
+          try {
+            deps.advertiser?.advertise({ name: options.name, host: deps.nickname(), port, needsCode: true });
+          } catch (err) {
+            // Hosting works without mDNS (others can type the address); a failed advertisement must not kill it.
+            deps.log?.('could not advertise the session', { err: err instanceof Error ? err.message : String(err) });
+          }
+        }
+        deps.log?.('hosting started', { port, lan: options.lan });
+        return { ...session, lanUrls: [...session.lanUrls] };
+      }),
+    stop: () => serial(stopNow),
+    current: () => (session ? { ...session, lanUrls: [...session.lanUrls] } : null),
+  };
+}
+
+function toHostError(err: unknown, port: number | undefined): HostError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new HostError('PORT_IN_USE', `Port ${port} is already in use. Pick another port or leave it empty.`);
+  if (code === 'EACCES') return new HostError('PORT_FORBIDDEN', `Port ${port} needs administrator rights. Pick a port above 1024.`);
+  return new HostError('HOST_FAILED', `The session could not be started: ${err instanceof Error ? err.message : String(err)}`);
+}

@@ -1,0 +1,11 @@
+/**
+ * The preload of Parley's window (sandboxed, context-isolated). It exposes exactly the DesktopApi of
+ * protocol/desktop-api.ts as `window.parley` and nothing else; see api.ts for how.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { appVersionFromArgv, createDesktopApi } from './api';
+
+contextBridge.exposeInMainWorld(
+  'parley',
+  createDesktopApi(ipcRenderer, { platform: process.platform, appVersion: appVersionFromArgv(process.argv) }),
+);

@@ -1,0 +1,153 @@
+/**
+ * What settings.json holds, field by field. Each field has its own schema and default, so one bad
+ * field (a hand edit, a downgrade) costs that field only, not the whole file. Unknown fields are
+ * kept as they are: a newer Parley may have written them, and an older one must not drop them.
+ */
+import { z } from 'zod';
+import { cleanNickname, DEFAULT_ROOM, isRoomAddress, type DesktopSettings } from '../../protocol/index';
+
+export const SETTINGS_VERSION = 1;
+export const MAX_SAVED_SERVERS = 50;
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without credentials');
+
+/** Empty (not chosen yet) or a nickname the relay would accept, as cleanNickname displays it. */
+const nickname = z
+  .string()
+  .max(256)
+  .refine(isStoredNickname, 'not a valid nickname');
+
+const label = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value) && value.trim() === value, 'not a valid label');
+
+export const SavedServerSchema = z.strictObject({ name: label, url: httpUrl });
+
+export const windowBoundsSchema = z.strictObject({
+  x: z.number().int().min(-100_000).max(100_000).optional(),
+  y: z.number().int().min(-100_000).max(100_000).optional(),
+  width: z.number().int().min(100).max(100_000),
+  height: z.number().int().min(100).max(100_000),
+  maximized: z.boolean().optional(),
+});
+
+/** The fields the renderer may read and change (protocol DesktopSettings), one schema each. */
+export const desktopFields = {
+  nickname,
+  savedServers: z.array(SavedServerSchema).max(MAX_SAVED_SERVERS),
+  lastServer: httpUrl.nullable(),
+  lastRoom: z.string().max(200).refine(isRoomAddress, 'not a room name'),
+  theme: z.enum(['system', 'light', 'dark']),
+  notifications: z.boolean(),
+} satisfies { [K in keyof DesktopSettings]: z.ZodType<DesktopSettings[K]> };
+
+/** Fields only the main process uses: never sent to or accepted from the renderer. */
+export const internalFields = {
+  window: windowBoundsSchema.nullable(),
+  /** Auto-update checks (electron-updater); off unless the user or an admin turns them on. */
+  updates: z.boolean(),
+};
+
+export const settingsFields = { ...desktopFields, ...internalFields };
+
+export type StoredSettings = DesktopSettings & {
+  window: z.infer<typeof windowBoundsSchema> | null;
+  updates: boolean;
+};
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  nickname: '',
+  savedServers: [],
+  lastServer: null,
+  lastRoom: DEFAULT_ROOM,
+  theme: 'system',
+  notifications: true,
+  window: null,
+  updates: false,
+};
+
+/** What the renderer may send to updateSettings: a partial DesktopSettings, nothing else. */
+export const DesktopSettingsPatchSchema = z.strictObject(desktopFields).partial();
+
+export function toDesktopSettings(s: StoredSettings): DesktopSettings {
+  return {
+    nickname: s.nickname,
+    savedServers: s.savedServers.map((x) => ({ ...x })),
+    lastServer: s.lastServer,
+    lastRoom: s.lastRoom,
+    theme: s.theme,
+    notifications: s.notifications,
+  };
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Older files, step by step up to SETTINGS_VERSION. Version 1 is the first; files without a
+ * version predate versioning and have the same shape. A file from a newer version is read as far as
+ * its fields are understood, and keeps its version number so the newer app does not re-migrate it.
+ */
+export const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  0: (raw) => ({ ...raw, version: 1 }),
+};
+
+export function migrate(raw: Record<string, unknown>): Record<string, unknown> {
+  let current = { ...raw };
+  let version = typeof current.version === 'number' && Number.isInteger(current.version) ? current.version : 0;
+  while (version < SETTINGS_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) throw new Error(`no settings migration from version ${version}`);
+    current = step(current);
+    version += 1;
+    current.version = version;
+  }
+  return current;
+}
+
+/**
+ * Reads a parsed settings object field by field. Returns the settings (defaults for missing or bad
+ * fields), the unknown fields to keep, and the problems found (missing fields are not problems).
+ */
+export function readSettings(raw: Record<string, unknown>): { settings: StoredSettings; extra: Record<string, unknown>; problems: FieldProblem[]; version: number } {
+  const migrated = migrate(raw);
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const problems: FieldProblem[] = [];
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(migrated)) {
+    if (key === 'version') continue;
+    const schema = (settingsFields as Record<string, z.ZodType>)[key];
+    if (!schema) {
+      if (!isUnsafeKey(key)) extra[key] = value;
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (parsed.success) settings[key] = parsed.data;
+    else problems.push({ field: key, message: parsed.error.issues[0]?.message ?? 'invalid' });
+  }
+  return { settings: settings as unknown as StoredSettings, extra, problems, version: Math.max(SETTINGS_VERSION, migrated.version as number) };
+}
+
+function isStoredNickname(value: string): boolean {
+  if (value === '') return true;
+  const result = cleanNickname(value);
+  return result.ok && result.nickname === value;
+}
+
+function isUnsafeKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}

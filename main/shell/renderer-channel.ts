@@ -1,0 +1,50 @@
+/**
+ * main → renderer events (IpcChannel.lanChanged, focusRoom, joinLink, notice). Messages sent before
+ * the page has loaded are queued and delivered on did-finish-load, so a deep link that started the
+ * app or a settings notice from start-up is not lost.
+ */
+import type { BrowserWindow } from 'electron';
+import type { IpcChannel } from '../../protocol/index';
+
+const QUEUE_MAX = 50;
+
+export interface RendererChannel {
+  attach(win: BrowserWindow): void;
+  post(channel: IpcChannel, payload: unknown): void;
+}
+
+export function createRendererChannel(): RendererChannel {
+  let target: BrowserWindow | null = null;
+  let ready = false;
+  const queue: [IpcChannel, unknown][] = [];
+
+  const flush = () => {
+    if (!target || target.isDestroyed() || !ready) return;
+    for (const [channel, payload] of queue.splice(0)) target.webContents.send(channel, payload);
+  };
+
+  return {
+    attach(win) {
+      target = win;
+      ready = false;
+      win.webContents.on('did-start-loading', () => {
+        ready = false;
+      });
+      win.webContents.on('did-finish-load', () => {
+        ready = true;
+        flush();
+      });
+      win.on('closed', () => {
+        if (target === win) target = null;
+      });
+    },
+    post(channel, payload) {
+      if (target && !target.isDestroyed() && ready) {
+        target.webContents.send(channel, payload);
+        return;
+      }
+      if (queue.length >= QUEUE_MAX) queue.shift();
+      queue.push([channel, payload]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** Tray icon with the unread count (tooltip, red dot), the dock/launcher badge, and a small menu. */
+import { app, Menu, nativeImage, Tray } from 'electron';
+import { badgeText, clampUnread, trayIconBitmap, trayTooltip } from '../tray';
+
+export interface TrayController {
+  setUnread(count: number): void;
+  setHosting(name: string | null): void;
+  destroy(): void;
+}
+
+export interface TrayActions {
+  show(): void;
+  stopHosting(): void;
+  quit(): void;
+}
+
+export function createTray(actions: TrayActions, log: (msg: string, detail?: object) => void): TrayController {
+  let unread = 0;
+  let hosting: string | null = null;
+  let tray: Tray | null = null;
+  const icon = (dot: boolean) => {
+    const image = nativeImage.createFromBitmap(trayIconBitmap(16, dot), { width: 16, height: 16 });
+    image.addRepresentation({ scaleFactor: 2, width: 32, height: 32, buffer: trayIconBitmap(32, dot) });
+    return image;
+  };
+  try {
+    tray = new Tray(icon(false));
+    tray.on('click', () => actions.show());
+  } catch (err) {
+    // Some Linux desktops have no status area; the app works without a tray.
+    log('tray unavailable', { err: err instanceof Error ? err.message : String(err) });
+  }
+
+  const render = () => {
+    const text = badgeText(unread);
+    app.setBadgeCount(clampUnread(unread));
+    if (!tray || tray.isDestroyed()) return;
+    tray.setImage(icon(unread > 0));
+    tray.setToolTip(trayTooltip(unread, hosting));
+    if (process.platform === 'darwin') tray.setTitle(text);
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Show Parley', click: () => actions.show() },
+        { label: hosting ? `Stop hosting "${hosting}"` : 'Not hosting', enabled: hosting !== null, click: () => actions.stopHosting() },
+        { type: 'separator' },
+        { label: 'Quit Parley', click: () => actions.quit() },
+      ]),
+    );
+  };
+  render();
+
+  return {
+    setUnread(count) {
+      unread = clampUnread(count);
+      render();
+    },
+    setHosting(name) {
+      hosting = name;
+      render();
+    },
+    destroy() {
+      tray?.destroy();
+      tray = null;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** electron-updater, only when main/updater.ts says so (off by default). Loaded lazily: a LAN-only run never touches it. */
+import { app } from 'electron';
+import { updaterConfig } from '../updater';
+
+export async function startUpdater(setting: boolean, log: (msg: string, detail?: object) => void): Promise<void> {
+  const config = updaterConfig(process.env, setting, app.isPackaged);
+  if (!config.enabled) {
+    log('auto-update off', { reason: config.reason });
+    return;
+  }
+  const { default: updater } = await import('electron-updater');
+  const { autoUpdater } = updater;
+  autoUpdater.autoDownload = true;
+  autoUpdater.allowPrerelease = false;
+  autoUpdater.setFeedURL(config.feed);
+  autoUpdater.on('error', (err: Error) => log('update check failed', { err: err.message }));
+  const check = () => void autoUpdater.checkForUpdatesAndNotify().catch((err: unknown) => log('update check failed', { err: String(err) }));
+  check();
+  setInterval(check, config.intervalMs).unref();
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../../protocol/index';
+import { cleanLabel, encodeTxt, sessionFromService } from '../../../main/discovery/txt';
+
+describe('TXT record', () => {
+  it('carries name, host nickname, needsCode and protocol version', () => {
+    expect(encodeTxt({ name: 'Design review', host: 'Ana', port: 4000, needsCode: true })).toEqual({ name: 'Design review', host: 'Ana', needsCode: '1', protocol: String(PROTOCOL_VERSION) });
+  });
+
+  it('never sends an invalid nickname or an overlong name', () => {
+    const txt = encodeTxt({ name: 'x'.repeat(500), host: 'a\u202Eb', port: 4000, needsCode: false });
+    expect(txt.name).toHaveLength(64);
+    expect(txt.host).toBe('');
+    expect(txt.needsCode).toBe('0');
+  });
+});
+
+describe('sessionFromService', () => {
+  const service = { name: 'parley-abc', port: 4000, addresses: ['10.0.0.9', 'fe80::1'], referer: { address: '192.168.1.20', family: 'IPv4' }, txt: { name: 'Team', host: 'Ana', needsCode: '1', protocol: '1' } };
+
+  it('builds a LanSession, preferring the address the announcement came from', () => {
+    expect(sessionFromService(service)).toEqual({ id: 'parley-abc', name: 'Team', host: 'Ana', url: 'http://192.168.1.20:4000', needsCode: true, protocol: 1 });
+  });
+
+  it('falls back to an announced IPv4 address', () => {
+    expect(sessionFromService({ ...service, referer: { address: 'fe80::2', family: 'IPv6' } })?.url).toBe('http://10.0.0.9:4000');
+  });
+
+  it('sanitises what strangers on the LAN send', () => {
+    const session = sessionFromService({ ...service, txt: { name: '\u202Egnp.exe\u0000  Team\n', host: 'x'.repeat(300), needsCode: 'maybe', protocol: '99999' } });
+    expect(session).toMatchObject({ name: 'gnp.exe Team', host: '', needsCode: true, protocol: 0 });
+  });
+
+  it('assumes a code is needed unless told otherwise, and defaults the name', () => {
+    expect(sessionFromService({ ...service, txt: undefined })).toMatchObject({ name: 'parley-abc', host: '', needsCode: true });
+    expect(sessionFromService({ ...service, txt: { needsCode: '0' } })?.needsCode).toBe(false);
+  });
+
+  it('ignores services without a usable address or port', () => {
+    expect(sessionFromService({ ...service, referer: undefined, addresses: ['fe80::1'] })).toBeNull();
+    expect(sessionFromService({ ...service, referer: { address: '127.0.0.1' }, addresses: [] })).toBeNull();
+    expect(sessionFromService({ ...service, port: 0 })).toBeNull();
+    expect(sessionFromService({ ...service, port: 70000 })).toBeNull();
+    expect(sessionFromService({ ...service, name: '' })).toBeNull();
+  });
+
+  it('cleanLabel keeps real text and drops invisible characters', () => {
+    expect(cleanLabel('  Café \u200B Lounge ')).toBe('Café Lounge');
+    expect(cleanLabel('\u0000\u202E')).toBeNull();
+  });
+});

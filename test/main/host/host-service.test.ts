@@ -1,0 +1,129 @@
+import type { NetworkInterfaceInfo } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRelay, newJoinCode } from '../../../server/index';
+import { createHostService, HostError, type Advertisement, type HostRelayOptions, type RelayHandle } from '../../../main/host/host-service';
+import { closeAllClients, connected, loggedIn, parleyClient } from '../../helpers/clients';
+import { httpGet } from '../../helpers/net';
+
+const eth0: NetworkInterfaceInfo = { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' };
+
+function fakes(overrides: Partial<Parameters<typeof createHostService>[0]> = {}) {
+  const created: HostRelayOptions[] = [];
+  const closed: number[] = [];
+  const ads: Advertisement[] = [];
+  const withdrawn: number[] = [];
+  let nextPort = 40000;
+  const service = createHostService({
+    createRelay: async (options) => {
+      created.push(options);
+      const port = options.port || nextPort++;
+      return { port, close: async () => void closed.push(port) } satisfies RelayHandle;
+    },
+    newJoinCode: () => 'ABC234',
+    networkInterfaces: () => ({ eth0: [eth0] }),
+    hostname: () => 'Anas-Laptop',
+    nickname: () => 'Ana',
+    advertiser: { advertise: (ad) => void ads.push(ad), withdraw: async () => void withdrawn.push(1) },
+    ...overrides,
+  });
+  return { service, created, closed, ads, withdrawn };
+}
+
+describe('host service (fake relay)', () => {
+  it('LAN mode binds all interfaces, requires a code, allows the LAN names, serves no files, and advertises', async () => {
+    const { service, created, ads } = fakes();
+    const session = await service.start({ name: 'Team', lan: true });
+    expect(created).toEqual([{ port: 0, host: '0.0.0.0', joinCode: 'ABC234', allowedHosts: ['192.168.1.20', 'anas-laptop', 'anas-laptop.local'], staticDir: null }]);
+    expect(session).toEqual({ name: 'Team', localUrl: 'http://127.0.0.1:40000', lanUrls: ['http://192.168.1.20:40000'], joinCode: 'ABC234', port: 40000 });
+    expect(ads).toEqual([{ name: 'Team', host: 'Ana', port: 40000, needsCode: true }]);
+  });
+
+  it('loopback mode binds 127.0.0.1, needs no code and is not advertised', async () => {
+    const { service, created, ads } = fakes();
+    const session = await service.start({ name: 'Solo', lan: false, port: 4567 });
+    expect(created[0]).toEqual({ port: 4567, host: '127.0.0.1', allowedHosts: [], staticDir: null });
+    expect(session).toEqual({ name: 'Solo', localUrl: 'http://127.0.0.1:4567', lanUrls: [], joinCode: null, port: 4567 });
+    expect(ads).toEqual([]);
+  });
+
+  it('hosts one session at a time, even when asked twice at once', async () => {
+    const { service, created } = fakes();
+    const results = await Promise.allSettled([service.start({ name: 'A', lan: true }), service.start({ name: 'B', lan: true })]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ALREADY_HOSTING' });
+    expect(created).toHaveLength(1);
+  });
+
+  it('stops cleanly: withdraws the advertisement, closes the relay, and can host again', async () => {
+    const { service, closed, withdrawn } = fakes();
+    await service.start({ name: 'A', lan: true });
+    await service.stop();
+    expect(withdrawn).toHaveLength(1);
+    expect(closed).toEqual([40000]);
+    expect(service.current()).toBeNull();
+    await service.stop(); // idempotent
+    expect(closed).toHaveLength(1);
+    expect((await service.start({ name: 'B', lan: false })).name).toBe('B');
+  });
+
+  it('turns bind errors into typed errors', async () => {
+    for (const [code, expected] of [['EADDRINUSE', 'PORT_IN_USE'], ['EACCES', 'PORT_FORBIDDEN'], ['EOTHER', 'HOST_FAILED']] as const) {
+      const { service } = fakes({ createRelay: async () => Promise.reject(Object.assign(new Error('bind failed'), { code })) });
+      const err = await service.start({ name: 'A', lan: true, port: 5000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HostError);
+      expect(err).toMatchObject({ code: expected });
+      expect(service.current()).toBeNull();
+    }
+  });
+
+  it('keeps hosting when the advertisement fails (others can still type the address)', async () => {
+    const { service } = fakes({ advertiser: { advertise: () => { throw new Error('mDNS down'); }, withdraw: async () => undefined } });
+    expect((await service.start({ name: 'A', lan: true })).lanUrls).toEqual(['http://192.168.1.20:40000']);
+  });
+
+  it('returns copies, so callers cannot change the hosted session', async () => {
+    const { service } = fakes();
+    const session = await service.start({ name: 'A', lan: true });
+    session.lanUrls.push('http://evil');
+    expect(service.current()?.lanUrls).toEqual(['http://192.168.1.20:40000']);
+  });
+});
+
+describe('host service (real relay, on loopback)', () => {
+  // The relay binds 127.0.0.1 even for "LAN" options here: tests never listen on real interfaces.
+  const loopbackRelay = (options: HostRelayOptions) => createRelay({ ...options, host: '127.0.0.1', shutdownGraceMs: 20 });
+  const services: ReturnType<typeof createHostService>[] = [];
+  afterEach(async () => {
+    closeAllClients();
+    await Promise.all(services.splice(0).map((s) => s.stop()));
+  });
+
+  it('a LAN session admits a client with the join code, refuses one without, and checks Host', async () => {
+    const service = createHostService({ createRelay: loopbackRelay, newJoinCode, networkInterfaces: () => ({ eth0: [eth0] }), hostname: () => 'anas-laptop', nickname: () => 'Ana' });
+    services.push(service);
+    const session = await service.start({ name: 'Team', lan: true });
+    expect(session.joinCode).toMatch(/^[23456789A-HJKMNP-Z]{6}$/);
+
+    const { login } = await loggedIn(session.localUrl, 'bob', { joinCode: session.joinCode as string });
+    expect(login.ok).toBe(true);
+    const refused = parleyClient(session.localUrl);
+    await expect(connected(refused)).rejects.toMatchObject({ message: 'JOIN_CODE_REQUIRED' });
+
+    const port = session.port;
+    expect((await httpGet({ port }, '/healthz', { Host: `anas-laptop.local:${port}` })).status).toBe(200);
+    expect((await httpGet({ port }, '/healthz', { Host: `192.168.1.20:${port}` })).status).toBe(200);
+    expect((await httpGet({ port }, '/healthz', { Host: `evil.example:${port}` })).status).not.toBe(200);
+  });
+
+  it('the desktop renderer origin may connect; stop() disconnects clients and frees the port', async () => {
+    const service = createHostService({ createRelay: loopbackRelay, newJoinCode, networkInterfaces: () => ({}), hostname: () => 'x', nickname: () => '' });
+    services.push(service);
+    const session = await service.start({ name: 'Solo', lan: false });
+    const socket = parleyClient(session.localUrl, { extraHeaders: { Origin: 'app://parley' } });
+    await connected(socket);
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+    await service.stop();
+    await gone;
+    await expect(fetch(`${session.localUrl}/healthz`)).rejects.toThrow();
+  });
+});
