@@ -1,0 +1,113 @@
+/**
+ * A server under test in its own child process (so its CPU and RSS are its own and it cannot steal the
+ * coordinator's event loop). The child prints `PORT <n>` on stdout once it listens; a restart reuses
+ * the port so reconnecting clients find it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exited, track } from './children';
+import { SERVER_ENTRY, type ServerName } from './servers';
+import { withTimeout } from './time';
+
+export interface ServerStartOptions {
+  port?: number;
+  /** Write a V8 CPU profile of the server into this folder when it stops (node --cpu-prof). */
+  cpuProfDir?: string;
+}
+
+const START_TIMEOUT_MS = 30_000;
+// Generous: with --cpu-prof the exiting server first writes its profile, which takes seconds.
+const STOP_TIMEOUT_MS = 30_000;
+
+export class ServerProcess {
+  private constructor(
+    readonly name: ServerName,
+    private readonly child: ChildProcess,
+    readonly port: number,
+    private readonly options: ServerStartOptions,
+  ) {}
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(name: ServerName, options: ServerStartOptions = {}): Promise<ServerProcess> {
+    const execArgv = ['--import', 'tsx', '--expose-gc'];
+    // One folder per server: Node names the files itself, one per thread (tsx's loader hooks run in a
+    // thread of their own; the main thread's profile is the largest file).
+    if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, name));
+    // Spawned as `node` itself (not npx/tsx wrappers) so the pid we read /proc for is the server's.
+    const child = track(
+      spawn(process.execPath, [...execArgv, fileURLToPath(SERVER_ENTRY[name]), '--port', String(options.port ?? 0)], {
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      }),
+    );
+    const port = await withTimeout(readPort(child), START_TIMEOUT_MS, `${name} server to print its port`).catch((err: unknown) => {
+      child.kill('SIGKILL');
+      throw err;
+    });
+    return new ServerProcess(name, child, port, options);
+  }
+
+  /**
+   * Full garbage collection in the server, so an RSS reading that follows holds live memory only.
+   * Answers with the server's live JS heap and external (Buffer) memory right after it.
+   */
+  async gc(): Promise<{ heapUsed: number; external: number }> {
+    const done = new Promise<{ heapUsed: number; external: number }>((resolve) => {
+      const onMessage = (m: unknown): void => {
+        if (typeof m !== 'object' || m === null || !('gcDone' in m)) return;
+        this.child.off('message', onMessage);
+        resolve(m as unknown as { heapUsed: number; external: number });
+      };
+      this.child.on('message', onMessage);
+    });
+    this.child.send('gc');
+    return withTimeout(done, 10_000, `${this.name} server to collect garbage`);
+  }
+
+  /** Graceful stop (lets --cpu-prof write its file); SIGKILL when it does not exit in time. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    try {
+      await withTimeout(exited(this.child), STOP_TIMEOUT_MS, `${this.name} server to exit`);
+    } catch {
+      this.child.kill('SIGKILL');
+      await exited(this.child);
+    }
+  }
+
+  /** A crash: no shutdown notice to clients, sockets just drop. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await exited(this.child);
+  }
+
+  /** A new process of the same server on the same port. */
+  restart(): Promise<ServerProcess> {
+    return ServerProcess.start(this.name, { ...this.options, port: this.port });
+  }
+}
+
+function readPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer): void => {
+      buffered += chunk.toString('utf8');
+      const match = /^PORT (\d+)$/m.exec(buffered);
+      if (!match) return;
+      child.stdout?.off('data', onData);
+      // Keep draining stdout so a chatty server never blocks on a full pipe.
+      child.stdout?.resume();
+      resolve(Number(match[1]));
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => reject(new Error(`server exited before listening (code ${code}, signal ${signal})`)));
+  });
+}

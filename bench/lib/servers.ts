@@ -1,0 +1,21 @@
+/** The servers a run compares, and which script starts each. */
+export const SERVER_NAMES = ['parley', 'classic', 'ws', 'ws-preframed'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+export const SERVER_ENTRY: Record<ServerName, URL> = {
+  parley: new URL('../servers/parley.ts', import.meta.url),
+  classic: new URL('../baselines/classic.ts', import.meta.url),
+  ws: new URL('../baselines/ws.ts', import.meta.url),
+  'ws-preframed': new URL('../baselines/ws-preframed.ts', import.meta.url),
+};
+
+/** The protocol a server speaks, which decides the client the load generator uses against it. */
+export function dialect(server: ServerName): 'parley' | 'classic' | 'ws' {
+  if (server === 'parley') return 'parley';
+  if (server === 'classic') return 'classic';
+  return 'ws';
+}
+
+export function isServerName(value: string): value is ServerName {
+  return (SERVER_NAMES as readonly string[]).includes(value);
+}
