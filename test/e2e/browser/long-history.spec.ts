@@ -13,10 +13,20 @@ test('10,000 messages stay smooth with a capped DOM', async ({ browser }) => {
   try {
     const page = await joinAs(browser, relay.url, 'Reader');
     await page.evaluate(() => {
-      (window as unknown as { longTasks: number[] }).longTasks = [];
+      const w = window as unknown as { longTasks: number[]; addedPerBatch: number[] };
+      w.longTasks = [];
+      w.addedPerBatch = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) (window as unknown as { longTasks: number[] }).longTasks.push(e.duration);
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
+      // List rows ([data-key]) added per mutation batch: the work one update does, whatever the machine's speed.
+      new MutationObserver((records) => {
+        let added = 0;
+        for (const r of records) {
+          for (const n of r.addedNodes) if (n instanceof Element) added += (n.matches('[data-key]') ? 1 : 0) + n.querySelectorAll('[data-key]').length;
+        }
+        w.addedPerBatch.push(added);
+      }).observe(document.querySelector('.messages')!, { childList: true, subtree: true });
     });
     const writer = io(relay.url, { transports: ['websocket'], auth: { client: 'parley', protocol: PROTOCOL_VERSION, key: 'writer-key-0123456789abcdef' } });
     await new Promise<void>((resolve) => writer.on('connect', () => resolve()));
@@ -30,7 +40,11 @@ test('10,000 messages stay smooth with a capped DOM', async ({ browser }) => {
     expect(nodes).toBeLessThanOrEqual(WINDOW_MAX);
 
     // Scroll back a long way; the window widens then slides, and the DOM stays capped.
-    await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; addedPerBatch: number[] };
+      w.longTasks.splice(0);
+      w.addedPerBatch.splice(0);
+    });
     for (let i = 0; i < 30; i++) {
       await page.locator('.messages').evaluate((el) => (el.scrollTop = 0));
       await page.waitForTimeout(50);
@@ -38,9 +52,16 @@ test('10,000 messages stay smooth with a capped DOM', async ({ browser }) => {
     expect(await page.locator('.messages [data-key]').count()).toBeLessThanOrEqual(WINDOW_MAX);
     const firstShown = await page.locator('.messages .msg .text').first().innerText();
     expect(Number(/message (\d+)/.exec(firstShown)?.[1])).toBeLessThan(total - WINDOW_MAX);
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    // "Without jank": no main-thread task over 200 ms while scrolling through thousands of messages.
-    expect(Math.max(0, ...longTasks)).toBeLessThan(200);
+    const { longTasks, addedPerBatch } = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; addedPerBatch: number[] };
+      return { longTasks: w.longTasks, addedPerBatch: w.addedPerBatch };
+    });
+    // "Without jank", asserted as bounded work: no update while scrolling adds more than a window's
+    // worth of rows (a list that rendered the whole history would add thousands at once).
+    // Long tasks are wall-clock and depend on what else the machine runs, so they are printed, not asserted.
+    expect(Math.max(0, ...addedPerBatch)).toBeGreaterThan(0);
+    expect(Math.max(0, ...addedPerBatch)).toBeLessThanOrEqual(WINDOW_MAX);
+    console.log(`[long-history] scrolling: ${addedPerBatch.length} updates, max ${Math.max(0, ...addedPerBatch)} rows added at once; longest main-thread task ${Math.max(0, ...longTasks).toFixed(0)} ms`);
     await page.getByRole('button', { name: 'Jump to latest' }).click();
     await expect(page.locator('.messages .msg').last()).toContainText(`message ${total - 1}`);
     writer.disconnect();
