@@ -7,7 +7,7 @@
  * by engine.io) is at or above the version that fixes each advisory listed below, and so is every
  * copy the lockfile pins; (2) `npm audit --omit=dev --audit-level=high` passes when the registry's
  * audit endpoint answers. When it does not (offline CI, a registry mirror without the audit API),
- * the test passes and prints that the audit could not run and why: the floors in (1) still hold.
+ * the test is reported as skipped and prints that the audit could not run and why: the floors in (1) still hold.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -166,14 +166,15 @@ describe('dependency advisories', () => {
     }
   });
 
-  it('npm audit (production dependencies) reports no high or critical advisory, when the audit endpoint answers', async () => {
+  it('npm audit (production dependencies) reports no high or critical advisory, when the audit endpoint answers', async (ctx) => {
     const audit = await npmAudit(60_000);
     if (!audit.ran) {
       console.warn(
         `[dependency-advisories] npm audit could not run: ${audit.reason}. ` +
-          'Not a failure: the version floors above were checked from node_modules and package-lock.json; run `npm audit --omit=dev` where the registry answers.',
+          'Reported as skipped: the version floors above were checked from node_modules and package-lock.json; run `npm audit --omit=dev` where the registry answers.',
       );
-      return;
+      // Skipped, not passed: the suite's counts must not claim an audit that did not happen.
+      ctx.skip();
     }
     console.log(`[dependency-advisories] npm audit ran: ${audit.critical} critical, ${audit.high} high`);
     expect(audit.offenders, `high/critical advisories: ${audit.offenders!.join(', ')}`).toEqual([]);
