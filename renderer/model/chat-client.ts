@@ -63,6 +63,10 @@ export interface ChatClientOptions {
 }
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How long a missing seq may take to arrive live before it is fetched. */
+const HOLE_GRACE_MS = 1000;
+/** Catch-up walks back at most this many history pages (of the relay's page size) per conversation. */
+const MAX_CATCH_UP_PAGES = 50;
 const TYPING_REFRESH_MS = 2500;
 const TYPING_IDLE_MS = 3000;
 
@@ -101,6 +105,8 @@ export class ChatClient {
   private typingSentAt = 0;
   private typingIdle: ReturnType<typeof setTimeout> | undefined;
   private resyncing = new Set<string>();
+  /** Pending hole repairs, by conversation. */
+  private readonly repairs = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly opts: ChatClientOptions) {
     this.storage = opts.storage ?? new MemoryStore();
@@ -164,6 +170,8 @@ export class ChatClient {
     this.closed = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.typingIdle);
+    for (const timer of this.repairs.values()) clearTimeout(timer);
+    this.repairs.clear();
     this.outbox.setOnline(false);
     this.socket.disconnect();
     this.status.value = 'closed';
@@ -371,7 +379,7 @@ export class ChatClient {
 
   private async login(): Promise<void> {
     const since: Record<string, number> = {};
-    for (const c of this.convs.values()) if (c.timeline.lastSeq > 0) since[c.id] = c.timeline.lastSeq;
+    for (const c of this.convs.values()) if (c.timeline.syncedSeq > 0) since[c.id] = c.timeline.syncedSeq;
     const rooms = [...this.convs.values()].filter((c) => c.kind === 'room' && c.id !== DEFAULT_ROOM).map((c) => c.id);
     let res: AckResult<LoginOk>;
     try {
@@ -393,8 +401,8 @@ export class ChatClient {
     this.retryAt.value = null;
     this.me.value = { userId: res.userId, username: res.username };
     this.numUsers.value = res.numUsers;
-    for (const state of res.rooms) this.applyRoomState(this.ensure(state.presence.room), state);
-    for (const page of res.dms) this.applyPage(this.ensure(page.room), page);
+    for (const state of res.rooms) this.applyRoomState(this.ensure(state.presence.room), state, since[state.presence.room]);
+    for (const page of res.dms) this.applyPage(this.ensure(page.room), page, since[page.room]);
     this.status.value = 'online';
     this.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);
@@ -418,7 +426,9 @@ export class ChatClient {
 
   private onMessage(msg: ChatMessage): void {
     const conv = this.ensure(msg.room, msg);
-    if (!conv.timeline.add(msg)) return;
+    const added = conv.timeline.add(msg);
+    if (conv.timeline.hasHole) this.scheduleRepair(conv);
+    if (!added) return;
     const own = msg.userId === this.me.value?.userId;
     conv.typing.stop(msg.userId);
     if (!own) {
@@ -460,33 +470,85 @@ export class ChatClient {
     }
   }
 
-  private applyRoomState(conv: Conversation, state: RoomState): void {
+  private applyRoomState(conv: Conversation, state: RoomState, since?: number): void {
     conv.presence.applySnapshot(state.presence, true);
     if (conv.id === DEFAULT_ROOM) this.numUsers.value = state.presence.numUsers;
-    this.applyPage(conv, state.history);
+    this.applyPage(conv, state.history, since);
   }
 
-  private applyPage(conv: Conversation, page: HistoryPage): void {
+  /**
+   * Applies a page of the newest messages (after `since`, when given). A first load is complete up to
+   * the room's newest seq (older ones are scroll-back). A catch-up page cut short by the page size
+   * (`hasMore`) left out the middle of what was missed: that part is fetched before the cursor moves.
+   */
+  private applyPage(conv: Conversation, page: HistoryPage, since?: number): void {
     if (page.unavailable) return; // loaded later, when the relay reports its store is back
     const firstLoad = !conv.loaded;
     conv.timeline.addAll(page.messages);
     if (firstLoad) conv.timeline.hasMore = page.hasMore;
     if (page.gap && !firstLoad) conv.timeline.addSystem('Some messages could not be recovered after the reconnect.');
     conv.loaded = true;
+    if (since !== undefined && page.hasMore) void this.syncForward(conv);
+    else conv.timeline.markSynced(page.lastSeq);
+  }
+
+  /**
+   * Fetches everything after the conversation's cursor: the newest page, then older pages down to the
+   * cursor, so that nothing in between is skipped however much was missed. Returns false when the
+   * relay could not answer (the cursor stays, and the next reconnect or repair tries again).
+   */
+  private async syncForward(conv: Conversation): Promise<boolean> {
+    const from = conv.timeline.syncedSeq;
+    const firstLoad = !conv.loaded;
+    // Not shown yet: the newest page (with its older history). Shown: only what came after the cursor.
+    const first = await this.request<HistoryPage>('history:fetch', firstLoad || from === 0 ? { room: conv.id } : { room: conv.id, afterSeq: from });
+    if (!first.ok || first.unavailable) return false;
+    conv.timeline.addAll(first.messages);
+    if (firstLoad) conv.timeline.hasMore = first.hasMore;
+    conv.loaded = true;
+    let page: HistoryPage = first;
+    let pages = 1;
+    const short = (p: HistoryPage) => from > 0 && p.hasMore && p.messages.length > 0 && p.messages[0]!.seq > from + 1;
+    while (short(page) && pages < MAX_CATCH_UP_PAGES) {
+      const next = await this.request<HistoryPage>('history:fetch', { room: conv.id, afterSeq: from, beforeSeq: page.messages[0]!.seq });
+      if (!next.ok || next.unavailable) return false;
+      conv.timeline.addAll(next.messages);
+      page = next;
+      pages++;
+    }
+    if (!firstLoad && (first.gap || short(page))) conv.timeline.addSystem('Some messages could not be recovered after the reconnect.');
+    conv.timeline.markSynced(first.lastSeq);
+    this.bump();
+    return true;
+  }
+
+  /**
+   * A stored message is missing below one that arrived (instances deliver out of order, and a
+   * broadcast can be lost while an instance's link to Redis blinks). Give it a moment to arrive live,
+   * then fetch from the cursor.
+   */
+  private scheduleRepair(conv: Conversation): void {
+    if (this.repairs.has(conv.id)) return;
+    const timer = setTimeout(() => {
+      void (async () => {
+        try {
+          if (conv.timeline.hasHole && this.status.value === 'online') await this.syncForward(conv);
+        } finally {
+          this.repairs.delete(conv.id);
+        }
+        if (conv.timeline.hasHole) this.scheduleRepair(conv);
+      })();
+    }, HOLE_GRACE_MS);
+    this.repairs.set(conv.id, timer);
   }
 
   private async catchUp(): Promise<void> {
-    for (const conv of [...this.convs.values()]) {
-      const after = conv.timeline.lastSeq;
-      const res = await this.request<HistoryPage>('history:fetch', after > 0 ? { room: conv.id, afterSeq: after } : { room: conv.id });
-      if (res.ok) this.applyPage(conv, res);
-    }
+    for (const conv of [...this.convs.values()]) await this.syncForward(conv);
     this.bump();
   }
 
   private async loadLatest(conv: Conversation): Promise<void> {
-    const res = await this.request<HistoryPage>('history:fetch', { room: conv.id });
-    if (res.ok) this.applyPage(conv, res);
+    await this.syncForward(conv);
     this.bump();
   }
 

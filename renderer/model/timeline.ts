@@ -45,8 +45,17 @@ export class Timeline {
   private pending: PendingEntry[] = [];
   private readonly ids = new Set<string>();
   private systemCounter = 0;
-  /** Highest seq seen: the catch-up cursor sent to the relay on reconnect. */
+  /** Highest seq seen. Not the catch-up cursor: messages from other instances can arrive out of order. */
   lastSeq = 0;
+  /**
+   * The catch-up cursor: every stored message up to this seq is held (or is older history, reachable
+   * by scrolling back). Seqs are dense per conversation, so a seq seen above `syncedSeq + 1` means a
+   * message in between is still in flight — or was lost, and must be fetched (see `hasHole`).
+   * 0 until the first stored message or page.
+   */
+  syncedSeq = 0;
+  /** Seqs seen above `syncedSeq`, waiting for the ones below them. */
+  private readonly ahead = new Set<number>();
   /** Older messages exist on the relay than the oldest held here. */
   hasMore = false;
 
@@ -57,6 +66,7 @@ export class Timeline {
    * could not store it yet) goes last and is replaced, in place of order, by the stored copy.
    */
   add(msg: ChatMessage): boolean {
+    this.noteSeq(msg.seq);
     if (this.ids.has(msg.id)) {
       if (msg.seq > 0) this.confirm(msg);
       return false;
@@ -70,6 +80,35 @@ export class Timeline {
     this.insert(msg);
     this.trim();
     return true;
+  }
+
+  /** Stored messages are missing between `syncedSeq` and the newest seen. */
+  get hasHole(): boolean {
+    return this.ahead.size > 0;
+  }
+
+  /**
+   * The relay answered for everything up to `upTo` (a history page read when the room's newest seq
+   * was `upTo`, with no older part left out): seqs it did not return do not exist.
+   */
+  markSynced(upTo: number): void {
+    if (upTo <= this.syncedSeq) return;
+    this.syncedSeq = upTo;
+    for (const seq of this.ahead) if (seq <= upTo) this.ahead.delete(seq);
+    this.advance();
+  }
+
+  private noteSeq(seq: number): void {
+    if (seq <= 0) return;
+    // The first stored message this timeline sees: what came before it is older history, not a hole.
+    if (this.syncedSeq === 0) this.syncedSeq = seq - 1;
+    if (seq <= this.syncedSeq) return;
+    this.ahead.add(seq);
+    this.advance();
+  }
+
+  private advance(): void {
+    while (this.ahead.delete(this.syncedSeq + 1)) this.syncedSeq++;
   }
 
   /** Replaces a provisional copy by the stored one (real seq), moving it to its place. */

@@ -304,3 +304,56 @@ describe('startsGroup', () => {
     expect(startsGroup([], 0, SELF)).toBe(true);
   });
 });
+
+describe('Timeline catch-up cursor (syncedSeq)', () => {
+  it('follows in-order messages and starts at the first stored one (earlier ones are older history)', () => {
+    const t = new Timeline();
+    t.add(msg(100));
+    t.add(msg(101));
+    expect(t.syncedSeq).toBe(101);
+    expect(t.hasHole).toBe(false);
+  });
+
+  it('stays below a hole: a later message from another instance does not move it past a missing one', () => {
+    const t = new Timeline();
+    t.add(msg(10));
+    t.add(msg(12));
+    t.add(msg(13));
+    expect(t.lastSeq).toBe(13);
+    expect(t.syncedSeq).toBe(10);
+    expect(t.hasHole).toBe(true);
+    t.add(msg(11)); // the late one arrives
+    expect(t.syncedSeq).toBe(13);
+    expect(t.hasHole).toBe(false);
+  });
+
+  it('moves past a hole the relay answered for (markSynced): those seqs do not exist', () => {
+    const t = new Timeline();
+    t.add(msg(10));
+    t.add(msg(15));
+    t.markSynced(14);
+    expect(t.syncedSeq).toBe(15);
+    expect(t.hasHole).toBe(false);
+    t.markSynced(3); // an older answer never moves it back
+    expect(t.syncedSeq).toBe(15);
+  });
+
+  it('ignores provisional copies and duplicates, and counts a confirmed copy once', () => {
+    const t = new Timeline();
+    t.add(msg(1));
+    t.add(msg(0, { id: 'prov' }));
+    expect(t.syncedSeq).toBe(1);
+    t.add(msg(2, { id: 'prov' })); // the stored copy of the provisional one
+    t.add(msg(2, { id: 'prov' }));
+    expect(t.syncedSeq).toBe(2);
+    expect(t.hasHole).toBe(false);
+  });
+
+  it('is not moved by scroll-back pages below it', () => {
+    const t = new Timeline();
+    t.addAll([msg(50), msg(51)]);
+    t.addAll([msg(40), msg(41)]);
+    expect(t.syncedSeq).toBe(51);
+    expect(t.hasHole).toBe(false);
+  });
+});
