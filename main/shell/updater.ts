@@ -1,9 +1,20 @@
 /** electron-updater, only when main/updater.ts says so (off by default). Loaded lazily: a LAN-only run never touches it. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { app } from 'electron';
 import { updaterConfig } from '../updater';
 
+/** The feed electron-builder wrote into the packaged app, if any. */
+function bakedFeedFile(): string | null {
+  try {
+    return readFileSync(join(process.resourcesPath, 'app-update.yml'), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 export async function startUpdater(setting: boolean, log: (msg: string, detail?: object) => void): Promise<void> {
-  const config = updaterConfig(process.env, setting, app.isPackaged);
+  const config = updaterConfig(process.env, setting, app.isPackaged, app.isPackaged ? bakedFeedFile() : null);
   if (!config.enabled) {
     log('auto-update off', { reason: config.reason });
     return;
