@@ -10,6 +10,7 @@ import { parseBenchArgs, USAGE } from './config/args';
 import { killAll } from './lib/children';
 import { WorkerPool } from './lib/worker-pool';
 import { writeJson } from './report/json';
+import { formatRedisReport } from './report/redis';
 import { Results } from './report/results';
 import { formatTable } from './report/table';
 import { runSuite } from './suite';
@@ -53,8 +54,15 @@ async function main(): Promise<number> {
   ).finally(() => pool.close());
 
   const figures = results.figures();
-  console.log(`\nParley bench, preset ${preset.name} (${cpus().length} CPUs, node ${process.version}); ratios are Parley ÷ baseline; ↑/↓: higher/lower is better\n`);
-  console.log(formatTable(figures));
+  // `--scenarios redis` alone fills no row of the main table: print only its own.
+  if (Object.keys(figures).length > 0 || !outcome.redis) {
+    console.log(`\nParley bench, preset ${preset.name} (${cpus().length} CPUs, node ${process.version}); ratios are Parley ÷ baseline; ↑/↓: higher/lower is better\n`);
+    console.log(formatTable(figures));
+  }
+  if (outcome.redis) {
+    console.log(`\nRedis multi-instance, preset ${preset.name} (${cpus().length} CPUs, node ${process.version})\n`);
+    console.log(formatRedisReport(outcome.redis));
+  }
   if (outcome.errors.length > 0) console.log(`\n${outcome.errors.length} scenario(s) failed:\n${outcome.errors.map((e) => `  - ${e}`).join('\n')}`);
   const [worstKey, worstPct] = Object.entries(outcome.interference).reduce<[string, number]>((w, e) => (e[1] > w[1] ? e : w), ['', 0]);
   if (worstPct > 25) console.log(`\nOther processes used up to ${worstPct.toFixed(0)} % of a core during a measurement (${worstKey}): the machine was shared, expect noise (see --quiet-wait).`);

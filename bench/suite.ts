@@ -5,10 +5,12 @@
 import type { BenchConfig, ScenarioName } from './config/args';
 import { QUIET_PCT, waitForQuiet } from './lib/quiet';
 import type { Series } from './report/catalogue';
+import type { RedisReport } from './report/redis';
 import type { Results } from './report/results';
 import { runConnections } from './scenarios/connections';
 import type { ScenarioContext } from './scenarios/context';
 import { runMessages } from './scenarios/messages';
+import { runRedisScenario } from './scenarios/redis';
 import { runStartup } from './scenarios/startup';
 import { runStorms, STORM_SERIES } from './scenarios/storms';
 
@@ -18,6 +20,8 @@ export interface SuiteOutcome {
   details: Record<string, object>;
   /** CPU other processes used during each measurement, % of one core, by the same keys. */
   interference: Record<string, number>;
+  /** The redis scenario's figures and ratios, when it ran (its own table: see report/redis.ts). */
+  redis?: RedisReport;
 }
 
 export async function runSuite(config: BenchConfig, ctx: ScenarioContext, results: Results): Promise<SuiteOutcome> {
@@ -138,6 +142,14 @@ export async function runSuite(config: BenchConfig, ctx: ScenarioContext, result
         }),
       );
     }
+  }
+  // Last: it takes the longest, and the Parley-vs-baselines figures above should not wait for it.
+  if (want('redis') && config.servers.includes('parley')) {
+    const report = await runRedisScenario(ctx, preset.redis, measure, (message) => {
+      outcome.errors.push(message);
+      ctx.log(`FAILED ${message}`);
+    });
+    if (report) outcome.redis = report;
   }
   return outcome;
 }

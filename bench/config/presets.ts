@@ -13,6 +13,18 @@ export interface MessageScenario {
   size: number;
 }
 
+/**
+ * The relay in Redis mode as 1, 2, 3... instances sharing one redis-server, next to memory mode, each
+ * measured with the saturation and latency methods. Opt-in (`--scenarios redis`): it needs
+ * redis-server and takes minutes at full size.
+ */
+export interface RedisScenario {
+  /** Instance counts to measure in Redis mode; memory mode (1 instance) is always measured too. */
+  instances: number[];
+  saturation: MessageScenario;
+  latency: MessageScenario;
+}
+
 export interface Preset {
   name: 'smoke' | 'full';
   workers: number;
@@ -21,6 +33,7 @@ export interface Preset {
   connections: { clients: number; concurrency: number };
   storm: { clients: number; timeoutMs: number };
   startup: { runs: number };
+  redis: RedisScenario;
   /** After logins, measuring waits for server and clients to be idle over windows this long. */
   settleMs: number;
   /** How long clients sit idle before the memory reading. */
@@ -40,9 +53,15 @@ export const PRESETS: Record<Preset['name'], Preset> = {
     connections: { clients: 40, concurrency: 20 },
     storm: { clients: 30, timeoutMs: 15_000 },
     startup: { runs: 1 },
+    // Not in the default smoke run (it would double the run time); `--scenarios redis` checks the harness.
+    redis: {
+      instances: [1, 2, 3],
+      saturation: { clients: 30, senders: 3, ratePerSender: 0, window: 10, durationMs: 500, size: CHAT_SIZE },
+      latency: { clients: 30, senders: 3, ratePerSender: 20, window: 0, durationMs: 500, size: CHAT_SIZE },
+    },
     settleMs: 100,
     idleMs: 0,
-    maxRunMs: 55_000,
+    maxRunMs: 90_000,
   },
   full: {
     name: 'full',
@@ -52,6 +71,12 @@ export const PRESETS: Record<Preset['name'], Preset> = {
     connections: { clients: 1000, concurrency: 100 },
     storm: { clients: 1000, timeoutMs: 120_000 },
     startup: { runs: 5 },
+    // The saturation and latency targets above; 8 measurements of 10 s take 2–3 minutes.
+    redis: {
+      instances: [1, 2, 3],
+      saturation: { clients: 1000, senders: 10, ratePerSender: 0, window: 3, durationMs: 10_000, size: CHAT_SIZE },
+      latency: { clients: 500, senders: 10, ratePerSender: 10, window: 0, durationMs: 10_000, size: CHAT_SIZE },
+    },
     settleMs: 500,
     idleMs: 2000,
     maxRunMs: 15 * 60_000,

@@ -12,12 +12,17 @@ export function formatTable(figures: Record<string, FigureResult>): string {
     ...series.map((s: Series) => formatValue(f.values[s])),
     ...ratioCols.map((b) => (f.ratios[b] === undefined ? '–' : `${f.ratios[b]!.toFixed(2)}×`)),
   ]);
+  return formatGrid(header, rows);
+}
+
+/** Aligned columns: the first left-aligned (labels), the others right-aligned (figures). */
+export function formatGrid(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function formatValue(v: number | undefined): string {
+export function formatValue(v: number | undefined): string {
   if (v === undefined) return '–';
   if (!Number.isFinite(v)) return 'n/a';
   const abs = Math.abs(v);

@@ -30,6 +30,26 @@ export async function withServer<T>(ctx: ScenarioContext, name: ServerName, fn: 
   }
 }
 
+/**
+ * `withServer` for several processes at once (the instances of a multi-instance relay), started in
+ * parallel. If one fails to start, the others are stopped before the error goes up.
+ */
+export async function withServers<T>(ctx: ScenarioContext, starts: (() => Promise<ServerProcess>)[], fn: (servers: ServerProcess[]) => Promise<T>): Promise<T> {
+  const started = await Promise.allSettled(starts.map((start) => start()));
+  const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw failed.reason;
+  }
+  try {
+    return await fn(servers);
+  } finally {
+    await ctx.pool.all(() => ({ type: 'close' }), 30_000).catch(() => undefined);
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
 export const MiB = 1024 * 1024;
 
 /** Throws when some clients could not log in: figures from a partial population would mislead. */

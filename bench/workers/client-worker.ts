@@ -27,7 +27,7 @@ async function connectAll(cmd: ConnectCommand): Promise<ConnectResult> {
   watch = new CountWatch(cmd.count);
   if (cmd.countTarget !== undefined) watch.arm(cmd.countTarget);
   clients = Array.from({ length: cmd.count }, (_, local) =>
-    createClient(cmd.kind, { local, username: `u${cmd.base + local}`, url: cmd.url, reconnect: cmd.reconnect }, sink),
+    createClient(cmd.kind, { local, username: `u${cmd.base + local}`, url: cmd.urlPerClient?.[local] ?? cmd.url, reconnect: cmd.reconnect }, sink),
   );
   const result: ConnectResult = { connected: 0, failed: 0, doneAt: 0, mostDoneAt: 0 };
   const most = Math.ceil(cmd.count * 0.95);

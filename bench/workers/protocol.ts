@@ -6,6 +6,11 @@ export interface ConnectCommand {
   type: 'connect';
   kind: ClientKind;
   url: string;
+  /**
+   * When present, client `local` connects to `urlPerClient[local]` instead of `url`: a multi-instance
+   * run spreads its clients over the instances itself (the coordinator knows which ones send).
+   */
+  urlPerClient?: string[];
   /** Global index of this worker's first client (usernames are unique across workers). */
   base: number;
   count: number;

@@ -4,17 +4,21 @@
  * with a target, only with "present", "numeric", "something was delivered" and "nothing was lost".
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIGURE_IDS, FIGURES } from '../../bench/report/catalogue';
+import type { RedisReport } from '../../bench/report/redis';
 
 interface BenchJson {
   preset: string;
   errors: string[];
   figures: Record<string, { values: Record<string, number | null>; ratios: Record<string, number | null> }>;
+  redis?: RedisReport;
 }
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -34,11 +38,11 @@ function runBench(args: string[], timeoutMs: number): Promise<{ code: number | n
 }
 
 describe('npm run bench (smoke preset)', () => {
-  it('measures every figure for every server and loses nothing', { timeout: 58_000 }, async () => {
+  it('measures every figure for every server and loses nothing', { timeout: 100_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
     try {
       const file = join(dir, 'smoke.json');
-      const { code, output } = await runBench(['--preset', 'smoke', '--json', file], 55_000);
+      const { code, output } = await runBench(['--preset', 'smoke', '--json', file], 95_000);
       expect(code, output).toBe(0);
       expect(output).toContain('rate limits were raised');
       const doc = JSON.parse(readFileSync(file, 'utf8')) as BenchJson;
@@ -64,6 +68,41 @@ describe('npm run bench (smoke preset)', () => {
         expect(doc.figures['saturation.duplicates']!.values[series]).toBe(0);
         expect(doc.figures['latency.duplicates']!.values[series]).toBe(0);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run bench -- --scenarios redis (smoke preset)', () => {
+  // Two instance counts instead of three keep this under the smoke run's time cap; 2 already
+  // exercises the cross-instance fan-out through Redis.
+  it.skipIf(!hasRedis)('measures memory mode and Redis mode with 1 and 2 instances and loses nothing', { timeout: 100_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+    try {
+      const file = join(dir, 'redis.json');
+      const { code, output } = await runBench(['--preset', 'smoke', '--scenarios', 'redis', '--redis-instances', '1,2', '--json', file], 95_000);
+      expect(code, output).toBe(0);
+      expect(output).toContain('CPU per delivery ÷ memory mode');
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as BenchJson;
+      expect(doc.errors).toEqual([]);
+      const report = doc.redis!;
+      expect(report.series.map((s) => s.series)).toEqual(['memory', 'redis-1', 'redis-2']);
+      for (const s of report.series) {
+        for (const method of ['saturation', 'latency'] as const) {
+          const f = s[method]!;
+          expect(f, `${s.series} ${method}`).toBeDefined();
+          expect(f.deliveriesPerSec, `${s.series} ${method} deliveries/s`).toBeGreaterThan(0);
+          expect(f.relayCpuUsPerDelivery, `${s.series} ${method} CPU per delivery`).toBeGreaterThan(0);
+          expect(f.lost, `${s.series} ${method} lost`).toBe(0);
+          expect(f.duplicates, `${s.series} ${method} duplicates`).toBe(0);
+          expect(f.instanceCpuPct).toHaveLength(s.instances);
+          if (s.redis) expect(typeof f.redisCpuUsPerDelivery).toBe('number');
+          else expect(f.redisCpuUsPerDelivery).toBeNull();
+        }
+      }
+      expect(typeof report.ratios.relayCpuPerDeliveryVsMemory).toBe('number');
+      expect(typeof report.ratios.deliveriesPerSecVsBase['redis-2']).toBe('number');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
