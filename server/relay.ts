@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
 import { attachChat } from './chat/index';
 import { CLASSIC_SOCKETS, type ChatContext, type ParleyServer } from './chat/context';
+import { tuneBroadcasts } from './chat/fast-broadcast';
 import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
 import { requestHandler } from './http/handler';
@@ -104,6 +105,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       credentials: false,
     },
   });
+  tuneBroadcasts(io.of('/').adapter);
   io.use(
     handshakeMiddleware({
       proxyHops: opts.proxyHops,

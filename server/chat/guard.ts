@@ -1,8 +1,12 @@
 /**
- * Registers an event handler with the checks every event needs, in one place: the ack callback
- * is separated from the payload (classic clients send none), the socket's rate bucket is charged,
- * login is required where it must be, the payload is parsed by its schema, and any failure becomes a
- * typed error for this client only: the ack when there is one, else a `parley:error` event.
+ * Every client event goes through `dispatch`, with the checks every event needs, in one place: the
+ * ack callback is separated from the payload (classic clients send none), the socket's rate bucket is
+ * charged, login is required where it must be, the payload is parsed by its schema, and any failure
+ * becomes a typed error for this client only: the ack when there is one, else a `parley:error` event.
+ *
+ * The routes (event → spec + handler) are built once per relay, not per socket: a socket costs one
+ * Socket.IO middleware closure instead of a listener, a spec object and a handler closure per event,
+ * which is most of what an idle connection would otherwise hold beyond Socket.IO's own state.
  */
 import type { z } from 'zod';
 import {
@@ -25,6 +29,7 @@ export interface GuardSpec<T> {
 }
 
 type AckFn = (result: object) => void;
+type Handler<T> = (conn: Connection, payload: T) => Promise<object | void | Later>;
 
 /**
  * Returned by a handler whose ordering-sensitive part is done but whose outcome comes later (a
@@ -34,47 +39,68 @@ type AckFn = (result: object) => void;
 export class Later {
   constructor(readonly result: Promise<object>) {}
 }
-const noop = (): void => undefined;
 
-export function guard<T>(
-  conn: Connection,
-  event: keyof ClientToServerEvents,
-  spec: GuardSpec<T>,
-  handler: (payload: T) => Promise<object | void | Later>,
-): void {
-  const { socket, ctx } = conn;
-  conn.handled.add(event);
-  socket.on(event, (...args: unknown[]) => {
-    // Caught flooding: the connection is closing; the rest of the flood is not even parsed.
+export interface Route<T = unknown> {
+  readonly event: keyof ClientToServerEvents;
+  readonly spec: GuardSpec<T>;
+  readonly handler: Handler<T>;
+  /** The `"<event>" payload` label of validation errors, built once. */
+  readonly what: string;
+}
+
+/** Declares the handler of one client event. */
+export function route<T>(event: keyof ClientToServerEvents, spec: GuardSpec<T>, handler: Handler<T>): Route {
+  return { event, spec, handler, what: `"${event}" payload` } as Route;
+}
+
+export type Routes = ReadonlyMap<string, Route>;
+
+export function routeTable(routes: readonly Route[]): Routes {
+  return new Map(routes.map((r) => [r.event, r]));
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * Handles one incoming event packet (`[event, ...args, ack?]`, as Socket.IO hands it to a socket
+ * middleware). Called synchronously on arrival, so a connection's events start in arrival order.
+ */
+export function dispatch(conn: Connection, routes: Routes, packet: unknown[]): void {
+  const event = packet[0];
+  const r = typeof event === 'string' ? routes.get(event) : undefined;
+  if (r === undefined) return refuseUnknown(conn, packet);
+  // Caught flooding: the connection is closing; the rest of the flood is not even parsed.
+  if (conn.flooding) return;
+  const last = packet[packet.length - 1];
+  const ack = packet.length > 1 && typeof last === 'function' ? (last as AckFn) : undefined;
+  const { spec } = r;
+  const fail = (err: unknown): void => {
     if (conn.flooding) return;
-    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : undefined;
-    const fail = (err: unknown): void => {
-      if (conn.flooding) return;
-      if (err instanceof ParleyError && err.code === ErrorCode.RATE_LIMITED && spec.quietWhenLimited && !ack) return;
-      const body = toErrorBody(err, ctx.log, event);
-      if (ack) ack({ ok: false, ...body });
-      else socket.emit('parley:error', { ...body, event });
+    if (err instanceof ParleyError && err.code === ErrorCode.RATE_LIMITED && spec.quietWhenLimited && !ack) return;
+    const body = toErrorBody(err, conn.ctx.log, r.event);
+    if (ack) ack({ ok: false, ...body });
+    else conn.socket.emit('parley:error', { ...body, event: r.event });
+  };
+  try {
+    conn.charge();
+    // The payload is the first argument after the event name, when there is one besides the ack.
+    const payload = parsePayload(spec.schema, packet.length > (ack ? 2 : 1) ? packet[1] : undefined, r.what);
+    const run = () => {
+      // Checked in turn, not on arrival: an event sent right after `add user` waits for the login.
+      if (spec.needsLogin && !conn.loggedIn) {
+        throw new ParleyError(ErrorCode.NOT_LOGGED_IN, 'Log in with "add user" first.');
+      }
+      return r.handler(conn, payload);
     };
-    try {
-      conn.charge();
-      const payload = parsePayload(spec.schema, args[0], `"${event}" payload`);
-      const run = () => {
-        // Checked in turn, not on arrival: an event sent right after `add user` waits for the login.
-        if (spec.needsLogin && !conn.loggedIn) {
-          throw new ParleyError(ErrorCode.NOT_LOGGED_IN, 'Log in with "add user" first.');
-        }
-        return handler(payload);
-      };
-      // Non-serial events still wait for a login in progress, so "add user" then "typing" works.
-      const done = spec.serial === false ? conn.loginGate.then(run) : conn.serial(run);
-      if (event === 'add user') conn.loginGate = done.then(noop, noop);
-      done
-        .then((result) => (result instanceof Later ? result.result : result))
-        .then((result) => ack?.({ ok: true, ...(result ?? {}) }), fail);
-    } catch (err) {
-      fail(err);
-    }
-  });
+    // Non-serial events still wait for a login in progress, so "add user" then "typing" works.
+    const done = spec.serial === false ? (conn.loginGate ?? RESOLVED).then(run) : conn.serial(run);
+    if (r.event === 'add user') conn.gateOn(done);
+    done
+      .then((result) => (result instanceof Later ? result.result : result))
+      .then((result) => ack?.({ ok: true, ...(result ?? {}) }), fail);
+  } catch (err) {
+    fail(err);
+  }
 }
 
 /**
@@ -84,21 +110,17 @@ export function guard<T>(
  * With an ack the client learns why (INVALID_PAYLOAD, or RATE_LIMITED); without one nothing is sent,
  * so junk never makes the relay write more than it read.
  */
-export function refuseUnknownEvents(conn: Connection): void {
-  conn.socket.use((packet, next) => {
-    const [event] = packet as unknown[];
-    if (typeof event === 'string' && conn.handled.has(event)) return next();
-    if (conn.flooding) return;
-    const last: unknown = packet[packet.length - 1];
-    const ack = packet.length > 1 && typeof last === 'function' ? (last as AckFn) : undefined;
-    let body: ErrorBody = { code: ErrorCode.INVALID_PAYLOAD, message: 'Unknown event.' };
-    try {
-      conn.charge();
-    } catch (err) {
-      if (err instanceof ParleyError) body = err.toBody();
-    }
-    if (ack && !conn.flooding) ack({ ok: false, ...body });
-  });
+function refuseUnknown(conn: Connection, packet: unknown[]): void {
+  if (conn.flooding) return;
+  const last: unknown = packet[packet.length - 1];
+  const ack = packet.length > 1 && typeof last === 'function' ? (last as AckFn) : undefined;
+  let body: ErrorBody = { code: ErrorCode.INVALID_PAYLOAD, message: 'Unknown event.' };
+  try {
+    conn.charge();
+  } catch (err) {
+    if (err instanceof ParleyError) body = err.toBody();
+  }
+  if (ack && !conn.flooding) ack({ ok: false, ...body });
 }
 
 function toErrorBody(err: unknown, log: { error: (o: object, m: string) => void }, event: string): ErrorBody {

@@ -17,9 +17,18 @@ export interface HandshakeOptions {
   joinGuard?: JoinCodeGuard;
 }
 
+/**
+ * What stays in `socket.handshake.auth` once the middleware is done with it: nothing. The client's
+ * secret key must not outlive its use (Socket.IO keeps the handshake for the connection's lifetime,
+ * and `fetchSockets` through the Redis adapter would send it to other instances), and an idle
+ * connection should not pay for it either.
+ */
+const SPENT_AUTH = Object.freeze({});
+
 export function handshakeMiddleware(opts: HandshakeOptions) {
   return (socket: ParleySocket, next: (err?: ExtendedError) => void): void => {
     const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    socket.handshake.auth = SPENT_AUTH;
     socket.data.ip = clientAddress(socket.request, opts.proxyHops);
     if (!auth || Object.keys(auth).length === 0) {
       // A classic client cannot present a join code.

@@ -1,15 +1,14 @@
 /** `history:fetch`: pages of a room's or DM conversation's history, for catch-up and scroll-back. */
 import { HistoryRequestSchema } from '../../protocol/schemas';
 import { resolveTarget } from './addressing';
-import type { Connection } from './connection';
-import { guard } from './guard';
+import { route } from './guard';
 
-export function registerHistory(conn: Connection): void {
-  guard(conn, 'history:fetch', { schema: HistoryRequestSchema, needsLogin: true }, async (req) => {
+export const historyRoutes = [
+  route('history:fetch', { schema: HistoryRequestSchema, needsLogin: true }, async (conn, req) => {
     const target = resolveTarget(conn, req.room);
     const query: { limit: number; afterSeq?: number; beforeSeq?: number } = { limit: req.limit ?? conn.ctx.historyLimit };
     if (req.afterSeq !== undefined) query.afterSeq = req.afterSeq;
     if (req.beforeSeq !== undefined) query.beforeSeq = req.beforeSeq;
     return conn.ctx.stores.history.page(target.room, query);
-  });
-}
+  }),
+];

@@ -1,24 +1,23 @@
 /** Wires the chat handlers onto every new socket. */
 import type { ChatContext, ParleySocket } from './context';
-import { PARLEY_SOCKETS } from './context';
 import { Connection } from './connection';
-import { refuseUnknownEvents } from './guard';
-import { registerHistory } from './history';
-import { registerMessages } from './messages';
-import { registerRooms } from './rooms';
-import { registerSession } from './session';
-import { registerTyping } from './typing';
+import { dispatch, routeTable } from './guard';
+import { historyRoutes } from './history';
+import { messageRoutes } from './messages';
+import { roomRoutes } from './rooms';
+import { onDisconnect, sessionRoutes } from './session';
+import { typingRoutes } from './typing';
+
+/** Every client event the relay handles; anything else is refused (see guard.ts). */
+const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes]);
 
 export function attachChat(ctx: ChatContext): void {
   ctx.io.on('connection', (socket: ParleySocket) => {
-    if (socket.data.kind === 'parley') socket.join(PARLEY_SOCKETS);
     const conn = new Connection(socket, ctx);
-    registerSession(conn);
-    registerMessages(conn);
-    registerTyping(conn);
-    registerRooms(conn);
-    registerHistory(conn);
-    // After the handlers: it accepts exactly the events they registered.
-    refuseUnknownEvents(conn);
+    // One middleware handles every event packet (and never passes it on): per socket, that is one
+    // closure instead of a listener, spec and handler per event. It also runs the handler on arrival
+    // rather than in the next tick, as Socket.IO's listener dispatch would.
+    socket.use((packet) => dispatch(conn, ROUTES, packet));
+    socket.on('disconnect', () => onDisconnect(conn));
   });
 }

@@ -12,16 +12,14 @@ import {
 import { NewMessageSchema } from '../../protocol/schemas';
 import { audience, peerOf, resolveTarget } from './addressing';
 import type { Connection } from './connection';
-import { guard, Later } from './guard';
+import { Later, route } from './guard';
 import { CLASSIC_SOCKETS } from './context';
 
 // C0/C1 control characters other than tab and newlines have no business in chat text and can
 // confuse terminals and log viewers.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
-export function registerMessages(conn: Connection): void {
-  guard(conn, 'new message', { schema: NewMessageSchema, needsLogin: true }, (payload) => send(conn, payload));
-}
+export const messageRoutes = [route('new message', { schema: NewMessageSchema, needsLogin: true }, send)];
 
 /**
  * In order (serially per connection): validation, rate limits and handing the message to the

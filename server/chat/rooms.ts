@@ -10,27 +10,25 @@ import {
 import { RoomJoinSchema, RoomRefSchema } from '../../protocol/schemas';
 import { z } from 'zod';
 import type { Connection } from './connection';
-import { PARLEY_SOCKETS } from './context';
-import { guard } from './guard';
+import { CLASSIC_SOCKETS } from './context';
+import { route } from './guard';
 import { roomState } from './session';
 import { stopTyping } from './typing';
 
 const NoPayload = z.undefined();
 
-export function registerRooms(conn: Connection): void {
-  guard(conn, 'room:join', { schema: RoomJoinSchema, needsLogin: true }, (req) =>
-    enterRoom(conn, req.room, req.create ?? false, req.since),
-  );
-  guard(conn, 'room:leave', { schema: RoomRefSchema, needsLogin: true }, async ({ room }) => {
+export const roomRoutes = [
+  route('room:join', { schema: RoomJoinSchema, needsLogin: true }, (conn, req) => enterRoom(conn, req.room, req.create ?? false, req.since)),
+  route('room:leave', { schema: RoomRefSchema, needsLogin: true }, async (conn, { room }) => {
     await leaveRoom(conn, room);
     return { room };
-  });
-  guard(conn, 'room:list', { schema: NoPayload, needsLogin: true }, async () => ({ rooms: await listRooms(conn) }));
-  guard(conn, 'users:list', { schema: RoomRefSchema, needsLogin: true }, async ({ room }) => {
+  }),
+  route('room:list', { schema: NoPayload, needsLogin: true }, async (conn) => ({ rooms: await listRooms(conn) })),
+  route('users:list', { schema: RoomRefSchema, needsLogin: true }, async (conn, { room }) => {
     if (!conn.socket.rooms.has(room) || !isRoomName(room)) throw new ParleyError(ErrorCode.NOT_IN_ROOM, `Join #${room} first.`);
     return conn.ctx.stores.presence.snapshot(room);
-  });
-}
+  }),
+];
 
 /** Puts the socket in a public room (creating it when asked) and returns the room's state. */
 export async function enterRoom(conn: Connection, room: string, create: boolean, since?: number): Promise<RoomState> {
@@ -45,7 +43,8 @@ export async function enterRoom(conn: Connection, room: string, create: boolean,
     if (!(await ctx.stores.rooms.exists(room))) {
       if (!create) throw new ParleyError(ErrorCode.UNKNOWN_ROOM, `There is no room #${room}.`);
       const { created } = await ctx.stores.rooms.create(room);
-      if (created) ctx.io.to(PARLEY_SOCKETS).emit('room:created', { room, numUsers: 0 });
+      // To every logged-in Parley client (a client that logs in later lists the rooms itself).
+      if (created) ctx.io.to(ctx.lobby).except(CLASSIC_SOCKETS).emit('room:created', { room, numUsers: 0 });
     }
     socket.join(room);
     const { change } = await ctx.stores.presence.join(socket.id, room);

@@ -22,17 +22,17 @@ import { AddUserSchema } from '../../protocol/schemas';
 import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS, userRoom } from './context';
-import { guard } from './guard';
+import { route } from './guard';
 import { enterRoom } from './rooms';
 import { stopAllTyping } from './typing';
 
-export function registerSession(conn: Connection): void {
-  guard(conn, 'add user', { schema: AddUserSchema, needsLogin: false }, (payload) => login(conn, payload));
-  conn.socket.on('disconnect', () => {
-    const done = logout(conn);
-    conn.ctx.pendingLogouts.add(done);
-    void done.finally(() => conn.ctx.pendingLogouts.delete(done));
-  });
+export const sessionRoutes = [route('add user', { schema: AddUserSchema, needsLogin: false }, login)];
+
+/** The socket went away: its presence is removed (shutdown waits for these). */
+export function onDisconnect(conn: Connection): void {
+  const done = logout(conn);
+  conn.ctx.pendingLogouts.add(done);
+  void done.finally(() => conn.ctx.pendingLogouts.delete(done));
 }
 
 async function login(conn: Connection, payload: string | LoginRequest): Promise<LoginOk> {

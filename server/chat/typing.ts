@@ -6,30 +6,33 @@ import { type TypingRequest } from '../../protocol/index';
 import { TypingSchema } from '../../protocol/schemas';
 import { audience, resolveTarget } from './addressing';
 import type { Connection } from './connection';
-import { guard } from './guard';
+import { route } from './guard';
 
-export function registerTyping(conn: Connection): void {
-  const spec = { schema: TypingSchema, needsLogin: true, quietWhenLimited: true, serial: false } as const;
-  guard(conn, 'typing', spec, async (req?: TypingRequest) => {
+const spec = { schema: TypingSchema, needsLogin: true, quietWhenLimited: true, serial: false } as const;
+
+export const typingRoutes = [
+  route('typing', spec, async (conn, req?: TypingRequest) => {
     const target = resolveTarget(conn, req?.room);
-    conn.typing.set(target.room, target);
+    conn.typingRooms().set(target.room, target);
     audience(conn, target).emit('typing', notice(conn, target.room));
-  });
-  guard(conn, 'stop typing', spec, async (req?: TypingRequest) => {
+  }),
+  route('stop typing', spec, async (conn, req?: TypingRequest) => {
     stopTyping(conn, resolveTarget(conn, req?.room).room);
-  });
-}
+  }),
+];
 
 /** Clears this socket's indicator in one room (no-op when it was not typing there). */
 export function stopTyping(conn: Connection, room: string): void {
-  const target = conn.typing.get(room);
+  const target = conn.typing?.get(room);
   if (!target) return;
-  conn.typing.delete(room);
+  conn.typing!.delete(room);
+  // Nothing held for a socket that types nowhere.
+  if (conn.typing!.size === 0) conn.typing = undefined;
   audience(conn, target).emit('stop typing', notice(conn, room));
 }
 
 export function stopAllTyping(conn: Connection): void {
-  for (const room of [...conn.typing.keys()]) stopTyping(conn, room);
+  if (conn.typing) for (const room of [...conn.typing.keys()]) stopTyping(conn, room);
 }
 
 function notice(conn: Connection, room: string) {

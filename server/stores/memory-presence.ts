@@ -7,15 +7,26 @@ import type { PresenceChange, PresenceSnapshot, UserSummary } from '../../protoc
 import { seqBase } from '../ids';
 import type { ConnectResult, DisconnectResult, JoinResult, PresenceStore, SessionInfo } from './types';
 
+// Entries are kept small: the relay holds one per present user and session, so a field per
+// entry is a field per connection. A user's session count replaces a set of sids (bySid knows them),
+// and a session's rooms are a short array (at most MAX_ROOMS_PER_SOCKET, usually just the lobby).
 interface UserEntry {
-  summary: UserSummary;
+  id: string;
+  username: string;
+  classic: boolean;
   nickKey: string;
-  sessions: Set<string>;
+  sessions: number;
 }
 
 interface SessionEntry {
   userId: string;
-  rooms: Set<string>;
+  rooms: readonly string[];
+}
+
+const NO_ROOMS: readonly string[] = Object.freeze([]);
+
+function summaryOf(user: UserEntry): UserSummary {
+  return user.classic ? { id: user.id, username: user.username, classic: true } : { id: user.id, username: user.username };
 }
 
 interface RoomEntry {
@@ -29,6 +40,8 @@ export class MemoryPresenceStore implements PresenceStore {
   private readonly bySid = new Map<string, SessionEntry>();
   private readonly nicks = new Map<string, string>();
   private readonly rooms = new Map<string, RoomEntry>();
+  /** Shared, frozen `[room]` arrays (see joinSync). */
+  private readonly single = new Map<string, readonly string[]>();
 
   /** @param force register even if another user holds the nickname (mirroring a decision made elsewhere). */
   async connect(session: SessionInfo, lobby: string, force = false): Promise<ConnectResult & { lobbyChange?: PresenceChange }> {
@@ -37,21 +50,22 @@ export class MemoryPresenceStore implements PresenceStore {
     let user = this.users.get(session.userId);
     const firstSession = user === undefined;
     if (!user) {
-      const summary: UserSummary = { id: session.userId, username: session.username };
-      if (session.classic) summary.classic = true;
-      user = { summary, nickKey: session.nickKey, sessions: new Set() };
+      // Most keys equal the nickname (plain lower-case names): keep one string, not two equal ones.
+      const nickKey = session.nickKey === session.username ? session.username : session.nickKey;
+      user = { id: session.userId, username: session.username, classic: session.classic, nickKey, sessions: 0 };
       this.users.set(session.userId, user);
-      if (holder === undefined) this.nicks.set(session.nickKey, session.userId);
-    } else if (!session.classic && user.summary.classic) {
+      if (holder === undefined) this.nicks.set(nickKey, session.userId);
+    } else if (!session.classic && user.classic) {
       // A Parley session can receive DMs; the user is no longer classic-only.
-      delete user.summary.classic;
+      user.classic = false;
     }
-    user.sessions.add(session.sid);
-    this.bySid.set(session.sid, { userId: session.userId, rooms: new Set() });
+    // A sid registered again for the same user (a mirrored connect) is still one session.
+    if (this.bySid.get(session.sid)?.userId !== session.userId) user.sessions++;
+    this.bySid.set(session.sid, { userId: session.userId, rooms: NO_ROOMS });
     const { change } = this.joinSync(session.sid, lobby);
     const result: ConnectResult & { lobbyChange?: PresenceChange } = {
       ok: true,
-      user: { ...user.summary },
+      user: summaryOf(user),
       firstSession,
       numUsers: this.users.size,
     };
@@ -70,11 +84,10 @@ export class MemoryPresenceStore implements PresenceStore {
     this.bySid.delete(sid);
     const user = this.users.get(session.userId);
     if (!user) return { changes };
-    user.sessions.delete(sid);
-    if (user.sessions.size > 0) return { changes };
+    if (--user.sessions > 0) return { changes };
     this.users.delete(session.userId);
     if (this.nicks.get(user.nickKey) === session.userId) this.nicks.delete(user.nickKey);
-    return { user: user.summary, changes };
+    return { user: summaryOf(user), changes };
   }
 
   async join(sid: string, room: string): Promise<JoinResult> {
@@ -88,7 +101,7 @@ export class MemoryPresenceStore implements PresenceStore {
   async snapshot(room: string): Promise<PresenceSnapshot> {
     const entry = this.rooms.get(room);
     const users: UserSummary[] = [];
-    if (entry) for (const userId of entry.members.keys()) users.push({ ...this.users.get(userId)!.summary });
+    if (entry) for (const userId of entry.members.keys()) users.push(summaryOf(this.users.get(userId)!));
     return { room, numUsers: users.length, users, pv: entry?.pv ?? 0 };
   }
 
@@ -98,7 +111,7 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async user(userId: string): Promise<UserSummary | undefined> {
     const user = this.users.get(userId);
-    return user ? { ...user.summary } : undefined;
+    return user ? summaryOf(user) : undefined;
   }
 
   /** Every local session with what a backend needs to re-register it (Redis resync after an outage). */
@@ -107,7 +120,7 @@ export class MemoryPresenceStore implements PresenceStore {
     for (const [sid, s] of this.bySid) {
       const user = this.users.get(s.userId);
       if (!user) continue;
-      out.push({ sid, userId: s.userId, username: user.summary.username, nickKey: user.nickKey, classic: user.summary.classic === true, rooms: [...s.rooms] });
+      out.push({ sid, userId: s.userId, username: user.username, nickKey: user.nickKey, classic: user.classic, rooms: [...s.rooms] });
     }
     return out;
   }
@@ -121,10 +134,21 @@ export class MemoryPresenceStore implements PresenceStore {
     return entry.pv;
   }
 
+  private only(room: string): readonly string[] {
+    let list = this.single.get(room);
+    if (!list) {
+      list = Object.freeze([room]);
+      this.single.set(room, list);
+    }
+    return list;
+  }
+
   private joinSync(sid: string, room: string): JoinResult {
     const session = this.bySid.get(sid);
-    if (!session || session.rooms.has(room)) return {};
-    session.rooms.add(room);
+    if (!session || session.rooms.includes(room)) return {};
+    // Copied, not grown (push would reserve spare capacity), and a session only in one room (nearly
+    // every session: the lobby) shares that room's one-element array with every other such session.
+    session.rooms = session.rooms.length === 0 ? this.only(room) : [...session.rooms, room];
     let entry = this.rooms.get(room);
     if (!entry) {
       // Versions start from the clock, like seqs, so they keep increasing across relay restarts and
@@ -136,13 +160,15 @@ export class MemoryPresenceStore implements PresenceStore {
     entry.members.set(session.userId, n + 1);
     if (n > 0) return {};
     const user = this.users.get(session.userId)!;
-    return { change: { pv: this.bump(entry), op: 'join', user: { ...user.summary } } };
+    return { change: { pv: this.bump(entry), op: 'join', user: summaryOf(user) } };
   }
 
   private leaveSync(sid: string, room: string): JoinResult {
     const session = this.bySid.get(sid);
     const entry = this.rooms.get(room);
-    if (!session || !entry || !session.rooms.delete(room)) return {};
+    if (!session || !entry || !session.rooms.includes(room)) return {};
+    const rest = session.rooms.filter((r) => r !== room);
+    session.rooms = rest.length === 0 ? NO_ROOMS : rest.length === 1 ? this.only(rest[0]!) : rest;
     const n = entry.members.get(session.userId) ?? 0;
     if (n > 1) {
       entry.members.set(session.userId, n - 1);
@@ -150,7 +176,7 @@ export class MemoryPresenceStore implements PresenceStore {
     }
     entry.members.delete(session.userId);
     const user = this.users.get(session.userId)!;
-    const change: PresenceChange = { pv: this.bump(entry), op: 'leave', user: { ...user.summary } };
+    const change: PresenceChange = { pv: this.bump(entry), op: 'leave', user: summaryOf(user) };
     // Keep the entry (and its pv) so versions never go backwards for clients that hold a snapshot.
     return { change };
   }

@@ -188,4 +188,13 @@ describe('impersonation', () => {
     expect(await request(eve.socket, 'new message', { text: 'hi', to: ana.login.userId })).toMatchObject({ ok: true, room: dmRoomId(eve.login.userId, ana.login.userId) });
     expect(await toAna).toMatchObject({ username: 'eve', userId: eve.login.userId });
   });
+
+  it('the relay forgets a key once it derived the user id: the handshake it keeps (and would share with other instances) holds no key', async () => {
+    const relay = await startRelay();
+    const key = newKey();
+    const { res } = await loginAs(relay.url, 'kay', key);
+    expect(res.ok && res.userId).toBe(idOfKey(key));
+    const [socket] = await relay.io.fetchSockets();
+    expect(JSON.stringify(socket!.handshake)).not.toContain(key);
+  });
 });

@@ -1,0 +1,66 @@
+/**
+ * The relay's broadcast tuning (server/chat/fast-broadcast.ts) against the installed socket.io-adapter:
+ * the same recipients as the stock adapter, each once, and one pre-joined WebSocket frame per broadcast.
+ * It relies on adapter internals, so this pins them: an upgrade that changes them fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { Server } from 'socket.io';
+import { tuneBroadcasts } from '../../server/chat/fast-broadcast';
+
+interface Delivery {
+  to: string;
+  frame: unknown;
+}
+
+/** A real in-memory adapter of a real (unbound) Socket.IO server, with fake sockets that record writes. */
+function adapterWith(members: Record<string, string[]>, tuned: boolean) {
+  const io = new Server();
+  const nsp = io.of('/');
+  const adapter = nsp.adapter;
+  const delivered: Delivery[] = [];
+  for (const [id, rooms] of Object.entries(members)) {
+    const socket = { id, client: { writeToEngine: (_p: unknown, opts: { wsPreEncodedFrame?: unknown }) => delivered.push({ to: id, frame: opts.wsPreEncodedFrame }) } };
+    (nsp.sockets as Map<string, unknown>).set(id, socket);
+    void adapter.addAll(id, new Set([id, ...rooms]));
+  }
+  if (tuned) tuneBroadcasts(adapter);
+  const broadcast = (rooms: string[], except: string[] = []) => {
+    delivered.length = 0;
+    adapter.broadcast({ type: 2, data: ['new message', { text: 'hi' }], nsp: '/' }, { rooms: new Set(rooms), except: new Set(except) });
+    return delivered.map((d) => d.to).sort();
+  };
+  // Never attached to an HTTP server: nothing to close.
+  return { broadcast, delivered };
+}
+
+const MEMBERS = { a: ['lobby', 'user:1'], b: ['lobby', 'user:2', 'dev'], c: ['lobby', 'user:2'], d: ['dev'] };
+
+describe('tuned broadcasts', () => {
+  it.each([
+    ['one room', ['lobby'], []],
+    ['one room except the sender', ['lobby'], ['a']],
+    ['one room except a room', ['lobby'], ['user:2']],
+    ['two overlapping rooms (a DM to both parties)', ['user:1', 'user:2'], ['c']],
+    ['two rooms sharing a member', ['lobby', 'dev'], []],
+    ['a room nobody is in', ['nowhere'], []],
+  ])('reach the same sockets as Socket.IO: %s', (_what, rooms, except) => {
+    const stock = adapterWith(MEMBERS, false);
+    const tuned = adapterWith(MEMBERS, true);
+    expect(tuned.broadcast(rooms, except)).toEqual(stock.broadcast(rooms, except));
+  });
+
+  it('hand every recipient the same single-buffer WebSocket frame, byte for byte what Socket.IO pre-encodes', () => {
+    const stock = adapterWith(MEMBERS, false);
+    const tuned = adapterWith(MEMBERS, true);
+    stock.broadcast(['lobby']);
+    tuned.broadcast(['lobby']);
+    const original = stock.delivered[0]!.frame as Buffer[];
+    expect(original).toHaveLength(2);
+    const frames = tuned.delivered.map((d) => d.frame as Buffer[]);
+    for (const frame of frames) {
+      expect(frame).toHaveLength(1);
+      expect(frame[0]).toBe(frames[0]![0]);
+    }
+    expect(frames[0]![0]!.equals(Buffer.concat(original))).toBe(true);
+  });
+});
