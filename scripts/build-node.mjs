@@ -1,12 +1,42 @@
-// Bundles the Node-side entry points with esbuild. npm dependencies stay external (installed as
-// production dependencies, or packed by electron-builder), so bundles hold only Parley's own code.
+// Bundles the Node-side entry points with esbuild.
+// - server (the standalone relay CLI): npm dependencies stay external; the cloud installs them with
+//   `npm ci --omit=dev`, and Redis mode loads ioredis only when it is configured.
+// - main (the desktop main process, with the embedded relay): npm packages are inlined, except the
+//   few listed in DESKTOP_EXTERNAL. Start-up of the embedded relay is part of the app's start, and
+//   resolving and loading hundreds of package files (from app.asar, in the packaged app) cost most of
+//   it: bench/scenarios/startup.ts measures both ways.
+// - relay: server/index.ts bundled exactly as main carries it; only the start-up benchmark builds it.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
+/** Packages the desktop bundle loads from node_modules at run time, and why. */
+const DESKTOP_EXTERNAL = [
+  // The Electron runtime's own module.
+  'electron',
+  // Serves the classic client (/socket.io/socket.io.js) from files beside its own code (__dirname).
+  'socket.io',
+  // Loaded with import() only when an update feed is configured, so it never costs start-up.
+  'electron-updater',
+  // Optional native add-ons of ws; ws falls back to JavaScript without them.
+  'bufferutil',
+  'utf-8-validate',
+];
+
+const desktopBundle = {
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  packages: 'bundle',
+  external: DESKTOP_EXTERNAL,
+  // ESM output has no `require`; inlined CommonJS packages call it for Node built-ins.
+  banner: { js: "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);" },
+};
+
 const targets = {
-  server: { entryPoints: { 'server/cli': 'server/cli.ts' }, format: 'esm', platform: 'node' },
-  // Electron 41's main process (Node 24) loads ESM; `electron` and npm packages stay external.
-  main: { entryPoints: { 'main/index': 'main/shell/index.ts' }, format: 'esm', platform: 'node', target: 'node22', external: ['electron'] },
+  server: { entryPoints: { 'server/cli': 'server/cli.ts' }, format: 'esm', platform: 'node', packages: 'external' },
+  // Electron 41's main process (Node 24) loads ESM.
+  main: { entryPoints: { 'main/index': 'main/shell/index.ts' }, ...desktopBundle },
+  relay: { entryPoints: { 'relay/index': 'server/index.ts' }, ...desktopBundle },
   // A sandboxed preload is a classic script whose `require` knows only a few modules (electron,
   // events, timers, url): it must be CommonJS and self-contained, so everything but electron is bundled.
   preload: {
@@ -23,7 +53,7 @@ const targets = {
 // BUILD_OUTDIR lets tests build into a temporary folder instead of dist/.
 const outdir = process.env.BUILD_OUTDIR || 'dist';
 const which = process.argv.slice(2);
-const selected = which.length > 0 ? which : Object.keys(targets);
+const selected = which.length > 0 ? which : ['server', 'main', 'preload'];
 for (const name of selected) {
   const spec = targets[name];
   if (!spec) throw new Error(`unknown build target ${name}`);
@@ -31,7 +61,6 @@ for (const name of selected) {
   await build({
     bundle: true,
     target: 'node20',
-    packages: 'external',
     outdir,
     sourcemap: false,
     legalComments: 'none',

@@ -70,10 +70,10 @@ export const FIGURES = {
   'reconnect.fromRestartMs': { label: 'reconnect storm: relay listening → all see N', unit: 'ms', better: 'lower', scenario: 'storms', series: RECONNECT },
   'reconnect.fromKillMs': { label: 'reconnect storm: relay killed → all see N', unit: 'ms', better: 'lower', scenario: 'storms', series: RECONNECT },
 
+  'startup.desktopMs': { label: 'start-up: import + createRelay (as the desktop bundles it)', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
+  'startup.desktopCreateMs': { label: 'start-up: createRelay alone (desktop bundle)', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
+  'startup.externalMs': { label: 'start-up: same, every npm package external', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
   'startup.tsxMs': { label: 'start-up: import + createRelay (tsx, source)', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
-  'startup.bundledMs': { label: 'start-up: import + createRelay (esbuild bundle)', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
-  'startup.fullBundleMs': { label: 'start-up: same, npm packages bundled too', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
-  'startup.bundledCreateMs': { label: 'start-up: createRelay alone (bundle)', unit: 'ms', better: 'lower', scenario: 'startup', series: PARLEY },
 } satisfies Record<string, FigureDef>;
 
 export type FigureId = keyof typeof FIGURES;

@@ -1,40 +1,24 @@
 /**
  * Start-up time of the embedded relay (target ≤ 150 ms), in fresh child processes, three ways:
- * - tsx: the TypeScript source, as in development and tests (includes tsx's transform, cached);
- * - bundle: server/index.ts bundled by esbuild with npm packages external, as the desktop app ships it
- *   (like scripts/build-node.mjs does for the CLI), run by plain node;
- * - full bundle: the same with the npm packages bundled in too, to show what loading hundreds of
- *   package files costs (an option for the desktop build, not what ships today).
+ * - desktop: server/index.ts bundled exactly as the desktop main bundle carries it (the `relay`
+ *   target of scripts/build-node.mjs: npm packages inlined but socket.io), run by plain node: the
+ *   figure the target is about;
+ * - external: the same code bundled with every npm package left external, as the standalone CLI is
+ *   built, to show what resolving and loading hundreds of package files costs;
+ * - tsx: the TypeScript source, as in development and tests (includes tsx's transform, cached).
  * The median of `runs` is reported: the first run also pays for cold disk caches.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { track } from '../lib/children';
 import { withTimeout } from '../lib/time';
 import type { ScenarioContext } from './context';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = fileURLToPath(new URL('../startup/probe.ts', import.meta.url));
-
-/**
- * npm packages stay external, as in the shipped build, but as absolute file URLs: the bundle lives
- * in a temporary folder (nothing generated lands in the repository, where lint would read it), from
- * which bare imports would not find the project's node_modules.
- */
-const externalPackages: Plugin = {
-  name: 'external-packages-by-url',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { path: args.path, external: true };
-      return { path: import.meta.resolve(args.path), external: true };
-    });
-  },
-};
 
 interface ProbeResult {
   importMs: number;
@@ -43,46 +27,41 @@ interface ProbeResult {
 }
 
 export interface StartupFigures {
+  desktopMs: number;
+  desktopCreateMs: number;
+  externalMs: number;
   tsxMs: number;
-  bundledMs: number;
-  bundledCreateMs: number;
-  fullBundleMs: number;
 }
 
-/**
- * ESM output has no `require`; bundled CommonJS packages call it for Node built-ins. Optional native
- * add-ons of ws stay out (ws falls back to JavaScript without them, as it does when they are absent).
- */
-const FULL_BUNDLE: BuildOptions = {
-  banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
-  external: ['bufferutil', 'utf-8-validate'],
-};
-
 export async function runStartup(ctx: ScenarioContext, runs: number): Promise<StartupFigures> {
-  const out = mkdtempSync(join(tmpdir(), 'parley-bench-startup-'));
+  // Under node_modules (ignored by lint and git) so the bundles' external imports resolve from the
+  // project's node_modules, as they do from app.asar's in the packaged app.
+  const out = join(ROOT, 'node_modules', '.cache', 'parley-bench', `startup-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  const desktop: ProbeResult[] = [];
+  const external: ProbeResult[] = [];
   const tsx: ProbeResult[] = [];
-  const bundled: ProbeResult[] = [];
-  const full: ProbeResult[] = [];
   try {
-    const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', plugins: [externalPackages] };
-    await build({ ...common, entryPoints: [`${ROOT}server/index.ts`], outfile: join(out, 'relay.mjs') });
-    await build({ bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', ...FULL_BUNDLE, entryPoints: [`${ROOT}server/index.ts`], outfile: join(out, 'relay-full.mjs') });
+    const built = spawnSync(process.execPath, ['scripts/build-node.mjs', 'relay'], { cwd: ROOT, env: { ...process.env, BUILD_OUTDIR: out }, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`building the desktop relay bundle failed: ${built.stderr}`);
+    const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', packages: 'external' } as const;
+    await build({ ...common, entryPoints: [`${ROOT}server/index.ts`], outfile: join(out, 'relay-external.mjs') });
     await build({ ...common, entryPoints: [PROBE], outfile: join(out, 'probe.mjs') });
     for (let i = 0; i < runs; i++) {
+      desktop.push(await probe([join(out, 'probe.mjs'), join(out, 'relay', 'index.js')]));
+      external.push(await probe([join(out, 'probe.mjs'), join(out, 'relay-external.mjs')]));
       tsx.push(await probe(['--import', 'tsx', PROBE, `${ROOT}server/index.ts`]));
-      bundled.push(await probe([join(out, 'probe.mjs'), join(out, 'relay.mjs')]));
-      full.push(await probe([join(out, 'probe.mjs'), join(out, 'relay-full.mjs')]));
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
   const list = (rs: ProbeResult[]): string => rs.map((r) => r.totalMs.toFixed(0)).join(' ');
-  ctx.log(`startup runs (ms): tsx ${list(tsx)}; bundle ${list(bundled)}; full bundle ${list(full)}`);
+  ctx.log(`startup runs (ms): desktop bundle ${list(desktop)}; packages external ${list(external)}; tsx ${list(tsx)}`);
   return {
+    desktopMs: median(desktop.map((r) => r.totalMs)),
+    desktopCreateMs: median(desktop.map((r) => r.createMs)),
+    externalMs: median(external.map((r) => r.totalMs)),
     tsxMs: median(tsx.map((r) => r.totalMs)),
-    bundledMs: median(bundled.map((r) => r.totalMs)),
-    bundledCreateMs: median(bundled.map((r) => r.createMs)),
-    fullBundleMs: median(full.map((r) => r.totalMs)),
   };
 }
 

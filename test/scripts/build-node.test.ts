@@ -1,0 +1,80 @@
+/**
+ * The desktop main bundle inlines most npm packages (scripts/build-node.mjs). Its `relay` target is
+ * the same code with the same settings: built here, started by plain node in a child process, it must
+ * still validate (zod), log (pino) and serve the classic client's script (socket.io, left external).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, type SendOk } from '../../protocol/index';
+import { closeAllClients, loggedIn, next, request } from '../helpers/clients';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+// Inside node_modules, so the bundle's external imports resolve from the project's node_modules.
+const OUT = join(ROOT, 'node_modules', '.cache', `parley-test-build-${process.pid}`);
+const BUNDLE = join(OUT, 'relay', 'index.js');
+
+let child: ChildProcess;
+let url = '';
+let logs = '';
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  const built = spawnSync(process.execPath, ['scripts/build-node.mjs', 'relay'], { cwd: ROOT, env: { ...process.env, BUILD_OUTDIR: OUT }, encoding: 'utf8' });
+  expect(built.status, built.stderr).toBe(0);
+  const script = `
+    const { createRelay, createLogger } = await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});
+    const relay = await createRelay({ port: 0, host: '127.0.0.1', logger: createLogger('info', 'bundle-test') });
+    console.log('URL ' + relay.url);
+    process.on('SIGTERM', () => relay.close().then(() => process.exit(0)));`;
+  child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: OUT, stdio: ['ignore', 'pipe', 'inherit'] });
+  url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      logs += chunk.toString('utf8');
+      const m = /^URL (\S+)$/m.exec(logs);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`bundled relay exited (${code}): ${logs}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  closeAllClients();
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  rmSync(OUT, { recursive: true, force: true });
+});
+
+describe('the desktop bundle of the relay', () => {
+  it('inlines the npm packages but socket.io, and nothing else is loaded from node_modules', () => {
+    const code = readFileSync(BUNDLE, 'utf8');
+    const imports = [...code.matchAll(/^import[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!).filter((s) => !isBuiltin(s));
+    expect([...new Set(imports)]).toEqual(['socket.io']);
+  });
+
+  it('relays, acknowledges and rejects bad input as the source does', async () => {
+    const { socket: ana } = await loggedIn(url, 'ana');
+    const { socket: bob } = await loggedIn(url, 'bob');
+    const got = next(bob, 'new message');
+    const ack = await request<SendOk>(ana, 'new message', { text: 'from the bundle' });
+    expect(ack.ok).toBe(true);
+    expect(await got).toMatchObject({ username: 'ana', message: 'from the bundle' });
+    expect(await request(ana, 'new message', { text: 42 })).toMatchObject({ ok: false, code: ErrorCode.INVALID_PAYLOAD });
+  });
+
+  it('logs JSON lines through the inlined logger', () => {
+    const line = logs.split('\n').find((l) => l.includes('"bundle-test"'));
+    expect(line && JSON.parse(line)).toMatchObject({ name: 'bundle-test', level: 'info' });
+  });
+
+  it('serves the classic client script from the external socket.io package', async () => {
+    const res = await fetch(`${url}/socket.io/socket.io.js`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Socket.IO');
+  });
+});
