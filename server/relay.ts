@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
 import { attachChat } from './chat/index';
 import { CLASSIC_SOCKETS, type ChatContext, type ParleyServer } from './chat/context';
-import { tuneBroadcasts } from './chat/fast-broadcast';
+import { batchTransportWrites, tuneBroadcasts } from './chat/fast-broadcast';
 import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
 import { requestHandler } from './http/handler';
@@ -106,6 +106,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     },
   });
   tuneBroadcasts(io.of('/').adapter);
+  batchTransportWrites(io.engine);
   io.use(
     handshakeMiddleware({
       proxyHops: opts.proxyHops,

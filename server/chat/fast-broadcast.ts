@@ -1,20 +1,21 @@
 /**
- * Two per-recipient costs of Socket.IO's broadcast path that the relay's traffic does not need. A
- * lobby message to N clients is N × (adapter lookup + engine.io packet + one socket write): the
- * write dominates, so everything else per recipient shows up directly in delivery latency once a
- * relay is busy.
+ * Per-recipient costs of Socket.IO's delivery path that the relay's traffic does not need. A lobby
+ * message to N clients is N × (adapter lookup + engine.io packet + one socket write): the write
+ * dominates, so everything else per recipient, and every extra write, shows up directly in delivery
+ * latency once a relay is busy.
  *
  * 1. Socket.IO's adapter walks a broadcast's rooms through a fresh Set of every recipient id, which
- *    only matters when a socket could be reached through two of the rooms. Every relay broadcast
- *    to a single room (a chat room, a DM party's user room, the lobby) walks that room directly.
+ *    only matters when a socket could be reached through two of the rooms. A broadcast to a single
+ *    room (the lobby, a chat room) walks that room directly; DMs (two user rooms) take the stock path.
  * 2. Socket.IO pre-encodes a broadcast's WebSocket frame once, as [header, payload], and ws then
  *    writes the pair with cork/write/write/uncork: a writev, with its buffering, per recipient. Joined
  *    once per broadcast, each recipient gets one plain write of the same bytes.
+ * 3. See batchTransportWrites: a client's backlog leaves in one system call.
  *
- * Both are applied to the namespace's adapter object (in-memory, or the Redis adapter, which uses
- * the same code for its local delivery), and each falls back to Socket.IO's own code for anything
- * it does not recognise, so a Socket.IO upgrade that changes these internals degrades to the stock
- * behaviour rather than breaking.
+ * 1 and 2 are applied to the namespace's adapter object (in-memory, or the Redis adapter, which uses
+ * the same code for its local delivery), 3 to each WebSocket transport. Each falls back to the stock
+ * code for anything it does not recognise, so a Socket.IO upgrade that changes these internals
+ * degrades to the stock behaviour rather than breaking (test/server/fast-broadcast.test.ts pins them).
  */
 type SocketId = string;
 
@@ -69,5 +70,54 @@ export function tuneBroadcasts(adapter: object): void {
       }
       return encoded;
     };
+  }
+}
+
+/** The parts of an engine.io socket and its WebSocket transport used below. */
+interface EngineSocket {
+  transport: Transport;
+  once(event: 'upgrade', listener: (transport: Transport) => void): unknown;
+}
+
+interface Transport {
+  name: string;
+  send(packets: unknown[]): void;
+  /** ws's WebSocket, whose `_socket` is the TCP socket. */
+  socket?: { _socket?: { cork(): void; uncork(): void } };
+}
+
+/**
+ * 3. A client that fell behind by more than one packet (a burst of messages, a relay busy for a few
+ *    ms) gets its backlog from engine.io as one `send(packets)`, and ws writes every frame with its
+ *    own system call. Corked around that call, the backlog leaves in one writev: the relay catches up
+ *    with fewer system calls exactly when it is behind. One packet (the usual case) is sent as before.
+ *    The wrapper is one shared function set on each WebSocket transport: no closure per connection.
+ */
+export function batchTransportWrites(engine: { on(event: 'connection', listener: (socket: EngineSocket) => void): unknown }): void {
+  engine.on('connection', onEngineConnection);
+}
+
+function onEngineConnection(socket: EngineSocket): void {
+  batch(socket.transport);
+  // Long-polling clients upgrade to a WebSocket later.
+  if (socket.transport.name !== 'websocket') socket.once('upgrade', batch);
+}
+
+function batch(transport: Transport): void {
+  if (transport.name !== 'websocket' || transport.send === batchedSend) return;
+  // Only engine.io's own method is wrapped: anything else already replaced it, leave it alone.
+  if (transport.send !== (Object.getPrototypeOf(transport) as Transport).send) return;
+  transport.send = batchedSend;
+}
+
+function batchedSend(this: Transport, packets: unknown[]): void {
+  const send = (Object.getPrototypeOf(this) as Transport).send;
+  const tcp = packets.length > 1 ? this.socket?._socket : undefined;
+  if (!tcp || typeof tcp.cork !== 'function') return send.call(this, packets);
+  tcp.cork();
+  try {
+    send.call(this, packets);
+  } finally {
+    tcp.uncork();
   }
 }

@@ -3,9 +3,14 @@
  * the same recipients as the stock adapter, each once, and one pre-joined WebSocket frame per broadcast.
  * It relies on adapter internals, so this pins them: an upgrade that changes them fails here.
  */
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
-import { tuneBroadcasts } from '../../server/chat/fast-broadcast';
+import { batchTransportWrites, tuneBroadcasts } from '../../server/chat/fast-broadcast';
+import { classicClient, connected, parleyClient, until } from '../helpers/clients';
+import { startRelay, useRelayCleanup } from '../helpers/relay';
+
+useRelayCleanup();
 
 interface Delivery {
   to: string;
@@ -62,5 +67,57 @@ describe('tuned broadcasts', () => {
       expect(frame[0]).toBe(frames[0]![0]);
     }
     expect(frames[0]![0]!.equals(Buffer.concat(original))).toBe(true);
+  });
+});
+
+/** Stands in for engine.io's WebSocket transport class: records how many packets each send got and whether the TCP socket was corked. */
+class FakeWsTransport {
+  name = 'websocket';
+  corked = 0;
+  readonly sends: { packets: number; corked: number }[] = [];
+  socket = { _socket: { cork: () => void this.corked++, uncork: () => void this.corked-- } };
+  send(packets: unknown[]): void {
+    this.sends.push({ packets: packets.length, corked: this.corked });
+  }
+}
+
+describe('batched transport writes', () => {
+  it('cork the TCP socket around a backlog of packets, and only then', () => {
+    const engine = new EventEmitter();
+    batchTransportWrites(engine as never);
+    const transport = new FakeWsTransport();
+    engine.emit('connection', Object.assign(new EventEmitter(), { transport }));
+    transport.send(['a']);
+    transport.send(['a', 'b', 'c']);
+    expect(transport.sends).toEqual([{ packets: 1, corked: 0 }, { packets: 3, corked: 1 }]);
+    expect(transport.corked).toBe(0);
+  });
+
+  it('reach a WebSocket that a long-polling client upgrades to', () => {
+    const engine = new EventEmitter();
+    batchTransportWrites(engine as never);
+    const socket = Object.assign(new EventEmitter(), { transport: { name: 'polling', send: () => undefined } });
+    engine.emit('connection', socket);
+    const upgraded = new FakeWsTransport();
+    socket.emit('upgrade', upgraded);
+    upgraded.send(['a', 'b']);
+    expect(upgraded.sends).toEqual([{ packets: 2, corked: 1 }]);
+  });
+
+  it('find what they rely on in the installed engine.io and ws, for WebSocket-first and upgraded clients', async () => {
+    const relay = await startRelay();
+    const parley = parleyClient(relay.url);
+    const classic = classicClient(relay.url);
+    await Promise.all([connected(parley), connected(classic)]);
+    // The classic client starts with long-polling; wait for its upgrade to a WebSocket.
+    await until(() => classic.io.engine.transport.name === 'websocket', 5000, 'upgrade');
+    type Raw = { transport: { name: string; send: unknown; socket: { _socket: { cork: unknown } } } };
+    const raws = Object.values((relay.io.engine as unknown as { clients: object }).clients) as Raw[];
+    await until(() => raws.every((raw) => raw.transport.name === 'websocket'), 5000, 'server-side upgrade');
+    expect(raws).toHaveLength(2);
+    for (const raw of raws) {
+      expect(raw.transport.send).not.toBe(Object.getPrototypeOf(raw.transport).send);
+      expect(typeof raw.transport.socket._socket.cork).toBe('function');
+    }
   });
 });
