@@ -3,13 +3,15 @@
  * A failing scenario is recorded and the suite goes on: one broken baseline must not hide the others.
  */
 import type { BenchConfig, ScenarioName } from './config/args';
+import type { ServerName } from './lib/servers';
 import { QUIET_PCT, waitForQuiet } from './lib/quiet';
 import type { Series } from './report/catalogue';
 import type { RedisReport } from './report/redis';
 import type { Results } from './report/results';
+import { combineRuns, roundOrder } from './report/runs';
 import { runConnections } from './scenarios/connections';
 import type { ScenarioContext } from './scenarios/context';
-import { runMessages } from './scenarios/messages';
+import { runMessages, type MessageFigures } from './scenarios/messages';
 import { runRedisScenario } from './scenarios/redis';
 import { runStartup } from './scenarios/startup';
 import { runStorms, STORM_SERIES } from './scenarios/storms';
@@ -84,47 +86,67 @@ export async function runSuite(config: BenchConfig, ctx: ScenarioContext, result
     }
   }
 
+  /**
+   * A message measurement against every server, `rounds` times, interleaved: every server once per
+   * round, in rotating order. Each run is logged; the report gets the runs combined (report/runs.ts).
+   */
+  const measureRounds = async (scenario: 'latency' | 'saturation', rounds: number, label: (server: string) => string, store: (server: ServerName, f: MessageFigures) => void): Promise<void> => {
+    const m = preset[scenario];
+    const runs = new Map<ServerName, MessageFigures[]>(config.servers.map((s) => [s, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const server of roundOrder(config.servers, round)) {
+        const tag = rounds > 1 ? ` (round ${round + 1}/${rounds})` : '';
+        await measure(`${label(server)}${tag}`, `${scenario}.${server}.${round}`, () => runMessages(ctx, server, m), (f) => {
+          ctx.log(`accepted ${f.accepted}, delivered ${f.unique}/${f.expected}, lost ${f.lost}, dup ${f.duplicates}, ${Math.round(f.deliveriesPerSec)} deliveries/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, server CPU ${f.serverCpuPct.toFixed(0)} %, load generator ${f.loadgenCpuPct.toFixed(0)} % per worker`);
+          if (scenario === 'saturation' && f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too; this figure is a lower bound for the server');
+          runs.get(server)!.push(f);
+        });
+      }
+    }
+    for (const [server, list] of runs) {
+      if (list.length === 0) continue;
+      if (list.length > 1) ctx.log(`${scenario} → ${server}: p99 per run ${list.map((f) => f.p99Ms.toFixed(1)).join(' ')} ms; deliveries/s ${list.map((f) => Math.round(f.deliveriesPerSec)).join(' ')}`);
+      const combined = combineRuns(list);
+      outcome.details[`${scenario}.${server}`] = { combined, runs: list };
+      outcome.interference[`${scenario}.${server}`] = combined.foreignCpuPct;
+      store(server, combined);
+    }
+  };
+
   if (want('latency')) {
     const m = preset.latency;
-    for (const server of config.servers) {
-      await measure(`latency: ${m.clients} clients, ${m.senders} senders × ${m.ratePerSender || 'max'} msg/s, ${m.durationMs / 1000} s → ${server}`, `latency.${server}`, () => runMessages(ctx, server, m), (f) => {
-        ctx.log(`accepted ${f.accepted}, expected ${f.expected}, delivered ${f.unique}, lost ${f.lost}, dup ${f.duplicates}, p99 ${f.p99Ms.toFixed(2)} ms`);
-        results.setAll(server, {
-          'latency.p50Ms': f.p50Ms,
-          'latency.p95Ms': f.p95Ms,
-          'latency.p99Ms': f.p99Ms,
-          'latency.maxMs': f.maxMs,
-          'latency.lost': f.lost,
-          'latency.duplicates': f.duplicates,
-          'latency.deliveriesPerSec': f.deliveriesPerSec,
-          'latency.serverCpuPct': f.serverCpuPct,
-          'latency.serverRssPeakMiB': f.serverRssPeakMiB,
-          'latency.foreignCpuPct': f.foreignCpuPct,
-        });
-      });
-    }
+    await measureRounds('latency', preset.rounds.latency, (server) => `latency: ${m.clients} clients, ${m.senders} senders × ${m.ratePerSender || 'max'} msg/s, ${m.durationMs / 1000} s → ${server}`, (server, f) =>
+      results.setAll(server, {
+        'latency.p50Ms': f.p50Ms,
+        'latency.p95Ms': f.p95Ms,
+        'latency.p99Ms': f.p99Ms,
+        'latency.maxMs': f.maxMs,
+        'latency.lost': f.lost,
+        'latency.duplicates': f.duplicates,
+        'latency.deliveriesPerSec': f.deliveriesPerSec,
+        'latency.serverCpuPct': f.serverCpuPct,
+        'latency.serverRssPeakMiB': f.serverRssPeakMiB,
+        'latency.foreignCpuPct': f.foreignCpuPct,
+      }),
+    );
   }
 
   if (want('saturation')) {
     const m = preset.saturation;
-    for (const server of config.servers) {
-      await measure(`fan-out at saturation: ${m.clients} clients, ${m.senders} senders, window ${m.window}, ${m.durationMs / 1000} s → ${server}`, `saturation.${server}`, () => runMessages(ctx, server, m), (f) => {
-        ctx.log(`${Math.round(f.deliveriesPerSec)} deliveries/s, server CPU ${f.serverCpuPct.toFixed(0)} %, load generator ${f.loadgenCpuPct.toFixed(0)} % per worker, lost ${f.lost}`);
-        if (f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too; this figure is a lower bound for the server');
-        results.setAll(server, {
-          'saturation.deliveriesPerSec': f.deliveriesPerSec,
-          'saturation.serverCpuUsPerDelivery': f.serverCpuUsPerDelivery,
-          'saturation.serverCpuPct': f.serverCpuPct,
-          'saturation.loadgenCpuPct': f.loadgenCpuPct,
-          'saturation.foreignCpuPct': f.foreignCpuPct,
-          'saturation.serverRssPeakMiB': f.serverRssPeakMiB,
-          'saturation.p50Ms': f.p50Ms,
-          'saturation.p99Ms': f.p99Ms,
-          'saturation.lost': f.lost,
-          'saturation.duplicates': f.duplicates,
-        });
-      });
-    }
+    await measureRounds('saturation', preset.rounds.saturation, (server) => `fan-out at saturation: ${m.clients} clients, ${m.senders} senders, window ${m.window}, ${m.durationMs / 1000} s → ${server}`, (server, f) =>
+      results.setAll(server, {
+        'saturation.deliveriesPerSec': f.deliveriesPerSec,
+        'saturation.serverCpuUsPerDelivery': f.serverCpuUsPerDelivery,
+        'saturation.serverCpuPct': f.serverCpuPct,
+        'saturation.loadgenCpuPct': f.loadgenCpuPct,
+        'saturation.foreignCpuPct': f.foreignCpuPct,
+        'saturation.serverRssPeakMiB': f.serverRssPeakMiB,
+        'saturation.p50Ms': f.p50Ms,
+        'saturation.p99Ms': f.p99Ms,
+        'saturation.lost': f.lost,
+        'saturation.duplicates': f.duplicates,
+      }),
+    );
   }
 
   if (want('storms')) {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { track } from '../lib/children';
 import { withTimeout } from '../lib/time';
+import { median } from '../report/runs';
 import type { ScenarioContext } from './context';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,10 +81,4 @@ function probe(args: string[]): Promise<ProbeResult> {
     child.kill('SIGKILL');
     throw err;
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
