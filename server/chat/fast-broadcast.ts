@@ -11,11 +11,13 @@
  *    writes the pair with cork/write/write/uncork: a writev, with its buffering, per recipient. Joined
  *    once per broadcast, each recipient gets one plain write of the same bytes.
  * 3. See batchTransportWrites: a client's backlog leaves in one system call.
+ * 4. And deferredFlush: what one turn of the event loop queues for a client is its backlog.
  *
  * 1 and 2 are applied to the namespace's adapter object (in-memory, or the Redis adapter, which uses
- * the same code for its local delivery), 3 to each WebSocket transport. Each falls back to the stock
- * code for anything it does not recognise, so a Socket.IO upgrade that changes these internals
- * degrades to the stock behaviour rather than breaking (test/server/fast-broadcast.test.ts pins them).
+ * the same code for its local delivery), 3 to each WebSocket transport, 4 to each engine.io socket.
+ * Each falls back to the stock code for anything it does not recognise, so a Socket.IO upgrade that
+ * changes these internals degrades to the stock behaviour rather than breaking
+ * (test/server/fast-broadcast.test.ts pins them).
  */
 type SocketId = string;
 
@@ -77,6 +79,8 @@ export function tuneBroadcasts(adapter: object): void {
 interface EngineSocket {
   transport: Transport;
   once(event: 'upgrade', listener: (transport: Transport) => void): unknown;
+  flush(): void;
+  closeTransport(discard?: boolean): void;
 }
 
 interface Transport {
@@ -87,6 +91,8 @@ interface Transport {
 }
 
 /**
+ * Installs 3 (below) on every WebSocket transport and 4 (further below) on every engine.io socket.
+ *
  * 3. A client that fell behind by more than one packet (a burst of messages, a relay busy for a few
  *    ms) gets its backlog from engine.io as one `send(packets)`, and ws writes every frame with its
  *    own system call. Corked around that call, the backlog leaves in one writev: the relay catches up
@@ -98,6 +104,11 @@ export function batchTransportWrites(engine: { on(event: 'connection', listener:
 }
 
 function onEngineConnection(socket: EngineSocket): void {
+  const proto = Object.getPrototypeOf(socket) as EngineSocket;
+  if (socket.flush === proto.flush && socket.closeTransport === proto.closeTransport) {
+    socket.flush = deferredFlush;
+    socket.closeTransport = flushThenClose;
+  }
   batch(socket.transport);
   // Long-polling clients upgrade to a WebSocket later.
   if (socket.transport.name !== 'websocket') socket.once('upgrade', batch);
@@ -120,4 +131,37 @@ function batchedSend(this: Transport, packets: unknown[]): void {
   } finally {
     tcp.uncork();
   }
+}
+
+/**
+ * 4. engine.io writes a socket's packets the moment each is queued. Everything queued for a socket
+ *    during one turn of the event loop (the broadcasts of every message read in that turn, their
+ *    acks) is written together instead, once the turn's I/O callbacks are done (setImmediate): the
+ *    backlog then leaves in one writev (3.). An idle relay adds no measurable delay (the check phase
+ *    follows the poll phase of the same turn); a busy one makes one system call per socket per turn
+ *    instead of one per message. Order is unchanged: packets stay in engine.io's own write buffer.
+ */
+let dirty = new Set<EngineSocket>();
+let scheduled = false;
+
+function deferredFlush(this: EngineSocket): void {
+  dirty.add(this);
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(flushDirty);
+}
+
+/** A socket closed by the relay (shutdown, kick) still gets what was queued for it first. */
+function flushThenClose(this: EngineSocket, discard?: boolean): void {
+  const proto = Object.getPrototypeOf(this) as EngineSocket;
+  if (dirty.delete(this)) proto.flush.call(this);
+  proto.closeTransport.call(this, discard);
+}
+
+function flushDirty(): void {
+  scheduled = false;
+  // A fresh set first: a flush that queues more (a synchronous drain) is handled next turn.
+  const batch = dirty;
+  dirty = new Set();
+  for (const socket of batch) (Object.getPrototypeOf(socket) as EngineSocket).flush.call(socket);
 }

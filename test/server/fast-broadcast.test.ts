@@ -121,3 +121,70 @@ describe('batched transport writes', () => {
     }
   });
 });
+
+/** Stands in for an engine.io socket: counts the flushes that reach engine.io's own method. */
+class FakeEngineSocket extends EventEmitter {
+  transport = { name: 'polling', send: () => undefined };
+  readonly log: string[] = [];
+  flush(): void {
+    this.log.push('flush');
+  }
+  closeTransport(discard?: boolean): void {
+    this.log.push(`close ${discard}`);
+  }
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('coalesced flushes', () => {
+  it('write what one turn of the event loop queued for a socket once, after the turn', async () => {
+    const engine = new EventEmitter();
+    batchTransportWrites(engine as never);
+    const a = new FakeEngineSocket();
+    const b = new FakeEngineSocket();
+    engine.emit('connection', a);
+    engine.emit('connection', b);
+    a.flush();
+    a.flush();
+    b.flush();
+    a.flush();
+    expect([a.log, b.log]).toEqual([[], []]);
+    await nextTurn();
+    expect([a.log, b.log]).toEqual([['flush'], ['flush']]);
+    await nextTurn();
+    expect(a.log).toEqual(['flush']);
+  });
+
+  it('flush what is pending before the relay closes a socket, and nothing after', async () => {
+    const engine = new EventEmitter();
+    batchTransportWrites(engine as never);
+    const a = new FakeEngineSocket();
+    engine.emit('connection', a);
+    a.flush();
+    a.closeTransport(true);
+    await nextTurn();
+    expect(a.log).toEqual(['flush', 'close true']);
+  });
+
+  it('send a burst to a real client as one multi-packet write, in order', async () => {
+    const relay = await startRelay();
+    const client = parleyClient(relay.url);
+    await connected(client);
+    type Raw = { transport: { send(packets: unknown[]): void } };
+    const [raw] = Object.values((relay.io.engine as unknown as { clients: object }).clients) as Raw[];
+    const sends: number[] = [];
+    const send = raw!.transport.send;
+    raw!.transport.send = function (this: unknown, packets: unknown[]) {
+      sends.push(packets.length);
+      send.call(this, packets);
+    };
+    const got: number[] = [];
+    const all = new Promise<void>((resolve) => (client as unknown as { on(e: string, f: (n: number) => void): void }).on('burst', (n) => got.push(n) === 5 && resolve()));
+    const io = relay.io as unknown as { emit(e: string, n: number): void };
+    for (let n = 1; n <= 5; n++) io.emit('burst', n);
+    expect(sends).toEqual([]);
+    await all;
+    expect(sends).toEqual([5]);
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+  });
+});
