@@ -163,5 +163,18 @@ function flushDirty(): void {
   // A fresh set first: a flush that queues more (a synchronous drain) is handled next turn.
   const batch = dirty;
   dirty = new Set();
-  for (const socket of batch) (Object.getPrototypeOf(socket) as EngineSocket).flush.call(socket);
+  for (const socket of batch) {
+    const proto = Object.getPrototypeOf(socket) as EngineSocket;
+    try {
+      proto.flush.call(socket);
+    } catch {
+      // Thrown here, an error would be uncaught and end the relay; a socket that cannot be written
+      // to is broken, so it is closed and the others still get their packets.
+      try {
+        proto.closeTransport.call(socket, true);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }

@@ -166,6 +166,25 @@ describe('coalesced flushes', () => {
     expect(a.log).toEqual(['flush', 'close true']);
   });
 
+  it('close a socket whose write throws, and still flush the others', async () => {
+    const engine = new EventEmitter();
+    batchTransportWrites(engine as never);
+    class Broken extends FakeEngineSocket {
+      override flush(): void {
+        throw new Error('write after end');
+      }
+    }
+    const broken = new Broken();
+    const fine = new FakeEngineSocket();
+    engine.emit('connection', broken);
+    engine.emit('connection', fine);
+    broken.flush();
+    fine.flush();
+    await nextTurn();
+    expect(broken.log).toEqual(['close true']);
+    expect(fine.log).toEqual(['flush']);
+  });
+
   it('send a burst to a real client as one multi-packet write, in order', async () => {
     const relay = await startRelay();
     const client = parleyClient(relay.url);
