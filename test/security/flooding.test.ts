@@ -184,8 +184,11 @@ describe('flooding', () => {
   it('the latency bound can fail: with the flood cut disabled, the same flood pushes a bystander over it', async () => {
     const relay = await startRelay({ limits: { floodStrikes: Number.MAX_SAFE_INTEGER } });
     const world = await bystanders(relay);
-    const r = await floodWhileMeasuring(relay.port!, 'typing', world);
+    // A control only has to show the bound can be crossed: a second try when the first flood was
+    // absorbed (a busy test machine may start the flooder late).
+    let r = await floodWhileMeasuring(relay.port!, 'typing', world);
+    if (r.duringP95 <= bound(r.baselineP95)) r = await floodWhileMeasuring(relay.port!, 'typing', world);
     expect(r.fullReport.framesBeforeClose).toHaveLength(0); // nobody was cut
     expect(r.duringP95).toBeGreaterThan(bound(r.baselineP95));
-  }, 30_000);
+  }, 45_000);
 });
