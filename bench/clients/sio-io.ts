@@ -2,11 +2,12 @@
  * Clients on the real socket.io-client, for the storms: a Parley client (websocket, handshake auth,
  * login ack with presence, then deltas) and the classic browser client (no auth; default transports,
  * i.e. HTTP long-polling first and then the upgrade, or websocket only for the fair comparison).
- * Both log in again on every (re)connect, as their real counterparts do.
+ * Both log in again on every (re)connect, and wait between attempts, as their real counterparts do.
  */
 import { randomBytes } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { DEFAULT_ROOM, PROTOCOL_VERSION, type AckResult, type ChatMessage, type LoginOk, type PresenceDelta, type SendOk } from '../../protocol/index';
+import { RECONNECT } from '../../renderer/model/backoff';
 import { PresenceView } from './presence-view';
 import type { BenchClient, ClientSink, ClientSpec } from './types';
 
@@ -31,6 +32,10 @@ export class SioIoClient implements BenchClient {
     const socket = connect(this.spec.url, {
       forceNew: true,
       reconnection: this.spec.reconnect,
+      // Each client reconnects as its real counterpart does: the classic page with socket.io's
+      // defaults (1 s ± 50 %, doubling to 5 s), Parley's with its own policy (0.5 s ± 20 %,
+      // doubling to 8 s), here through socket.io-client's equivalent options.
+      ...(parley ? { reconnectionDelay: RECONNECT.baseMs, reconnectionDelayMax: RECONNECT.maxMs, randomizationFactor: RECONNECT.jitter } : {}),
       // A storm of 1,000 clients on two cores can take longer than the default 20 s connect timeout.
       timeout: 60_000,
       ...(this.mode === 'classic' ? {} : { transports: ['websocket'] }),

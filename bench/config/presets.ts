@@ -36,9 +36,10 @@ export interface Preset {
   /**
    * Runs of each message measurement per server, interleaved (every server once per round, the order
    * rotating): one 10 s run's p99 moves by 2× between runs on a shared 2-core machine, so the report
-   * takes the median run's figures (see bench/report/runs.ts).
+   * takes the median run's figures (see bench/report/runs.ts). The storms likewise: a reconnect
+   * storm's time hangs on where the clients' random backoff delays fall.
    */
-  rounds: { latency: number; saturation: number };
+  rounds: { latency: number; saturation: number; storms: number };
   redis: RedisScenario;
   /** After logins, measuring waits for server and clients to be idle over windows this long. */
   settleMs: number;
@@ -59,7 +60,7 @@ export const PRESETS: Record<Preset['name'], Preset> = {
     connections: { clients: 40, concurrency: 20 },
     storm: { clients: 30, timeoutMs: 15_000 },
     startup: { runs: 1 },
-    rounds: { latency: 1, saturation: 1 },
+    rounds: { latency: 1, saturation: 1, storms: 1 },
     // Not in the default smoke run (it would double the run time); `--scenarios redis` checks the harness.
     redis: {
       instances: [1, 2, 3],
@@ -78,7 +79,7 @@ export const PRESETS: Record<Preset['name'], Preset> = {
     connections: { clients: 1000, concurrency: 100 },
     storm: { clients: 1000, timeoutMs: 120_000 },
     startup: { runs: 5 },
-    rounds: { latency: 5, saturation: 3 },
+    rounds: { latency: 5, saturation: 3, storms: 3 },
     // The saturation and latency targets above; 8 measurements of 10 s take 2–3 minutes.
     redis: {
       instances: [1, 2, 3],

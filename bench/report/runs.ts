@@ -24,6 +24,21 @@ export function combineRuns(runs: readonly MessageFigures[]): MessageFigures {
   return out as unknown as MessageFigures;
 }
 
+/**
+ * Runs of a measurement whose figures are all rates, times or sizes (the storms): the median of each
+ * field over the runs that have it.
+ */
+export function medianFields<T extends object>(runs: readonly T[]): T {
+  if (runs.length === 0) throw new Error('no runs to combine');
+  const out: Record<string, number> = {};
+  const keys = new Set(runs.flatMap((r) => Object.keys(r)));
+  for (const key of keys) {
+    const values = runs.map((r) => (r as Record<string, unknown>)[key]).filter((v): v is number => typeof v === 'number');
+    if (values.length > 0) out[key] = median(values);
+  }
+  return out as T;
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

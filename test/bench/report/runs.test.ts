@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineRuns, median, roundOrder } from '../../../bench/report/runs';
+import { combineRuns, median, medianFields, roundOrder } from '../../../bench/report/runs';
 import type { MessageFigures } from '../../../bench/scenarios/messages';
 
 function run(over: Partial<MessageFigures>): MessageFigures {
@@ -64,5 +64,23 @@ describe('round order', () => {
 
   it('median of an even count is the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('storm runs', () => {
+  it('takes the median of every field, each on its own', () => {
+    const runs = [
+      { joinAllCorrectMs: 1800, reconnectFromRestartMs: 2600 },
+      { joinAllCorrectMs: 1500, reconnectFromRestartMs: 9000 },
+      { joinAllCorrectMs: 2100, reconnectFromRestartMs: 2300 },
+    ];
+    expect(medianFields(runs)).toEqual({ joinAllCorrectMs: 1800, reconnectFromRestartMs: 2600 });
+  });
+
+  it('leaves out a field no run has, and combines an optional one over the runs that have it', () => {
+    const c = medianFields<{ a: number; b?: number }>([{ a: 1 }, { a: 3, b: 10 }, { a: 2, b: 20 }]);
+    expect(c).toEqual({ a: 2, b: 15 });
+    expect(medianFields([{ a: 1 }])).toEqual({ a: 1 });
+    expect(() => medianFields([])).toThrow();
   });
 });
