@@ -102,6 +102,8 @@ describe('npm run bench -- --scenarios redis (smoke preset)', () => {
         }
       }
       expect(typeof report.ratios.relayCpuPerDeliveryVsMemory).toBe('number');
+      expect(typeof report.ratios.fixedRateCpuPerDeliveryVsMemory).toBe('number');
+      expect(output).toContain('CPU per delivery ÷ memory mode at the fixed rate');
       expect(typeof report.ratios.deliveriesPerSecVsBase['redis-2']).toBe('number');
     } finally {
       rmSync(dir, { recursive: true, force: true });
