@@ -88,6 +88,6 @@ export const PRESETS: Record<Preset['name'], Preset> = {
     },
     settleMs: 500,
     idleMs: 2000,
-    maxRunMs: 25 * 60_000,
+    maxRunMs: 40 * 60_000,
   },
 };
