@@ -21,6 +21,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-control-regex': 'off', // control-character checks are deliberate (nickname and message rules)
+      // zod's `z` export is a namespace object that esbuild cannot tree-shake: one such import puts all
+      // of zod's locales into the desktop bundle (test/scripts/build-node.test.ts checks the bundle).
+      'no-restricted-syntax': ['error', {
+        selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+        message: "Use `import * as z from 'zod'`, which the bundler can tree-shake.",
+      }],
     },
   },
   {

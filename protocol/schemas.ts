@@ -6,7 +6,7 @@
  * Shape errors become INVALID_PAYLOAD; semantic limits that deserve their own code (message too long,
  * empty message, bad nickname, unknown room) are checked by the handlers after the shape is known.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLIENT_ID_PATTERN, CLIENT_KEY_PATTERN, HISTORY_PAGE_MAX, MAX_ROOMS_PER_SOCKET } from './limits';
 import { ErrorCode, ParleyError } from './errors';
 

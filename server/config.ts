@@ -3,7 +3,7 @@
  * Validated here, once, so a typo in App Service settings fails start-up with a message that names
  * the setting instead of surfacing later as a strange runtime error.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOG_LEVELS } from './logger';
 import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
 

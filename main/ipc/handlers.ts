@@ -4,7 +4,7 @@
  * zod, and answers with an IpcResult: a value or a typed error, never a raw exception.
  * `ipcMain` is injected so the whole thing runs under Vitest with fake events.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IpcChannel, type ChatNotification, type DesktopSettings, type HostedSession, type HostOptions, type LanSession } from '../../protocol/index';
 import type { RendererOrigins } from '../app-origin';
 import { HostError } from '../host/host-service';

@@ -1,5 +1,5 @@
 /** Runtime schemas for every IPC argument the renderer sends. The renderer is web content: trust nothing. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isRoomAddress } from '../../protocol/index';
 import { DesktopSettingsPatchSchema } from '../settings/schema';
 import { cleanLabel } from '../discovery/txt';

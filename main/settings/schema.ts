@@ -3,7 +3,7 @@
  * field (a hand edit, a downgrade) costs that field only, not the whole file. Unknown fields are
  * kept as they are: a newer Parley may have written them, and an older one must not drop them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cleanNickname, DEFAULT_ROOM, isRoomAddress, type DesktopSettings } from '../../protocol/index';
 
 export const SETTINGS_VERSION = 1;

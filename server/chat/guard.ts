@@ -8,7 +8,7 @@
  * Socket.IO middleware closure instead of a listener, a spec object and a handler closure per event,
  * which is most of what an idle connection would otherwise hold beyond Socket.IO's own state.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   ErrorCode,
   ParleyError,

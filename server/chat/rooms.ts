@@ -8,7 +8,7 @@ import {
   type RoomState,
 } from '../../protocol/index';
 import { RoomJoinSchema, RoomRefSchema } from '../../protocol/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS } from './context';
 import { route } from './guard';
