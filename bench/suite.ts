@@ -67,9 +67,10 @@ export async function runSuite(config: BenchConfig, ctx: ScenarioContext, result
 
   // Start-up first, before the load has heated (or fragmented) anything.
   if (want('startup') && config.servers.includes('parley')) {
-    await measure('start-up of the embedded relay', 'startup.parley', () => runStartup(ctx, preset.startup.runs), (f) =>
-      results.setAll('parley', { 'startup.desktopMs': f.desktopMs, 'startup.desktopCreateMs': f.desktopCreateMs, 'startup.externalMs': f.externalMs, 'startup.tsxMs': f.tsxMs }),
-    );
+    await measure('start-up of the embedded relay', 'startup.parley', () => runStartup(ctx, preset.startup.runs), (f) => {
+      results.setAll('parley', { 'startup.desktopMs': f.desktopMs, 'startup.desktopCreateMs': f.desktopCreateMs, 'startup.externalMs': f.externalMs, 'startup.tsxMs': f.tsxMs });
+      results.setAll('classic', { 'startup.desktopMs': f.classicMs });
+    });
   }
 
   if (want('connections')) {
