@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dmRoomId, ErrorCode, nicknameKey, type ChatMessage, type HistoryPage, type LoginOk, type PresenceSnapshot, type SendOk } from '../../protocol/index';
-import { classicClient, connected, loggedIn, newKey, next, parleyClient, request, type TestSocket } from '../helpers/clients';
+import { classicClient, collect, connected, loggedIn, newKey, next, parleyClient, request, until, type TestSocket } from '../helpers/clients';
 import { startRelay, useRelayCleanup } from '../helpers/relay';
 import { lobbyHistory } from './support/bystanders';
 import { RawSocket } from './support/raw';
@@ -145,13 +145,16 @@ describe('impersonation', () => {
     expect(c.res.ok && c.res.userId).not.toBe(userA);
     // Classic clients have no key: a fresh id per connection, never a Parley user's.
     const ids = new Set<string>();
+    // Presence is coalesced: the previous classic user's leave (or an earlier login) may arrive in
+    // a delta of its own first, so look for the one that carries this join.
+    const deltas = collect(a1.socket, 'presence');
+    const joinOf = (name: string) => deltas.flatMap((d) => d.changes).find((ch) => ch.user.username === name);
     for (let i = 0; i < 3; i++) {
       const classic = classicClient(relay.url);
       await connected(classic);
-      const joined = next(a1.socket, 'presence');
       classic.emit('add user', `classic${i}`);
-      const delta = await joined;
-      const id = delta.changes.find((ch) => ch.user.username === `classic${i}`)!.user.id;
+      await until(() => joinOf(`classic${i}`) !== undefined, 3000, `the join of classic${i}`);
+      const id = joinOf(`classic${i}`)!.user.id;
       expect(id).not.toBe(userA);
       ids.add(id);
       classic.disconnect();
