@@ -81,12 +81,17 @@ class FakeWsTransport {
   }
 }
 
+/** An engine with batchTransportWrites installed, and these sockets connected to it in order. */
+function connectAll(...sockets: object[]): void {
+  const engine = new EventEmitter();
+  batchTransportWrites(engine as never);
+  for (const socket of sockets) engine.emit('connection', socket);
+}
+
 describe('batched transport writes', () => {
   it('cork the TCP socket around a backlog of packets, and only then', () => {
-    const engine = new EventEmitter();
-    batchTransportWrites(engine as never);
     const transport = new FakeWsTransport();
-    engine.emit('connection', Object.assign(new EventEmitter(), { transport }));
+    connectAll(Object.assign(new EventEmitter(), { transport }));
     transport.send(['a']);
     transport.send(['a', 'b', 'c']);
     expect(transport.sends).toEqual([{ packets: 1, corked: 0 }, { packets: 3, corked: 1 }]);
@@ -94,10 +99,8 @@ describe('batched transport writes', () => {
   });
 
   it('reach a WebSocket that a long-polling client upgrades to', () => {
-    const engine = new EventEmitter();
-    batchTransportWrites(engine as never);
     const socket = Object.assign(new EventEmitter(), { transport: { name: 'polling', send: () => undefined } });
-    engine.emit('connection', socket);
+    connectAll(socket);
     const upgraded = new FakeWsTransport();
     socket.emit('upgrade', upgraded);
     upgraded.send(['a', 'b']);
@@ -138,12 +141,9 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('coalesced flushes', () => {
   it('write what one turn of the event loop queued for a socket once, after the turn', async () => {
-    const engine = new EventEmitter();
-    batchTransportWrites(engine as never);
     const a = new FakeEngineSocket();
     const b = new FakeEngineSocket();
-    engine.emit('connection', a);
-    engine.emit('connection', b);
+    connectAll(a, b);
     a.flush();
     a.flush();
     b.flush();
@@ -156,10 +156,8 @@ describe('coalesced flushes', () => {
   });
 
   it('flush what is pending before the relay closes a socket, and nothing after', async () => {
-    const engine = new EventEmitter();
-    batchTransportWrites(engine as never);
     const a = new FakeEngineSocket();
-    engine.emit('connection', a);
+    connectAll(a);
     a.flush();
     a.closeTransport(true);
     await nextTurn();
@@ -167,8 +165,6 @@ describe('coalesced flushes', () => {
   });
 
   it('close a socket whose write throws, and still flush the others', async () => {
-    const engine = new EventEmitter();
-    batchTransportWrites(engine as never);
     class Broken extends FakeEngineSocket {
       override flush(): void {
         throw new Error('write after end');
@@ -176,8 +172,7 @@ describe('coalesced flushes', () => {
     }
     const broken = new Broken();
     const fine = new FakeEngineSocket();
-    engine.emit('connection', broken);
-    engine.emit('connection', fine);
+    connectAll(broken, fine);
     broken.flush();
     fine.flush();
     await nextTurn();
