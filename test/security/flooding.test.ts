@@ -30,9 +30,14 @@ async function sampleLatency(socket: TestSocket, ms: number, everyMs = 100): Pro
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const t = performance.now();
-    const res = await request(socket, 'history:fetch', { room: 'lobby', limit: 20 });
+    // Unanswered within the request timeout (3 s) is a sample of at least that long, far over any
+    // bound: a swamped relay fails the bound instead of failing the sampling.
+    const res = await request(socket, 'history:fetch', { room: 'lobby', limit: 20 }).catch((err: unknown) => {
+      if (err instanceof Error && err.message === 'operation has timed out') return null;
+      throw err;
+    });
     const took = performance.now() - t;
-    expect(res.ok, 'a bystander request failed').toBe(true);
+    if (res !== null) expect(res.ok, 'a bystander request failed').toBe(true);
     out.push(took);
     if (everyMs > took) await sleep(everyMs - took);
   }
