@@ -7,14 +7,13 @@
 //   it: bench/scenarios/startup.ts measures both ways.
 // - relay: server/index.ts bundled exactly as main carries it; only the start-up benchmark builds it.
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 
 /** Packages the desktop bundle loads from node_modules at run time, and why. */
 const DESKTOP_EXTERNAL = [
   // The Electron runtime's own module.
   'electron',
-  // Serves the classic client (/socket.io/socket.io.js) from files beside its own code (__dirname).
-  'socket.io',
   // Loaded with import() only when an update feed is configured, so it never costs start-up.
   'electron-updater',
   // Optional native add-ons of ws; ws falls back to JavaScript without them.
@@ -22,12 +21,30 @@ const DESKTOP_EXTERNAL = [
   'utf-8-validate',
 ];
 
+/**
+ * socket.io serves the classic client's script (/socket.io/socket.io.js) from `../client-dist`
+ * relative to its own code's __dirname, which an ESM bundle does not have. Inlined, its code is
+ * handed a __dirname pointing back at the installed package: the client files are still read from
+ * there (the package is a production dependency, so it ships in app.asar), only its code is not.
+ * Loading socket.io's ~40 CommonJS files one by one cost about a fifth of the relay's start-up.
+ */
+const socketIoClientFiles = {
+  name: 'socket.io-client-files',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]socket\.io[\\/]dist[\\/]index\.js$/ }, async (args) => ({
+      contents: `var __dirname = require("node:path").dirname(require.resolve("socket.io"));\n${await readFile(args.path, 'utf8')}`,
+      loader: 'js',
+    }));
+  },
+};
+
 const desktopBundle = {
   format: 'esm',
   platform: 'node',
   target: 'node22',
   packages: 'bundle',
   external: DESKTOP_EXTERNAL,
+  plugins: [socketIoClientFiles],
   // ESM output has no `require`; inlined CommonJS packages call it for Node built-ins.
   banner: { js: "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);" },
 };

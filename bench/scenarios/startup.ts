@@ -1,7 +1,7 @@
 /**
  * Start-up time of the embedded relay (target ≤ 150 ms), in fresh child processes, three ways:
  * - desktop: server/index.ts bundled exactly as the desktop main bundle carries it (the `relay`
- *   target of scripts/build-node.mjs: npm packages inlined but socket.io), run by plain node: the
+ *   target of scripts/build-node.mjs: every npm package inlined), run by plain node: the
  *   figure the target is about;
  * - external: the same code bundled with every npm package left external, as the standalone CLI is
  *   built, to show what resolving and loading hundreds of package files costs;
