@@ -22,9 +22,10 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 export const messageRoutes = [route('new message', { schema: NewMessageSchema, needsLogin: true }, send)];
 
 /**
- * In order (serially per connection): validation, rate limits and handing the message to the
- * store. Then, without holding up the connection's next message: waiting for the write, delivery
- * and the ack. So a store that is slow, or down and buffering, never stalls the sender's stream.
+ * In order (serially per connection): validation and handing the message to the store, which takes
+ * the user's rate-limit token and appends. Then, without holding up the connection's next message:
+ * waiting for that, delivery and the ack. So a store that is slow, or down and buffering, never
+ * stalls the sender's stream, and a burst costs Redis one pipelined round trip, not one each.
  */
 async function send(conn: Connection, payload: string | SendRequest): Promise<Later> {
   const { ctx } = conn;
@@ -45,24 +46,26 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
     }
   }
   // Once one message of a burst is refused, refuse the rest of it too until the wait is over:
-  // a client that pipelines its outbox then retries them in their original order.
+  // a client that pipelines its outbox then retries them in their original order. (Messages of the
+  // burst that were already submitted are refused by the bucket itself; see SubmitMessage.)
   const waitMs = conn.messagesBlockedUntil - Date.now();
   if (waitMs > 0) conn.reject(waitMs);
-  const limited = await ctx.stores.limiter.take(conn.userId);
-  if (!limited.ok) {
-    conn.messagesBlockedUntil = Date.now() + limited.retryAfterMs;
-    conn.reject(limited.retryAfterMs);
-  }
 
   const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text };
-  const stored = ctx.stores.history.append(
+  const submitted = ctx.stores.submit(
+    conn.userId,
     req.clientId === undefined ? draft : { ...draft, clientId: req.clientId },
     // The store is unreachable: clients on this instance see the message now; everyone gets the
     // stored copy (same id, real seq) when it is written. Classic clients would show it twice.
     (provisional) => audience(conn, target, true).except(CLASSIC_SOCKETS).emit('new message', provisional),
   );
   return new Later(
-    stored.then(({ message, duplicate }): SendOk => {
+    submitted.then((r): SendOk => {
+      if (r.message === undefined) {
+        conn.messagesBlockedUntil = Math.max(conn.messagesBlockedUntil, Date.now() + r.retryAfterMs);
+        return conn.reject(r.retryAfterMs);
+      }
+      const { message, duplicate } = r;
       if (!duplicate) audience(conn, target).emit('new message', message);
       return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate };
     }),

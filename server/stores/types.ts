@@ -86,10 +86,25 @@ export interface RoomStore {
 
 export type RateResult = { ok: true } | { ok: false; retryAfterMs: number };
 
-/** Token buckets keyed by user (or address): per-user limits that hold across a cluster in Redis mode. */
+/** Token buckets keyed by user (or address). */
 export interface RateLimiter {
-  take(key: string, cost?: number): RateResult | Promise<RateResult>;
+  take(key: string, cost?: number): RateResult;
 }
+
+/** A message refused by the sender's rate limit: nothing was stored. */
+export interface RateRefusal {
+  message?: undefined;
+  retryAfterMs: number;
+}
+
+export type SubmitResult = AppendResult | RateRefusal;
+
+/**
+ * A user's new message: one token from the user's message bucket, then the append (HistoryStore's
+ * contract), or a refusal that stores nothing. One step, so a backend can do it in one round trip
+ * and take a connection's next message before this one's reply is back.
+ */
+export type SubmitMessage = (limitKey: string, draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void) => Promise<SubmitResult>;
 
 /** ok; degraded: shared backend unreachable, serving locally; misconfigured: it refuses us (auth, TLS): not ready. */
 export type BackendHealth = 'ok' | 'degraded' | 'misconfigured';
@@ -107,7 +122,8 @@ export interface ChatStores {
   presence: PresenceStore;
   history: HistoryStore;
   rooms: RoomStore;
-  limiter: RateLimiter;
+  /** New messages, rate-limited per user: in Redis mode the limit holds across the cluster. */
+  submit: SubmitMessage;
   /** 'degraded' while a shared backend is unreachable; the relay still serves local clients. */
   health(): BackendHealth;
   /** Extra details for /healthz (never secrets). */

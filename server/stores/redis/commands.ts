@@ -1,8 +1,8 @@
 /** Registers Parley's Lua scripts on a connection (EVALSHA with automatic EVAL fallback). */
 import type { Redis } from 'ioredis';
 import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
-import { APPEND } from './history-lua';
-import { TAKE_TOKEN, CREATE_ROOM } from './misc-lua';
+import { APPEND, SUBMIT } from './history-lua';
+import { CREATE_ROOM } from './misc-lua';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -14,7 +14,7 @@ export interface ParleyCommands {
   parleyPurge: Script;
   parleyEnsure: Script;
   parleyAppend: Script;
-  parleyTakeToken: Script;
+  parleySubmit: Script;
   parleyCreateRoom: Script;
 }
 
@@ -27,7 +27,7 @@ export function defineCommands(client: Redis): Redis & ParleyCommands {
     parleyPurge: PURGE,
     parleyEnsure: ENSURE,
     parleyAppend: APPEND,
-    parleyTakeToken: TAKE_TOKEN,
+    parleySubmit: SUBMIT,
     parleyCreateRoom: CREATE_ROOM,
   };
   for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });

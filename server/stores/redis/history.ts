@@ -6,6 +6,9 @@
  * order) and are written when it returns; the caller gets a provisional copy at once (to show
  * local clients) and the stored message — with its seq — only after the write. A message counts as
  * acknowledged only once it is stored in Redis.
+ *
+ * New messages also take the sender's rate-limit token here (`submit`): in the same script as the
+ * append while Redis is up, from a bucket local to this instance while it is not.
  */
 import type { Redis } from 'ioredis';
 import type { ChatMessage, HistoryPage } from '../../../protocol/index';
@@ -13,7 +16,8 @@ import { ErrorCode, ParleyError } from '../../../protocol/index';
 import { newMessageId, seqBase } from '../../ids';
 import type { Logger } from '../../logger';
 import { selectWindow } from '../history-window';
-import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from '../types';
+import { MemoryRateLimiter, type BucketSpec } from '../token-bucket';
+import type { AppendResult, HistoryStore, MessageDraft, PageQuery, SubmitResult } from '../types';
 import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
 
@@ -36,14 +40,18 @@ export class RedisHistoryStore implements HistoryStore {
   private byDedupe = new Map<string, Deferred>();
   private flushing = false;
   private arrivals = 0;
+  private readonly fallback: MemoryRateLimiter;
 
   constructor(
     private readonly conns: RedisConnections,
     private readonly cmd: Redis & ParleyCommands,
     private readonly prefix: string,
     private readonly limit: number,
+    /** The per-user message bucket (SubmitMessage), shared in Redis. */
+    private readonly bucket: BucketSpec,
     private readonly log: Logger,
   ) {
+    this.fallback = new MemoryRateLimiter(bucket);
     conns.on('state', (s: string) => {
       if (s === 'up') void this.flush();
     });
@@ -53,7 +61,20 @@ export class RedisHistoryStore implements HistoryStore {
     return this.queue.length;
   }
 
-  async append(draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void): Promise<AppendResult> {
+  append(draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void): Promise<AppendResult> {
+    return this.store(draft, onDeferred, undefined) as Promise<AppendResult>;
+  }
+
+  /**
+   * SubmitMessage: with Redis up, one script takes the user's token and appends, so the limit holds
+   * across instances and a message costs one round trip. While the write-behind queue is in use,
+   * the bucket is this instance's own (`fallback`), as a shared one cannot be asked.
+   */
+  submit(limitKey: string, draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void): Promise<SubmitResult> {
+    return this.store(draft, onDeferred, limitKey);
+  }
+
+  private async store(draft: MessageDraft, onDeferred: ((provisional: ChatMessage) => void) | undefined, limitKey: string | undefined): Promise<SubmitResult> {
     const id = newMessageId();
     const ts = Date.now();
     const body: Omit<ChatMessage, 'seq'> = { username: draft.username, message: draft.message, id, ts, room: draft.room, userId: draft.userId };
@@ -66,14 +87,18 @@ export class RedisHistoryStore implements HistoryStore {
     const order = ++this.arrivals;
     if (this.conns.state === 'up' && this.queue.length === 0) {
       // Issued now, before any await: writes reach Redis in call order, so seqs follow arrival.
-      const direct = this.write(args);
+      const direct = limitKey === undefined ? this.write(args) : this.writeCharged(args, limitKey);
       try {
         return await direct;
       } catch (err) {
         if (isReplyError(err)) throw internal(err, this.log);
         // Connection lost on this very write: queue it. The script is atomic, so it either ran
-        // completely or not at all; if it did, the rewrite finds the idempotency record.
+        // completely or not at all; if it did, the rewrite finds the idempotency record. Its token
+        // was taken in Redis or the attempt was: it is not charged again.
       }
+    } else if (limitKey !== undefined) {
+      const limited = this.fallback.take(limitKey);
+      if (!limited.ok) return { retryAfterMs: limited.retryAfterMs };
     }
     if (this.queue.length >= WRITE_BEHIND_MAX) {
       throw new ParleyError(ErrorCode.UNAVAILABLE, 'The message store is unavailable; try again shortly.');
@@ -111,6 +136,13 @@ export class RedisHistoryStore implements HistoryStore {
   private async write(args: (string | number)[]): Promise<AppendResult> {
     const [dup, json] = (await this.cmd.parleyAppend(...args)) as [number, string];
     return { message: JSON.parse(json) as ChatMessage, duplicate: dup === 1 };
+  }
+
+  private async writeCharged(args: (string | number)[], limitKey: string): Promise<SubmitResult> {
+    const { capacity, perSecond } = this.bucket;
+    const [status, out] = (await this.cmd.parleySubmit(...args, `${this.prefix}rl:${limitKey}`, capacity, perSecond)) as [number, string | number];
+    if (status === 2) return { retryAfterMs: Number(out) };
+    return { message: JSON.parse(out as string) as ChatMessage, duplicate: status === 1 };
   }
 
   private defer(order: number, args: (string | number)[], dedupe: string): Deferred {

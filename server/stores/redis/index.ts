@@ -18,7 +18,6 @@ import { RedisConnections, type RedisState } from './connection';
 import { RedisHistoryStore } from './history';
 import { ClusterMembership, DEFAULT_TIMING, type MembershipTiming } from './membership';
 import { RedisPresenceStore } from './presence';
-import { RedisRateLimiter } from './rate-limit';
 import { RedisRoomStore } from './rooms';
 import { describeRedis, parseRedisUrl, toIoredisOptions } from './url';
 
@@ -53,9 +52,8 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
   const conns = new RedisConnections(toIoredisOptions(parsed, ca), opts.log, target);
   const cmd = defineCommands(conns.command);
   const presence = new RedisPresenceStore(conns, cmd, prefix, opts.instanceId, opts.log);
-  const history = new RedisHistoryStore(conns, cmd, prefix, opts.historyLimit, opts.log);
+  const history = new RedisHistoryStore(conns, cmd, prefix, opts.historyLimit, opts.userMessages, opts.log);
   const rooms = new RedisRoomStore(conns, cmd, prefix, opts.lobby);
-  const limiter = new RedisRateLimiter(conns, cmd, prefix, opts.userMessages);
   const membership = new ClusterMembership(conns, cmd, prefix, opts.instanceId, presence, opts.log, opts.timing ?? DEFAULT_TIMING);
   const health = (): BackendHealth => healthOf(conns.state);
 
@@ -75,7 +73,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     presence,
     history,
     rooms,
-    limiter,
+    submit: (key, draft, onDeferred) => history.submit(key, draft, onDeferred),
     health,
     describe: () => ({
       backend: 'redis',

@@ -26,7 +26,7 @@ afterEach(async () => {
   await redis.restart();
 });
 
-async function cluster(n: number, options = {}): Promise<Relay[]> {
+async function cluster(n: number, options = {}): Promise<Awaited<ReturnType<typeof redisRelay>>[]> {
   const list = await Promise.all(Array.from({ length: n }, () => redisRelay(redis.url, options)));
   relays.push(...list);
   return list;
@@ -117,6 +117,40 @@ describe('cluster-wide chat over Redis', () => {
     for (let i = 0; i < 3; i++) results.push(await request(onB.socket, 'new message', { text: `b${i}` }));
     expect(results.filter((r) => r.ok)).toHaveLength(4);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.code === ErrorCode.RATE_LIMITED)).toBe(true);
+  });
+
+  it("takes a message's token and appends it in one script, pipelining a burst in order", async () => {
+    // A long heartbeat keeps the membership scripts out of the counted window.
+    const [a] = await cluster(1, { heartbeatTtlMs: 120_000, limits: { userMessages: { capacity: 6, perSecond: 0.2 } } });
+    const key = newKey();
+    const ana = await loggedIn(a!.url, 'ana', { key });
+    const bob = await loggedIn(a!.url, 'bob');
+    expect(await request(ana.socket, 'new message', { text: 'warm-up' })).toMatchObject({ ok: true });
+    const seen = collect(bob.socket, 'new message');
+    const scriptCalls = async (): Promise<number> => {
+      const info = await a!.stores.connections.command.info('commandstats');
+      return [...info.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const before = await scriptCalls();
+    const ids = Array.from({ length: 8 }, (_, i) => `burst-${i}-${key.slice(0, 8)}`);
+    const results = await Promise.all(ids.map((clientId, i) => request<SendOk>(ana.socket, 'new message', { text: `m${i}`, clientId })));
+    // One round trip per message: the token and the append are one script (it used to be two).
+    expect((await scriptCalls()) - before).toBe(8);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, false, false, false]);
+    for (const r of results.slice(5)) expect(r).toMatchObject({ ok: false, code: ErrorCode.RATE_LIMITED, retryAfterMs: expect.any(Number) as number });
+    const seqs = results.flatMap((r) => (r.ok ? [r.seq] : []));
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    await until(() => seen.length === 5, 3000, 'bob to get the accepted messages');
+    expect(seen.map((m) => m.message)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+
+    // The bucket is empty, yet a retry of a stored message is answered (as a duplicate) and not
+    // refused: duplicates take no token. From another session, as this one waits out its refusal.
+    const again = await loggedIn(a!.url, 'ana', { key });
+    const retry = await request<SendOk>(again.socket, 'new message', { text: 'm0', clientId: ids[0] });
+    expect(retry).toMatchObject({ ok: true, duplicate: true, seq: seqs[0] });
+    expect(await request(again.socket, 'new message', { text: 'new' })).toMatchObject({ ok: false, code: ErrorCode.RATE_LIMITED });
+    const page = await request<HistoryPage>(bob.socket, 'history:fetch', { room: 'lobby' });
+    expect(page.ok && page.messages.map((m) => m.message)).toEqual(['warm-up', 'm0', 'm1', 'm2', 'm3', 'm4']);
   });
 
   it('removes the users of an instance that stops heartbeating (no ghosts)', async () => {
