@@ -30,7 +30,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   -R, --rate N           msg/s per sender in the latency measurements (0 = closed loop)
   -T, --duration S       seconds of sending in the fan-out, latency and redis scenarios
   --window N             undelivered messages per sender in closed-loop mode
-  --rounds N             runs of the latency, fan-out and storm measurements per server (median reported)
+  --rounds N             runs of the latency, fan-out, storm and redis measurements per server (median reported)
   --workers N            load-generator processes (default 2)
   --servers LIST         comma-separated subset of ${SERVER_NAMES.join(',')}
   --scenarios LIST       comma-separated subset of ${SCENARIOS.join(',')}
@@ -86,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | 'help' {
   if (rounds !== undefined) {
     if (!Number.isInteger(rounds)) throw new RangeError(`--rounds takes a whole number (got ${values.rounds})`);
     preset.rounds = { latency: rounds, saturation: rounds, storms: rounds };
+    preset.redis.rounds = rounds;
   }
   const quietWait = int('quiet-wait', values['quiet-wait'], 0, 600) ?? 0;
   const messageScenarios = [preset.saturation, preset.latency, preset.redis.saturation, preset.redis.latency];

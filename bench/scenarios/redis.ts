@@ -2,7 +2,8 @@
  * The redis scenario: Parley's relay in memory mode, then in Redis mode as 1, 2, 3... instances
  * (separate processes of servers/parley.ts with `--redis-url`) sharing one redis-server that this
  * scenario starts and stops. Each deployment gets the saturation and the latency measurement of the
- * message scenarios, on fresh processes and an emptied Redis.
+ * message scenarios, on fresh processes and an emptied Redis, `rounds` times interleaved; the report
+ * gets the runs combined as the other message scenarios' are (report/runs.ts).
  *
  * Clients connect straight to an instance, round-robin, with the senders dealt out first: the
  * sender positions (spread evenly over the client indexes) would otherwise all land on one
@@ -14,6 +15,7 @@ import type { MessageScenario, RedisScenario } from '../config/presets';
 import { RedisServerProcess } from '../lib/redis-server';
 import { ServerProcess } from '../lib/server-process';
 import { redisDeployments, RedisResults, type RedisDeployment, type RedisMethod, type RedisReport } from '../report/redis';
+import { combineRuns, roundOrder } from '../report/runs';
 import { measureMessages, senderIndexes, type MessageFigures } from './messages';
 import { withServers, type ScenarioContext } from './context';
 
@@ -40,20 +42,31 @@ export async function runRedisScenario(ctx: ScenarioContext, cfg: RedisScenario,
         method === 'saturation'
           ? `fan-out at saturation: ${m.clients} clients, ${m.senders} senders, window ${m.window}, ${m.durationMs / 1000} s`
           : `latency: ${m.clients} clients, ${m.senders} senders × ${m.ratePerSender} msg/s, ${m.durationMs / 1000} s`;
-      // Memory mode next to 1 instance: the ratio that matters is taken from neighbouring measurements.
-      for (const d of redisDeployments(cfg.instances)) {
-        const label = `redis scenario, ${what} → parley ${d.redis ? `Redis mode, ${d.instances} instance${d.instances === 1 ? '' : 's'}` : 'memory mode'}`;
-        await measure(label, `redis.${method}.${d.series}`, () => runDeployment(ctx, d, redis, m), (f: MessageFigures) => {
-          const relayMs = f.serverCpuMsEach.reduce((a, b) => a + b, 0);
-          const redisMs = f.helperCpuMsEach.reduce((a, b) => a + b, 0);
-          ctx.log(
-            `${Math.round(f.deliveriesPerSec)} deliveries/s, p99 ${f.p99Ms.toFixed(2)} ms, relay CPU ${f.serverCpuUsPerDelivery.toFixed(2)} µs/delivery` +
-              (d.redis ? ` + redis-server ${f.unique > 0 ? ((redisMs * 1000) / f.unique).toFixed(2) : 'n/a'} µs` : '') +
-              ` (${Math.round(relayMs)} ms over ${d.instances} instance${d.instances === 1 ? '' : 's'}), lost ${f.lost}, dup ${f.duplicates}`,
-          );
-          if (f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too');
-          results.record(d.series, method, f);
-        });
+      // Interleaved rounds, the order rotating (memory mode stays next to 1 instance but once).
+      const deployments = redisDeployments(cfg.instances);
+      const runs = new Map<string, MessageFigures[]>(deployments.map((d) => [d.series, []]));
+      for (let round = 0; round < cfg.rounds; round++) {
+        for (const d of roundOrder(deployments, round)) {
+          const tag = cfg.rounds > 1 ? ` (round ${round + 1}/${cfg.rounds})` : '';
+          const label = `redis scenario, ${what} → parley ${d.redis ? `Redis mode, ${d.instances} instance${d.instances === 1 ? '' : 's'}` : 'memory mode'}${tag}`;
+          await measure(label, `redis.${method}.${d.series}.${round}`, () => runDeployment(ctx, d, redis, m), (f: MessageFigures) => {
+            const relayMs = f.serverCpuMsEach.reduce((a, b) => a + b, 0);
+            const redisMs = f.helperCpuMsEach.reduce((a, b) => a + b, 0);
+            ctx.log(
+              `${Math.round(f.deliveriesPerSec)} deliveries/s, p99 ${f.p99Ms.toFixed(2)} ms, relay CPU ${f.serverCpuUsPerDelivery.toFixed(2)} µs/delivery` +
+                (d.redis ? ` + redis-server ${f.unique > 0 ? ((redisMs * 1000) / f.unique).toFixed(2) : 'n/a'} µs` : '') +
+                ` (${Math.round(relayMs)} ms over ${d.instances} instance${d.instances === 1 ? '' : 's'}), lost ${f.lost}, dup ${f.duplicates}`,
+            );
+            if (f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too');
+            runs.get(d.series)!.push(f);
+          });
+        }
+      }
+      for (const d of deployments) {
+        const list = runs.get(d.series)!;
+        if (list.length === 0) continue;
+        if (list.length > 1) ctx.log(`redis ${method} → ${d.label}: relay CPU per run ${list.map((f) => f.serverCpuUsPerDelivery.toFixed(2)).join(' ')} µs/delivery`);
+        results.record(d.series, method, combineRuns(list));
       }
     }
   } finally {
