@@ -430,11 +430,21 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
     const main = readFileSync(join(extracted, 'dist/main/index.js'), 'utf8');
     const specs = [...new Set([...main.matchAll(/(?:^import[^;]*?from\s*|\bimport\()\s*"([^"]+)"/gm)].map((m) => m[1] as string))].filter((s) => !isBuiltin(s) && !s.startsWith('.') && s !== 'electron');
     // scripts/build-node.mjs inlines every other package (start-up: bench/scenarios/startup.ts).
-    expect(specs.sort()).toEqual(['electron-updater', 'socket.io']);
-    for (const inlined of ['bonjour-service', 'pino', 'zod']) expect(main, inlined).not.toMatch(new RegExp(`from\\s*"${inlined}"`));
-    writeFileSync(join(extracted, 'dist/main/probe.mjs'), `for (const s of ${JSON.stringify(specs)}) await import(s);\nconsole.log('imported ' + ${specs.length});\n`);
+    expect(specs.sort()).toEqual(['electron-updater']);
+    for (const inlined of ['bonjour-service', 'pino', 'zod', 'socket.io']) expect(main, inlined).not.toMatch(new RegExp(`from\\s*"${inlined}"`));
+    // socket.io's code is inlined too, but the classic client's script is read from its package
+    // folder, resolved from the main bundle at run time.
+    expect(main).toContain('require.resolve("socket.io")');
+    expect(asarEntries).toEqual(expect.arrayContaining(['/node_modules/socket.io/client-dist/socket.io.js', '/node_modules/socket.io/client-dist/socket.io.min.js']));
+    writeFileSync(
+      join(extracted, 'dist/main/probe.mjs'),
+      `import { createRequire } from 'node:module';\nimport { existsSync } from 'node:fs';\nimport { dirname, join } from 'node:path';\n` +
+        `for (const s of ${JSON.stringify(specs)}) await import(s);\nconsole.log('imported ' + ${specs.length});\n` +
+        `console.log('client ' + existsSync(join(dirname(createRequire(import.meta.url).resolve('socket.io')), '../client-dist/socket.io.js')));\n`,
+    );
     const probe = run(process.execPath, [join(extracted, 'dist/main/probe.mjs')], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });
     expect(probe.stdout).toContain(`imported ${specs.length}`);
+    expect(probe.stdout).toContain('client true');
   });
 
   it('app.asar holds no tests, TypeScript sources, source maps, env or key files, or secrets', () => {
