@@ -12,6 +12,7 @@
  *    once per broadcast, each recipient gets one plain write of the same bytes.
  * 3. See batchTransportWrites: a client's backlog leaves in one system call.
  * 4. And deferredFlush: what one turn of the event loop queues for a client is its backlog.
+ * 5. And flushAfter: that turn's flush waits for the store replies its messages are due to get.
  *
  * 1 and 2 are applied to the namespace's adapter object (in-memory, or the Redis adapter, which uses
  * the same code for its local delivery), 3 to each WebSocket transport, 4 to each engine.io socket.
@@ -144,6 +145,48 @@ function batchedSend(this: Transport, packets: unknown[]): void {
 let dirty = new Set<EngineSocket>();
 let scheduled = false;
 
+/**
+ * 5. A message in Redis mode is broadcast when Redis answers its script, in a later turn than the
+ *    one that read it; flushed at the end of the reading turn, the turn's other packets would leave
+ *    now and that broadcast in writes of its own one turn later: at saturation about half the
+ *    packets per write, so more CPU per delivery, and more latency. So the end-of-turn flush waits
+ *    for the replies that are due (flushAfter), once per flush and at most HOLD_MAX_MS. Replies
+ *    still missing then are late (Redis slow, or down and the message queued): no later flush waits
+ *    for them, so a store that stops answering delays a flush by HOLD_MAX_MS at most. With the
+ *    in-memory store the replies are in before the turn ends: nothing waits.
+ */
+const HOLD_MAX_MS = 2;
+let repliesDue = 0;
+/** Bumped when a hold expires: replies counted before that no longer count. */
+let generation = 0;
+let holding = false;
+let holdTimer: NodeJS.Timeout | undefined;
+
+/** Makes the pending end-of-turn flush wait for `reply` (whose handlers queue packets). Returns it. */
+export function flushAfter<T>(reply: Promise<T>): Promise<T> {
+  const counted = generation;
+  repliesDue++;
+  const arrived = (): void => {
+    if (counted !== generation) return;
+    repliesDue--;
+    // The reply's own handlers run before the check phase, so this flush carries what they queue.
+    if (repliesDue === 0 && holdTimer !== undefined) {
+      clearTimeout(holdTimer);
+      holdTimer = undefined;
+      setImmediate(flushDirty);
+    }
+  };
+  reply.then(arrived, arrived);
+  return reply;
+}
+
+function holdExpired(): void {
+  holdTimer = undefined;
+  generation++;
+  repliesDue = 0;
+  flushDirty();
+}
+
 function deferredFlush(this: EngineSocket): void {
   dirty.add(this);
   if (scheduled) return;
@@ -159,6 +202,12 @@ function flushThenClose(this: EngineSocket, discard?: boolean): void {
 }
 
 function flushDirty(): void {
+  if (!holding && repliesDue > 0) {
+    holding = true;
+    holdTimer = setTimeout(holdExpired, HOLD_MAX_MS);
+    return;
+  }
+  holding = false;
   scheduled = false;
   // A fresh set first: a flush that queues more (a synchronous drain) is handled next turn.
   const batch = dirty;

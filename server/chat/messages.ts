@@ -14,6 +14,7 @@ import { audience, peerOf, resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { Later, route } from './guard';
 import { CLASSIC_SOCKETS } from './context';
+import { flushAfter } from './fast-broadcast';
 
 // C0/C1 control characters other than tab and newlines have no business in chat text and can
 // confuse terminals and log viewers.
@@ -52,13 +53,13 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   if (waitMs > 0) conn.reject(waitMs);
 
   const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text };
-  const submitted = ctx.stores.submit(
+  const submitted = flushAfter(ctx.stores.submit(
     conn.userId,
     req.clientId === undefined ? draft : { ...draft, clientId: req.clientId },
     // The store is unreachable: clients on this instance see the message now; everyone gets the
     // stored copy (same id, real seq) when it is written. Classic clients would show it twice.
     (provisional) => audience(conn, target, true).except(CLASSIC_SOCKETS).emit('new message', provisional),
-  );
+  ));
   return new Later(
     submitted.then((r): SendOk => {
       if (r.message === undefined) {

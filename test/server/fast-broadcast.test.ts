@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
-import { batchTransportWrites, tuneBroadcasts } from '../../server/chat/fast-broadcast';
+import { batchTransportWrites, flushAfter, tuneBroadcasts } from '../../server/chat/fast-broadcast';
 import { classicClient, connected, parleyClient, until } from '../helpers/clients';
 import { startRelay, useRelayCleanup } from '../helpers/relay';
 
@@ -178,6 +178,36 @@ describe('coalesced flushes', () => {
     await nextTurn();
     expect(broken.log).toEqual(['close true']);
     expect(fine.log).toEqual(['flush']);
+  });
+
+  it("wait for a store reply that is due, and write what its handlers queue in the turn's flush", async () => {
+    const a = new FakeEngineSocket();
+    const b = new FakeEngineSocket();
+    connectAll(a, b);
+    let answer!: () => void;
+    // As messages.ts does: the reply's handler (the broadcast) is attached after flushAfter.
+    void flushAfter(new Promise<void>((resolve) => (answer = resolve))).then(() => b.flush());
+    a.flush();
+    await nextTurn();
+    expect(a.log).toEqual([]);
+    answer();
+    // The reply's handlers run first; the flush they release comes in the turn after this await's.
+    await nextTurn();
+    await nextTurn();
+    expect([a.log, b.log]).toEqual([['flush'], ['flush']]);
+  });
+
+  it('wait at most 2 ms for a reply that does not come, and never again for that one', async () => {
+    const a = new FakeEngineSocket();
+    connectAll(a);
+    void flushAfter(new Promise<void>(() => undefined));
+    const start = performance.now();
+    a.flush();
+    await until(() => a.log.length === 1, 1000, 'the held flush');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(1);
+    a.flush();
+    await nextTurn();
+    expect(a.log).toEqual(['flush', 'flush']);
   });
 
   it('send a burst to a real client as one multi-packet write, in order', async () => {
