@@ -197,7 +197,7 @@ describe('coalesced flushes', () => {
     expect([a.log, b.log]).toEqual([['flush'], ['flush']]);
   });
 
-  it('wait at most 2 ms for a reply that does not come, and never again for that one', async () => {
+  it('wait a few ms at most for a reply that does not come, and never again for that one', async () => {
     const a = new FakeEngineSocket();
     connectAll(a);
     void flushAfter(new Promise<void>(() => undefined));
