@@ -155,8 +155,8 @@ let scheduled = false;
  *    for them, so a store that stops answering delays a flush by HOLD_MAX_MS at most. With the
  *    in-memory store the replies are in before the turn ends: nothing waits.
  */
-// Above a round trip to a managed Redis in the same region (about 1–2 ms), so a hold normally ends
-// with the replies; and a bound on what a stalled Redis adds to a flush. With 2 ms, the redis
+// Well above a round trip to a Redis in the same region or on the same host, so a hold normally
+// ends with the replies; and a bound on what a stalled Redis adds to a flush. With 2 ms, the redis
 // scenario's saturation runs ended more holds by the timer: 1.23× memory mode's CPU per delivery
 // against 1.13× with 6 ms (5 rounds each).
 const HOLD_MAX_MS = 5;
