@@ -8,7 +8,7 @@ import { QUIET_PCT, waitForQuiet } from './lib/quiet';
 import type { Series } from './report/catalogue';
 import type { RedisReport } from './report/redis';
 import type { Results } from './report/results';
-import { combineRuns, medianFields, roundOrder } from './report/runs';
+import { combineRuns, interleaved, medianFields } from './report/runs';
 import { runConnections } from './scenarios/connections';
 import type { ScenarioContext } from './scenarios/context';
 import { runMessages, type MessageFigures } from './scenarios/messages';
@@ -94,15 +94,12 @@ export async function runSuite(config: BenchConfig, ctx: ScenarioContext, result
   const measureRounds = async (scenario: 'latency' | 'saturation', rounds: number, label: (server: string) => string, store: (server: ServerName, f: MessageFigures) => void): Promise<void> => {
     const m = preset[scenario];
     const runs = new Map<ServerName, MessageFigures[]>(config.servers.map((s) => [s, []]));
-    for (let round = 0; round < rounds; round++) {
-      for (const server of roundOrder(config.servers, round)) {
-        const tag = rounds > 1 ? ` (round ${round + 1}/${rounds})` : '';
-        await measure(`${label(server)}${tag}`, `${scenario}.${server}.${round}`, () => runMessages(ctx, server, m), (f) => {
-          ctx.log(`accepted ${f.accepted}, delivered ${f.unique}/${f.expected}, lost ${f.lost}, dup ${f.duplicates}, ${Math.round(f.deliveriesPerSec)} deliveries/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, server CPU ${f.serverCpuPct.toFixed(0)} %, load generator ${f.loadgenCpuPct.toFixed(0)} % per worker`);
-          if (scenario === 'saturation' && f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too; this figure is a lower bound for the server');
-          runs.get(server)!.push(f);
-        });
-      }
+    for (const { item: server, round, tag } of interleaved(config.servers, rounds)) {
+      await measure(`${label(server)}${tag}`, `${scenario}.${server}.${round}`, () => runMessages(ctx, server, m), (f) => {
+        ctx.log(`accepted ${f.accepted}, delivered ${f.unique}/${f.expected}, lost ${f.lost}, dup ${f.duplicates}, ${Math.round(f.deliveriesPerSec)} deliveries/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, server CPU ${f.serverCpuPct.toFixed(0)} %, load generator ${f.loadgenCpuPct.toFixed(0)} % per worker`);
+        if (scenario === 'saturation' && f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too; this figure is a lower bound for the server');
+        runs.get(server)!.push(f);
+      });
     }
     for (const [server, list] of runs) {
       if (list.length === 0) continue;
@@ -154,16 +151,13 @@ export async function runSuite(config: BenchConfig, ctx: ScenarioContext, result
     const rounds = preset.rounds.storms;
     const series = (Object.keys(STORM_SERIES) as Series[]).filter((name) => config.servers.includes(STORM_SERIES[name].server));
     const runs = new Map<Series, StormFigures[]>(series.map((name) => [name, []]));
-    for (let round = 0; round < rounds; round++) {
-      for (const name of roundOrder(series, round)) {
-        const spec = STORM_SERIES[name];
-        const tag = rounds > 1 ? ` (round ${round + 1}/${rounds})` : '';
-        const label = `join${spec.reconnect ? ' + reconnect' : ''} storm: ${preset.storm.clients} clients (${spec.kind}) → ${spec.server}${tag}`;
-        await measure(label, `storms.${name}.${round}`, () => runStorms(ctx, name, preset.storm), (f) => {
-          ctx.log(`everyone correct after joining ${(f.joinAllCorrectMs / 1000).toFixed(2)} s` + (f.reconnectFromRestartMs === undefined ? '' : `, after the restart ${(f.reconnectFromRestartMs / 1000).toFixed(2)} s`));
-          runs.get(name)!.push(f);
-        });
-      }
+    for (const { item: name, round, tag } of interleaved(series, rounds)) {
+      const spec = STORM_SERIES[name];
+      const label = `join${spec.reconnect ? ' + reconnect' : ''} storm: ${preset.storm.clients} clients (${spec.kind}) → ${spec.server}${tag}`;
+      await measure(label, `storms.${name}.${round}`, () => runStorms(ctx, name, preset.storm), (f) => {
+        ctx.log(`everyone correct after joining ${(f.joinAllCorrectMs / 1000).toFixed(2)} s` + (f.reconnectFromRestartMs === undefined ? '' : `, after the restart ${(f.reconnectFromRestartMs / 1000).toFixed(2)} s`));
+        runs.get(name)!.push(f);
+      });
     }
     for (const [name, list] of runs) {
       if (list.length === 0) continue;

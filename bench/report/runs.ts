@@ -50,3 +50,14 @@ export function roundOrder<T>(items: readonly T[], round: number): T[] {
   const k = items.length === 0 ? 0 : round % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
+
+/**
+ * The measurements of `rounds` interleaved rounds: every item once per round, the order rotating
+ * (roundOrder), with the label suffix that names the round when there is more than one.
+ */
+export function* interleaved<T>(items: readonly T[], rounds: number): Generator<{ item: T; round: number; tag: string }> {
+  for (let round = 0; round < rounds; round++) {
+    const tag = rounds > 1 ? ` (round ${round + 1}/${rounds})` : '';
+    for (const item of roundOrder(items, round)) yield { item, round, tag };
+  }
+}

@@ -15,7 +15,7 @@ import type { MessageScenario, RedisScenario } from '../config/presets';
 import { RedisServerProcess } from '../lib/redis-server';
 import { ServerProcess } from '../lib/server-process';
 import { redisDeployments, RedisResults, type RedisDeployment, type RedisMethod, type RedisReport } from '../report/redis';
-import { combineRuns, roundOrder } from '../report/runs';
+import { combineRuns, interleaved } from '../report/runs';
 import { measureMessages, senderIndexes, type MessageFigures } from './messages';
 import { withServers, type ScenarioContext } from './context';
 
@@ -45,22 +45,19 @@ export async function runRedisScenario(ctx: ScenarioContext, cfg: RedisScenario,
       // Interleaved rounds, the order rotating (memory mode stays next to 1 instance but once).
       const deployments = redisDeployments(cfg.instances);
       const runs = new Map<string, MessageFigures[]>(deployments.map((d) => [d.series, []]));
-      for (let round = 0; round < cfg.rounds; round++) {
-        for (const d of roundOrder(deployments, round)) {
-          const tag = cfg.rounds > 1 ? ` (round ${round + 1}/${cfg.rounds})` : '';
-          const label = `redis scenario, ${what} → parley ${d.redis ? `Redis mode, ${d.instances} instance${d.instances === 1 ? '' : 's'}` : 'memory mode'}${tag}`;
-          await measure(label, `redis.${method}.${d.series}.${round}`, () => runDeployment(ctx, d, redis, m), (f: MessageFigures) => {
-            const relayMs = f.serverCpuMsEach.reduce((a, b) => a + b, 0);
-            const redisMs = f.helperCpuMsEach.reduce((a, b) => a + b, 0);
-            ctx.log(
-              `${Math.round(f.deliveriesPerSec)} deliveries/s, p99 ${f.p99Ms.toFixed(2)} ms, relay CPU ${f.serverCpuUsPerDelivery.toFixed(2)} µs/delivery` +
-                (d.redis ? ` + redis-server ${f.unique > 0 ? ((redisMs * 1000) / f.unique).toFixed(2) : 'n/a'} µs` : '') +
-                ` (${Math.round(relayMs)} ms over ${d.instances} instance${d.instances === 1 ? '' : 's'}), lost ${f.lost}, dup ${f.duplicates}`,
-            );
-            if (f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too');
-            runs.get(d.series)!.push(f);
-          });
-        }
+      for (const { item: d, round, tag } of interleaved(deployments, cfg.rounds)) {
+        const label = `redis scenario, ${what} → parley ${d.redis ? `Redis mode, ${d.instances} instance${d.instances === 1 ? '' : 's'}` : 'memory mode'}${tag}`;
+        await measure(label, `redis.${method}.${d.series}.${round}`, () => runDeployment(ctx, d, redis, m), (f: MessageFigures) => {
+          const relayMs = f.serverCpuMsEach.reduce((a, b) => a + b, 0);
+          const redisMs = f.helperCpuMsEach.reduce((a, b) => a + b, 0);
+          ctx.log(
+            `${Math.round(f.deliveriesPerSec)} deliveries/s, p99 ${f.p99Ms.toFixed(2)} ms, relay CPU ${f.serverCpuUsPerDelivery.toFixed(2)} µs/delivery` +
+              (d.redis ? ` + redis-server ${f.unique > 0 ? ((redisMs * 1000) / f.unique).toFixed(2) : 'n/a'} µs` : '') +
+              ` (${Math.round(relayMs)} ms over ${d.instances} instance${d.instances === 1 ? '' : 's'}), lost ${f.lost}, dup ${f.duplicates}`,
+          );
+          if (f.loadgenCpuPct > 90) ctx.log('warning: the load generator was near saturation too');
+          runs.get(d.series)!.push(f);
+        });
       }
       for (const d of deployments) {
         const list = runs.get(d.series)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineRuns, median, medianFields, roundOrder } from '../../../bench/report/runs';
+import { combineRuns, interleaved, median, medianFields, roundOrder } from '../../../bench/report/runs';
 import type { MessageFigures } from '../../../bench/scenarios/messages';
 
 function run(over: Partial<MessageFigures>): MessageFigures {
@@ -64,6 +64,23 @@ describe('round order', () => {
 
   it('median of an even count is the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('interleaved rounds', () => {
+  it('measure every item once per round, the order rotating, and name the round only when there are several', () => {
+    expect([...interleaved(['a', 'b', 'c'], 2)]).toEqual([
+      { item: 'a', round: 0, tag: ' (round 1/2)' },
+      { item: 'b', round: 0, tag: ' (round 1/2)' },
+      { item: 'c', round: 0, tag: ' (round 1/2)' },
+      { item: 'b', round: 1, tag: ' (round 2/2)' },
+      { item: 'c', round: 1, tag: ' (round 2/2)' },
+      { item: 'a', round: 1, tag: ' (round 2/2)' },
+    ]);
+    expect([...interleaved(['a', 'b'], 1)]).toEqual([
+      { item: 'a', round: 0, tag: '' },
+      { item: 'b', round: 0, tag: '' },
+    ]);
   });
 });
 
