@@ -26,7 +26,8 @@
  *    = median over the last 10 s of chat. A restarted instance gets its own start window after its
  *    restart. Goal: end ≤ start × 1.10.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -42,6 +43,7 @@ const HELP = `npm run soak -- [options]
   --churn <fraction>  share of clients that keep leaving and rejoining as new users (default 0.2)
   --warmup <s>        seconds of chat before the memory baseline (default 15)
   --json <file>       also write the report as JSON (bench/results/ is git-ignored)
+  --logs <dir>        write each relay instance's output to <dir>/<instance>.log at the end
   --no-faults         do not kill an instance nor Redis`;
 
 const { values: flags } = parseArgs({
@@ -53,6 +55,7 @@ const { values: flags } = parseArgs({
     churn: { type: 'string', default: '0.2' },
     warmup: { type: 'string', default: '15' },
     json: { type: 'string' },
+    logs: { type: 'string' },
     'no-faults': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -307,11 +310,18 @@ async function main(): Promise<void> {
     let unackedLeft = 0;
     let unconfirmed = 0;
     const lostExamples: string[] = [];
+    const unackedExamples: string[] = [];
     for (const rec of sent) {
       const senderId = rec.sender.chat.me.value?.userId ?? rec.sender.userId;
       const copiesIn = (s: Sim) => (indexes.get(s)?.get(rec.clientId) ?? []).filter((m) => m.userId === senderId);
       if (!copiesIn(rec.sender).some((m) => m.seq > 0)) {
         unackedLeft++;
+        // Why: a churning client that closed before its ack came, or an outbox that gave up.
+        if (unackedExamples.length < 5) {
+          const item = rec.sender.chat.outbox.list().find((i) => i.clientId === rec.clientId);
+          const where = item ? `outbox: ${item.state}${item.error ? ` (${item.error})` : ''}, ${item.attempts} attempts` : 'not in the outbox';
+          unackedExamples.push(`${rec.text} (${rec.sender.role}${rec.sender.left ? ', left' : ''}; sent at +${((rec.at - chatStart) / 1000).toFixed(1)}s; ${where})`);
+        }
         continue;
       }
       acked++;
@@ -374,6 +384,7 @@ async function main(): Promise<void> {
         sent: sent.length,
         acknowledged: acked,
         notAcknowledged: unackedLeft,
+        notAcknowledgedExamples: unackedExamples,
         expectedDeliveries: acked * observers.length,
         delivered,
         lost,
@@ -394,6 +405,10 @@ async function main(): Promise<void> {
     if (flags.json) writeFileSync(flags.json, JSON.stringify(report, null, 2));
     process.exitCode = report.goals.noLoss && report.goals.noDuplicates ? 0 : 1;
   } finally {
+    if (flags.logs) {
+      mkdirSync(flags.logs, { recursive: true });
+      for (const inst of cluster.instances) writeFileSync(join(flags.logs, `${inst.name}.log`), inst.output());
+    }
     sending = false;
     clearInterval(sampler);
     for (const s of sims) s.chat.close();

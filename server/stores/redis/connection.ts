@@ -13,6 +13,7 @@
 import { EventEmitter } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logger';
+import { batchTurnWrites } from './turn-writes';
 
 export type RedisState = 'connecting' | 'up' | 'down' | 'misconfigured';
 
@@ -57,12 +58,11 @@ export class RedisConnections extends EventEmitter {
       connectTimeout: 5000,
       lazyConnect: false,
     };
-    // Auto-pipelining: the commands issued in one event-loop turn (a burst of SUBMITs, the adapter's
-    // PUBLISHes for them) leave in one socket write instead of one write each. At saturation that
-    // took Redis mode's relay CPU per delivery from 1.11–1.28× the memory mode's to 0.99–1.05×
-    // (bench/scenarios/redis.ts, A/B on one machine). Order is kept: one connection, one queue.
-    this.command = new Redis({ ...common, enableOfflineQueue: false, enableAutoPipelining: true, connectionName: 'parley-cmd' });
-    this.pub = new Redis({ ...common, enableOfflineQueue: false, enableAutoPipelining: true, connectionName: 'parley-pub' });
+    this.command = new Redis({ ...common, enableOfflineQueue: false, connectionName: 'parley-cmd' });
+    this.pub = new Redis({ ...common, enableOfflineQueue: false, connectionName: 'parley-pub' });
+    // A turn's SUBMITs and PUBLISHes leave in one write each (turn-writes.ts for why not auto-pipelining).
+    batchTurnWrites(this.command);
+    batchTurnWrites(this.pub);
     this.sub = new Redis({ ...common, connectionName: 'parley-sub' });
     // The adapter publishes without handling rejections; while Redis is down a cross-instance
     // broadcast is simply dropped (local clients already got it) instead of crashing the process.

@@ -86,8 +86,7 @@ export class RedisHistoryStore implements HistoryStore {
     if (waiting) return waiting.promise.then((r) => ({ ...r, duplicate: true }));
     const order = ++this.arrivals;
     if (this.conns.state === 'up' && this.queue.length === 0) {
-      // Issued now, before any await: commands reach Redis in call order (one connection, one
-      // auto-pipeline queue), so seqs follow arrival.
+      // Issued now, before any await: writes reach Redis in call order, so seqs follow arrival.
       const direct = limitKey === undefined ? this.write(args) : this.writeCharged(args, limitKey);
       try {
         return await direct;
