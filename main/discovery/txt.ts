@@ -48,9 +48,16 @@ export function sessionFromService(service: DiscoveredService): LanSession | nul
   };
 }
 
-/** The source address of the announcement first (it is on a network we share), then announced A records. */
+/**
+ * The source address of the announcement first (it is on a network we share), then announced A
+ * records. A loopback source can only be this computer (the kernel drops loopback sources arriving
+ * from a network), so it is kept: that is how a session hosted here is reached when mDNS runs on the
+ * loopback interface. A loopback A record is refused, since anyone can announce one.
+ */
 function pickAddress(service: DiscoveredService): string | null {
-  const candidates = [service.referer?.address, ...(Array.isArray(service.addresses) ? service.addresses : [])];
+  const source = service.referer?.address;
+  if (typeof source === 'string' && isIPv4(source) && source.startsWith('127.')) return source;
+  const candidates = [source, ...(Array.isArray(service.addresses) ? service.addresses : [])];
   return candidates.find((a): a is string => typeof a === 'string' && isIPv4(a) && !a.startsWith('127.') && a !== '0.0.0.0') ?? null;
 }
 

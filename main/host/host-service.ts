@@ -20,6 +20,8 @@ export interface HostRelayOptions {
   host: string;
   joinCode?: string;
   allowedHosts: string[];
+  /** Page origins accepted besides app://parley (a development renderer's dev server). */
+  allowedOrigins: string[];
   /** The built web client, so browsers on the LAN can join too (they still need the join code). */
   staticDir: string | null;
 }
@@ -47,6 +49,8 @@ export interface HostDeps {
   advertiser?: Advertiser;
   /** Folder of the built renderer, served to LAN browsers as the web client. */
   webClientDir?: string;
+  /** Origins the relay accepts besides app://parley and its own web client (see HostRelayOptions.allowedOrigins). */
+  extraOrigins?: string[];
   log?: (msg: string, detail?: object) => void;
 }
 
@@ -102,6 +106,7 @@ export function createHostService(deps: HostDeps): HostService {
             host: options.lan ? '0.0.0.0' : '127.0.0.1',
             ...(joinCode ? { joinCode } : {}),
             allowedHosts: options.lan ? allowedHostNames(interfaces, deps.hostname()) : [],
+            allowedOrigins: deps.extraOrigins ?? [],
             staticDir: options.lan ? (deps.webClientDir ?? null) : null,
           });
         } catch (err) {

@@ -3,20 +3,20 @@
  * (so the page gets a real origin, `app://parley`, and counts as a secure context), then handled by
  * reading files through resolveAppFile's traversal rules and adding the CSP and nosniff headers.
  */
-import { protocol } from 'electron';
+import type { Protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { APP_SCHEME } from '../app-origin';
 import { resolveAppFile } from '../security/app-files';
 import { appResponseHeaders } from '../security/csp';
 
 /** Must run before app `ready`. */
-export function registerAppScheme(): void {
+export function registerAppScheme(protocol: Protocol): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: false } },
   ]);
 }
 
-export function handleAppProtocol(rendererDir: string): void {
+export function handleAppProtocol(protocol: Protocol, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const resolved = resolveAppFile(request.method, request.url, rendererDir);
     if (!resolved.ok) return new Response(null, { status: resolved.status, headers: appResponseHeaders('text/plain; charset=utf-8') });

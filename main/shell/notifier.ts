@@ -1,5 +1,5 @@
 /** Native notifications; a click brings the window forward and opens the room the message came from. */
-import { Notification } from 'electron';
+import type { Notification as ElectronNotification } from 'electron';
 import type { ChatNotification } from '../../protocol/index';
 import { notificationSpec } from '../notifications';
 
@@ -9,9 +9,9 @@ export interface NotifierDeps {
   onClick: (room: string) => void;
 }
 
-export function createNotifier(deps: NotifierDeps): (n: ChatNotification) => void {
+export function createNotifier(Notification: typeof ElectronNotification, deps: NotifierDeps): (n: ChatNotification) => void {
   // Electron drops the click handler of a notification that was garbage-collected: keep them alive.
-  const live = new Set<Notification>();
+  const live = new Set<ElectronNotification>();
   return (n) => {
     if (!Notification.isSupported()) return;
     const spec = notificationSpec(n, { enabled: deps.enabled(), windowFocused: deps.windowFocused() });
@@ -24,6 +24,6 @@ export function createNotifier(deps: NotifierDeps): (n: ChatNotification) => voi
     });
     note.on('close', () => live.delete(note));
     note.show();
-    if (live.size > 20) live.delete(live.values().next().value as Notification);
+    if (live.size > 20) live.delete(live.values().next().value as ElectronNotification);
   };
 }

@@ -1,5 +1,6 @@
 /** Tray icon with the unread count (tooltip, red dot), the dock/launcher badge, and a small menu. */
-import { app, Menu, nativeImage, Tray } from 'electron';
+import type { Tray } from 'electron';
+import type { ElectronMain } from './electron-api';
 import { badgeText, clampUnread, trayIconBitmap, trayTooltip } from '../tray';
 
 export interface TrayController {
@@ -14,7 +15,13 @@ export interface TrayActions {
   quit(): void;
 }
 
-export function createTray(actions: TrayActions, log: (msg: string, detail?: object) => void): TrayController {
+export function createTray(
+  electron: Pick<ElectronMain, 'app' | 'Menu' | 'nativeImage' | 'Tray'>,
+  platform: NodeJS.Platform,
+  actions: TrayActions,
+  log: (msg: string, detail?: object) => void,
+): TrayController {
+  const { app, Menu, nativeImage } = electron;
   let unread = 0;
   let hosting: string | null = null;
   let tray: Tray | null = null;
@@ -24,7 +31,7 @@ export function createTray(actions: TrayActions, log: (msg: string, detail?: obj
     return image;
   };
   try {
-    tray = new Tray(icon(false));
+    tray = new electron.Tray(icon(false));
     tray.on('click', () => actions.show());
   } catch (err) {
     // Some Linux desktops have no status area; the app works without a tray.
@@ -37,7 +44,7 @@ export function createTray(actions: TrayActions, log: (msg: string, detail?: obj
     if (!tray || tray.isDestroyed()) return;
     tray.setImage(icon(unread > 0));
     tray.setToolTip(trayTooltip(unread, hosting));
-    if (process.platform === 'darwin') tray.setTitle(text);
+    if (platform === 'darwin') tray.setTitle(text);
     tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: 'Show Parley', click: () => actions.show() },

@@ -1,5 +1,6 @@
 /** The main window: built from security/window-options.ts, placed from saved bounds, saved on close. */
-import { BrowserWindow, nativeTheme, screen } from 'electron';
+import type { BrowserWindow } from 'electron';
+import type { ElectronMain } from './electron-api';
 import { createSecureWindow } from '../security/window-options';
 import { boundsToSave, restoreBounds, type WindowBounds } from '../window-state';
 
@@ -12,7 +13,7 @@ export interface MainWindowOptions {
   onSaveBounds: (bounds: WindowBounds) => void;
 }
 
-export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ BrowserWindow, nativeTheme, screen }: Pick<ElectronMain, 'BrowserWindow' | 'nativeTheme' | 'screen'>, opts: MainWindowOptions): BrowserWindow {
   const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
   const bounds = restoreBounds(opts.savedBounds, workAreas);
   const win = createSecureWindow(BrowserWindow, {

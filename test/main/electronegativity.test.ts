@@ -73,7 +73,7 @@ interface Allowed {
 const ALLOWED: Allowed[] = [
   {
     rule: 'OPEN_EXTERNAL_JS_CHECK',
-    file: 'shell/index.ts',
+    file: 'shell/desktop.ts',
     why: 'The only shell.openExternal call, wrapped by createExternalOpener: it receives URLs that passed vetExternalUrl (https/http/mailto, no credentials, no control characters; test/main/security/external.test.ts).',
   },
   {
@@ -99,7 +99,7 @@ const ALLOWED: Allowed[] = [
   },
   {
     rule: 'PROTOCOL_HANDLER_JS_CHECK',
-    file: 'shell/index.ts',
+    file: 'shell/desktop.ts',
     why: 'setAsDefaultProtocolClient("parley"): links are data parsed by main/deep-link.ts (http(s) relay URL, room name and join-code rules; test/main/deep-link.test.ts) and only prefill the connect screen.',
   },
 ];

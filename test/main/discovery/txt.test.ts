@@ -38,10 +38,15 @@ describe('sessionFromService', () => {
 
   it('ignores services without a usable address or port', () => {
     expect(sessionFromService({ ...service, referer: undefined, addresses: ['fe80::1'] })).toBeNull();
-    expect(sessionFromService({ ...service, referer: { address: '127.0.0.1' }, addresses: [] })).toBeNull();
+    expect(sessionFromService({ ...service, referer: undefined, addresses: ['127.0.0.1'] })).toBeNull();
     expect(sessionFromService({ ...service, port: 0 })).toBeNull();
     expect(sessionFromService({ ...service, port: 70000 })).toBeNull();
     expect(sessionFromService({ ...service, name: '' })).toBeNull();
+  });
+
+  it('reaches a session announced from loopback (hosted on this computer) by loopback, but never trusts a loopback A record', () => {
+    expect(sessionFromService({ ...service, referer: { address: '127.0.0.1' }, addresses: ['192.0.2.7'] })?.url).toBe('http://127.0.0.1:4000');
+    expect(sessionFromService({ ...service, referer: { address: '192.168.1.9' }, addresses: ['127.0.0.1'] })?.url).toBe('http://192.168.1.9:4000');
   });
 
   it('cleanLabel keeps real text and drops invisible characters', () => {

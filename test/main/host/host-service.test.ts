@@ -33,7 +33,7 @@ describe('host service (fake relay)', () => {
   it('LAN mode binds all interfaces, requires a code, allows the LAN names, serves no files, and advertises', async () => {
     const { service, created, ads } = fakes();
     const session = await service.start({ name: 'Team', lan: true });
-    expect(created).toEqual([{ port: 0, host: '0.0.0.0', joinCode: 'ABC234', allowedHosts: ['192.168.1.20', 'anas-laptop', 'anas-laptop.local'], staticDir: null }]);
+    expect(created).toEqual([{ port: 0, host: '0.0.0.0', joinCode: 'ABC234', allowedHosts: ['192.168.1.20', 'anas-laptop', 'anas-laptop.local'], allowedOrigins: [], staticDir: null }]);
     expect(session).toEqual({ name: 'Team', localUrl: 'http://127.0.0.1:40000', lanUrls: ['http://192.168.1.20:40000'], joinCode: 'ABC234', port: 40000 });
     expect(ads).toEqual([{ name: 'Team', host: 'Ana', port: 40000, needsCode: true }]);
   });
@@ -41,7 +41,7 @@ describe('host service (fake relay)', () => {
   it('loopback mode binds 127.0.0.1, needs no code and is not advertised', async () => {
     const { service, created, ads } = fakes();
     const session = await service.start({ name: 'Solo', lan: false, port: 4567 });
-    expect(created[0]).toEqual({ port: 4567, host: '127.0.0.1', allowedHosts: [], staticDir: null });
+    expect(created[0]).toEqual({ port: 4567, host: '127.0.0.1', allowedHosts: [], allowedOrigins: [], staticDir: null });
     expect(session).toEqual({ name: 'Solo', localUrl: 'http://127.0.0.1:4567', lanUrls: [], joinCode: null, port: 4567 });
     expect(ads).toEqual([]);
   });

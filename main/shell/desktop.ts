@@ -1,0 +1,221 @@
+/**
+ * Parley Desktop's main process: wires the plain modules of main/ to Electron's objects and does
+ * nothing else. Order matters: the app:// scheme and the single-instance lock come before `ready`.
+ * Electron and the process come in as arguments (electron-api.ts), so the desktop test harness runs
+ * this very code with stand-ins for Electron's objects.
+ */
+import { hostname, networkInterfaces } from 'node:os';
+import { IpcChannel, type DesktopNotice, type LanSession } from '../../protocol/index';
+import { createLogger, createRelay, newJoinCode } from '../../server/index';
+import { APP_ENTRY_URL, devServerOrigin, type RendererOrigins } from '../app-origin';
+import { DEEP_LINK_SCHEME, deepLinkFromArgv, parseDeepLink, type DeepLinkResult } from '../deep-link';
+import { createBonjour } from '../discovery/bonjour-adapter';
+import { createDiscovery } from '../discovery/discovery';
+import { createHostService } from '../host/host-service';
+import { registerIpcHandlers } from '../ipc/handlers';
+import { createExternalOpener } from '../security/external';
+import { createSettingsStore } from '../settings/store';
+import { boundsToSave } from '../window-state';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import type { DesktopProcess, ElectronMain } from './electron-api';
+import { hardenSession, hardenWebContents } from './hardening';
+import { createNotifier } from './notifier';
+import { PRELOAD_PATH, RENDERER_DIR } from './paths';
+import { createRendererChannel } from './renderer-channel';
+import { createTray, type TrayController } from './tray';
+import { startUpdater } from './updater';
+import { createMainWindow, focusWindow } from './window';
+
+type Window = InstanceType<ElectronMain['BrowserWindow']>;
+
+const QUIT_TIMEOUT_MS = 3000;
+
+export function startDesktop(electron: ElectronMain, proc: DesktopProcess): void {
+  const { app } = electron;
+  const logger = createLogger((proc.env.LOG_LEVEL as 'info' | undefined) ?? 'info', 'parley-desktop');
+  // Tests and portable setups may point the profile elsewhere; it must happen before the instance
+  // lock, which is per profile.
+  if (proc.env.PARLEY_USER_DATA_DIR) app.setPath('userData', proc.env.PARLEY_USER_DATA_DIR);
+  registerAppScheme(electron.protocol);
+
+  if (!app.requestSingleInstanceLock()) {
+    // Another Parley is running: it gets our argv (and any parley:// link) in 'second-instance'.
+    app.quit();
+    return;
+  }
+  void run(electron, proc, logger).catch((err: unknown) => {
+    logger.fatal({ err }, 'start-up failed');
+    app.exit(1);
+  });
+}
+
+async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnType<typeof createLogger>): Promise<void> {
+  const { app, BrowserWindow, ipcMain, session, shell } = electron;
+  const log = (msg: string, detail?: object) => logger.info(detail ?? {}, msg);
+  const origins: RendererOrigins = { devServer: app.isPackaged ? null : devServerOrigin(proc.env.PARLEY_DEV_SERVER_URL) };
+  const channel = createRendererChannel();
+  const notice = (n: DesktopNotice) => {
+    logger.warn({ notice: n }, 'notice');
+    channel.post(IpcChannel.notice, n);
+  };
+  const openExternal = createExternalOpener((url) => shell.openExternal(url), log);
+  const hardening = { origins, openExternal, log };
+  let win: Window | null = null;
+
+  const deliverLink = (result: DeepLinkResult | null) => {
+    if (!result) return;
+    if (result.ok) channel.post(IpcChannel.joinLink, result.link);
+    else notice({ level: 'warning', message: `Ignored a parley:// link: ${result.reason}.` });
+  };
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, hardening));
+  app.on('second-instance', (_event, argv) => {
+    focusWindow(win);
+    deliverLink(deepLinkFromArgv(argv));
+  });
+  // macOS delivers links as an event, possibly before `ready`.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    focusWindow(win);
+    deliverLink(parseDeepLink(url));
+  });
+  registerProtocolClient(app, proc);
+
+  await app.whenReady();
+  handleAppProtocol(electron.protocol, RENDERER_DIR);
+  hardenSession(session.defaultSession, hardening);
+
+  const settings = createSettingsStore({ dir: app.getPath('userData'), onNotice: notice });
+  await settings.load();
+
+  const discovery = createDiscovery({
+    bonjour: createBonjour({ onError: (err) => logger.warn({ err: err.message }, 'mDNS error'), interface: proc.env.PARLEY_MDNS_INTERFACE }),
+    onChange: (sessions: LanSession[]) => channel.post(IpcChannel.lanChanged, sessions),
+    log,
+  });
+  discovery.start();
+
+  let tray: TrayController | null = null;
+  const host = createHostService({
+    createRelay: (options) => createRelay({ ...options, logger: logger.child({ module: 'relay' }) }),
+    newJoinCode,
+    networkInterfaces,
+    hostname,
+    nickname: () => settings.get().nickname,
+    advertiser: discovery,
+    webClientDir: RENDERER_DIR,
+    // A renderer from a dev server has that server's origin, not app://parley: the embedded relay
+    // must accept it too, or the window could not join its own session.
+    extraOrigins: origins.devServer ? [origins.devServer] : [],
+    log,
+  });
+
+  const showWindow = () => {
+    if (!win || win.isDestroyed()) win = openWindow();
+    focusWindow(win);
+  };
+  const openWindow = () => {
+    const w = createMainWindow(electron, {
+      preloadPath: PRELOAD_PATH,
+      url: origins.devServer ?? APP_ENTRY_URL,
+      appVersion: app.getVersion(),
+      devTools: !app.isPackaged,
+      savedBounds: settings.get().window ?? undefined,
+      onSaveBounds: (bounds) => void settings.update({ window: bounds }),
+    });
+    channel.attach(w);
+    w.on('closed', () => {
+      if (win === w) win = null;
+    });
+    return w;
+  };
+
+  const notify = createNotifier(electron.Notification, {
+    enabled: () => settings.get().notifications,
+    windowFocused: () => win?.isFocused() ?? false,
+    onClick: (room) => {
+      showWindow();
+      channel.post(IpcChannel.focusRoom, room);
+    },
+  });
+
+  registerIpcHandlers({
+    ipcMain,
+    origins,
+    log,
+    services: {
+      getSettings: () => settings.desktop(),
+      updateSettings: async (patch) => {
+        await settings.update(patch);
+        return settings.desktop();
+      },
+      listLanSessions: () => discovery.list(),
+      hostSession: async (options) => {
+        const hosted = await host.start(options);
+        tray?.setHosting(hosted.name);
+        return hosted;
+      },
+      stopHosting: async () => {
+        await host.stop();
+        tray?.setHosting(null);
+      },
+      getHostedSession: () => host.current(),
+      notify,
+      setUnreadCount: (count) => tray?.setUnread(count),
+      openExternal,
+    },
+  });
+
+  tray = createTray(
+    electron,
+    proc.platform,
+    {
+      show: showWindow,
+      stopHosting: () => void host.stop().then(() => tray?.setHosting(null)),
+      quit: () => app.quit(),
+    },
+    log,
+  );
+
+  win = openWindow();
+  deliverLink(deepLinkFromArgv(proc.argv));
+  void startUpdater(app, proc, settings.get().updates, log);
+
+  // Stop the relay (clients get server:shutdown), say goodbye on mDNS and flush settings before exiting.
+  let cleanedUp = false;
+  let cleaning = false;
+  app.on('before-quit', (event) => {
+    if (cleanedUp) return;
+    event.preventDefault();
+    if (cleaning) return;
+    cleaning = true;
+    // Windows close only after before-quit, too late for an async write: save the bounds now.
+    const bounds = win && !win.isDestroyed() ? boundsToSave(win.getNormalBounds(), win.isMaximized()) : undefined;
+    const cleanup = Promise.allSettled([host.stop(), discovery.stop(), bounds ? settings.update({ window: bounds }) : null]).then(() => settings.flush());
+    const timeout = new Promise((resolve) => setTimeout(resolve, QUIT_TIMEOUT_MS));
+    void Promise.race([cleanup, timeout]).finally(() => {
+      cleanedUp = true;
+      tray?.destroy();
+      app.quit();
+    });
+  });
+  app.on('window-all-closed', () => {
+    if (proc.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) showWindow();
+  });
+}
+
+/**
+ * Makes parley:// links open this app. In development (`electron .`) the OS must be told to start
+ * Electron with our app folder; registering that on every dev run would rewrite the user's desktop
+ * configuration, so it only happens on request (PARLEY_REGISTER_PROTOCOL=1).
+ */
+function registerProtocolClient(app: ElectronMain['app'], proc: DesktopProcess): void {
+  if (app.isPackaged) {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  } else if (proc.env.PARLEY_REGISTER_PROTOCOL === '1' && proc.argv[1]) {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, proc.execPath, [proc.argv[1]]);
+  }
+}
