@@ -37,5 +37,7 @@ export default defineConfig({
   projects: [
     { name: 'browser', testDir: 'test/e2e/browser' },
     { name: 'electron', testDir: 'test/e2e/electron' },
+    // The desktop app with everything real but Electron's own objects (test/desktop/harness).
+    { name: 'desktop', testDir: 'test/desktop', timeout: 120_000 },
   ],
 });

@@ -6,6 +6,7 @@
 //   resolving and loading hundreds of package files (from app.asar, in the packaged app) cost most of
 //   it: bench/scenarios/startup.ts measures both ways.
 // - relay: server/index.ts bundled exactly as main carries it; only the start-up benchmark builds it.
+// - shell: main/shell/desktop.ts bundled like main, for the desktop test harness (test/desktop/).
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
@@ -54,6 +55,9 @@ const targets = {
   // Electron 41's main process (Node 24) loads ESM.
   main: { entryPoints: { 'main/index': 'main/shell/index.ts' }, ...desktopBundle },
   relay: { entryPoints: { 'relay/index': 'server/index.ts' }, ...desktopBundle },
+  // The main process without index.ts (the one file that imports Electron): the desktop test
+  // harness starts it with stand-ins for Electron's objects. Bundled like main, never packaged.
+  shell: { entryPoints: { 'shell/desktop': 'main/shell/desktop.ts' }, ...desktopBundle },
   // A sandboxed preload is a classic script whose `require` knows only a few modules (electron,
   // events, timers, url): it must be CommonJS and self-contained, so everything but electron is bundled.
   preload: {

@@ -86,6 +86,8 @@ export class ChatClient {
   readonly numUsers = signal(0);
   /** 'degraded': the relay cannot reach its message store; messages reach people on the same server now and are saved later. */
   readonly serverStatus = signal<'ok' | 'degraded'>('ok');
+  /** Set when the relay said it is shutting down (a LAN host quit, a deployment); cleared at the next login. */
+  readonly serverClosed = signal(false);
 
   readonly unread = new UnreadCounter();
   /** Called for each new message from someone else (notifications, screen-reader announcements). */
@@ -164,6 +166,11 @@ export class ChatClient {
       this.status.value = 'connecting';
       this.socket.connect();
     });
+  }
+
+  /** The relay this client talks to, as given. */
+  get url(): string {
+    return this.opts.url;
   }
 
   close(): void {
@@ -374,6 +381,7 @@ export class ChatClient {
       // The relay is going away: wait as suggested before the first attempt.
       this.attempt = Math.max(this.attempt, 1);
       this.retryAt.value = Date.now() + n.reconnectAfterMs;
+      this.serverClosed.value = true;
     });
   }
 
@@ -397,6 +405,7 @@ export class ChatClient {
       return;
     }
     this.everLoggedIn = true;
+    this.serverClosed.value = false;
     this.attempt = 0;
     this.retryAt.value = null;
     this.me.value = { userId: res.userId, username: res.username };

@@ -22,8 +22,12 @@ export function Banner({ client }: { client: ChatClient }): JSX.Element | null {
   let text: string;
   if (status === 'connecting') text = 'Connecting…';
   else if (status === 'offline') text = `You're offline.${queuedText}`;
-  else if (retryAt !== null && retryAt > now) text = `Connection lost. Reconnecting in ${Math.ceil((retryAt - now) / 1000)} s…${queuedText}`;
-  else text = `Reconnecting…${queuedText}`;
+  else {
+    // A relay that announced its shutdown ended the session on purpose: say so, not "connection lost".
+    const lost = client.serverClosed.value ? 'The server closed the session.' : 'Connection lost.';
+    if (retryAt !== null && retryAt > now) text = `${lost} Reconnecting in ${Math.ceil((retryAt - now) / 1000)} s…${queuedText}`;
+    else text = `${client.serverClosed.value ? `${lost} ` : ''}Reconnecting…${queuedText}`;
+  }
   return (
     <div class={`banner ${status}`} role="status">
       <span>{text}</span>

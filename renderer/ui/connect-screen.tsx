@@ -1,11 +1,12 @@
 /**
- * The first screen: where to connect and under which nickname. In a browser the address defaults to
- * the page's own origin (the relay that served it); in the desktop app the main process also offers
- * LAN sessions found by discovery, saved servers, and hosting a session on this computer.
+ * The connect screen: where to connect and under which nickname. In a browser the address defaults to
+ * the page's own origin (the relay that served it); in the desktop app to the last server, and the
+ * main process also offers LAN sessions found by discovery, saved servers, and hosting a session on
+ * this computer. A parley:// link prefills the form and names the room to open once joined.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { cleanNickname, ErrorCode, type HostedSession, type LanSession } from '../../protocol/index';
+import { cleanNickname, ErrorCode, type DesktopSettings, type HostedSession, type JoinLink, type LanSession } from '../../protocol/index';
 import { ChatClient, ConnectFailure } from '../model/chat-client';
 import { desktop } from '../platform/desktop';
 import { askNotificationPermission } from '../platform/notify';
@@ -23,38 +24,47 @@ const MESSAGES: Partial<Record<ErrorCode | 'UNREACHABLE', string>> = {
   [ErrorCode.ORIGIN_NOT_ALLOWED]: 'This server does not accept connections from this page.',
 };
 
-export function ConnectScreen({ onConnected }: { onConnected: (c: ChatClient) => void }): JSX.Element {
+interface Props {
+  onConnected: (c: ChatClient) => void;
+  /** The desktop's settings; null in a browser. */
+  settings: DesktopSettings | null;
+  /** A parley:// link to follow. */
+  link: JoinLink | null;
+}
+
+export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Element {
   const last = lastLogin();
-  const defaultServer = typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : '';
-  const [server, setServer] = useState(last?.server ?? defaultServer);
-  const [nickname, setNickname] = useState(last?.nickname ?? '');
+  const inDesktop = desktop() !== undefined;
+  // The desktop window's own origin (app://parley) is no chat server.
+  const pageServer = !inDesktop && typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : '';
+  const [server, setServer] = useState(last?.server ?? settings?.lastServer ?? pageServer);
+  const [nickname, setNickname] = useState(last?.nickname || settings?.nickname || '');
   const [code, setCode] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
+  const [room, setRoom] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const nickRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => nickRef.current?.focus(), []);
   useEffect(() => {
-    const api = desktop();
-    if (!api) return;
-    void api.getSettings().then((s) => {
-      if (!last?.nickname && s.nickname) setNickname(s.nickname);
-      if (!last?.server && s.lastServer) setServer(s.lastServer);
-    });
-    return api.onJoinLink((link) => {
-      setServer(link.url);
-      if (link.code) {
-        setCode(link.code);
-        setNeedsCode(true);
-      }
-    });
-  }, []);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
+    if (!link) return;
+    setServer(link.url);
+    setRoom(link.room ?? null);
     setError(null);
-    const url = normalizeServerUrl(server);
+    if (link.code) {
+      setCode(link.code);
+      setNeedsCode(true);
+    }
+  }, [link]);
+  useEffect(() => {
+    if (needsCode && !code) codeRef.current?.focus();
+  }, [needsCode]);
+
+  const join = async (target: string) => {
+    setError(null);
+    const url = normalizeServerUrl(target);
     if (!url) return setError('Enter a server address such as http://192.168.1.20:3000.');
     const nick = cleanNickname(nickname);
     if (!nick.ok) return setError(nick.reason);
@@ -65,6 +75,7 @@ export function ConnectScreen({ onConnected }: { onConnected: (c: ChatClient) =>
       await client.start();
       saveLastLogin({ server: url, nickname: nick.nickname });
       void desktop()?.updateSettings({ nickname: nick.nickname, lastServer: url });
+      if (room) await client.joinRoom(room, false).catch((e: Error) => (client.notice.value = `Could not open #${room}: ${e.message}`));
       onConnected(client);
     } catch (err) {
       const failure = err instanceof ConnectFailure ? err : new ConnectFailure('UNREACHABLE', String(err));
@@ -74,20 +85,35 @@ export function ConnectScreen({ onConnected }: { onConnected: (c: ChatClient) =>
     }
   };
 
-  const useSession = (s: LanSession) => {
+  const pickSession = (s: LanSession) => {
     setServer(s.url);
     setNeedsCode(s.needsCode);
+    setCode('');
     setError(null);
   };
-  const useHosted = (h: HostedSession) => {
+  const hosted = (h: HostedSession) => {
     setServer(h.localUrl);
     setCode(h.joinCode ?? '');
     setNeedsCode(h.joinCode !== null);
   };
+  const pickServer = (url: string) => {
+    setServer(url);
+    setNeedsCode(false);
+    setCode('');
+    void join(url);
+  };
 
   return (
     <main class="connect">
-      <form class="card" onSubmit={submit} aria-labelledby="connect-title" noValidate>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void join(server);
+        }}
+        aria-labelledby="connect-title"
+        noValidate
+      >
         <h1 id="connect-title">Parley</h1>
         <p class="muted">Chat on your network or in the cloud.</p>
         <label for="server">Server address</label>
@@ -97,9 +123,10 @@ export function ConnectScreen({ onConnected }: { onConnected: (c: ChatClient) =>
         {needsCode && (
           <>
             <label for="join-code">Join code</label>
-            <input id="join-code" autoComplete="off" autoCapitalize="characters" spellcheck={false} maxLength={12} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+            <input id="join-code" ref={codeRef} autoComplete="off" autoCapitalize="characters" spellcheck={false} maxLength={12} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
           </>
         )}
+        {room && <p class="muted">Opens #{room} once you have joined.</p>}
         {error && (
           <p class="error" role="alert">
             {error}
@@ -109,7 +136,7 @@ export function ConnectScreen({ onConnected }: { onConnected: (c: ChatClient) =>
           {busy ? 'Joining…' : 'Join'}
         </button>
       </form>
-      {desktop() && <DesktopConnectExtras onPickSession={useSession} onHosted={useHosted} onPickServer={(url) => setServer(url)} />}
+      {inDesktop && <DesktopConnectExtras onPickSession={pickSession} onHosted={hosted} onPickServer={pickServer} currentServer={server} />}
     </main>
   );
 }

@@ -8,12 +8,15 @@ export function Participants({ client, conv }: { client: ChatClient; conv: Conve
   useModel(client);
   const me = client.me.value?.userId;
   const users = conv.kind === 'room' ? conv.presence.list() : [];
+  // While disconnected the list is what it was when the connection dropped: say so, and dim it.
+  const stale = client.status.value !== 'online';
   return (
-    <aside class="participants" aria-labelledby="participants-title">
+    <aside class={stale ? 'participants stale' : 'participants'} aria-labelledby="participants-title">
       <h2 id="participants-title">
         {conv.kind === 'room' ? `Participants (${users.length})` : 'Direct message'}
       </h2>
       {conv.kind === 'dm' && <p class="muted">Only you and {conv.peerName ?? 'them'} can read this.</p>}
+      {stale && conv.kind === 'room' && <p class="muted small">As of the last connection.</p>}
       <ul class="plain">
         {users.map((u) => (
           <li key={u.id}>

@@ -1,0 +1,23 @@
+/** "Copy" next to something a person reads out or pastes elsewhere (an address, a join code). */
+import { useEffect, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+
+export function CopyButton({ text, label }: { text: string; label: string }): JSX.Element {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const t = setTimeout(() => setState('idle'), 2000);
+    return () => clearTimeout(t);
+  }, [state]);
+  const copy = () => {
+    navigator.clipboard.writeText(text).then(
+      () => setState('copied'),
+      () => setState('failed'),
+    );
+  };
+  return (
+    <button type="button" class="quiet copy" aria-label={label} onClick={copy}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}
+    </button>
+  );
+}
