@@ -88,7 +88,7 @@ test('3. Ben finds the session on the network and joins with the code; a wrong c
   await shot(benPage, 'wrong-code');
 
   await joinFromConnect(benPage, { code: code.toLowerCase() }); // codes are read out; case does not matter
-  await expect(anaPage.getByRole('complementary', { name: /participants|here/i }).or(anaPage.locator('.participants'))).toContainText('Ben');
+  await expect(anaPage.locator('.participants')).toContainText('Ben');
   await shot(benPage, 'joined');
   expectNoPageErrors(ben);
 });
@@ -105,7 +105,7 @@ test('4. Cleo joins from a browser with the URL and the code (the web client)', 
   await joinFromConnect(cleo, { code });
   await expect(cleo.locator('.participants')).toContainText('Ana');
   await expect(cleo.locator('.participants')).toContainText('Ben');
-  await shot(cleo, 'joined');
+  await shot(cleo, 'joined', 'web-client');
 });
 
 test('5. all three chat; Ben, away, is notified, the badge counts, and a click opens the right room', async () => {
@@ -133,7 +133,7 @@ test('5. all three chat; Ben, away, is notified, the badge counts, and a click o
   expect(ben.tray().tooltip).toBe('Parley — 2 unread messages');
   expect(ben.tray().image.bitmap.equals(trayIconBitmap(16, true))).toBe(true);
   await expect(benPage).toHaveTitle('(2) Parley');
-  expect(ben.notifications).toHaveLength(2);
+  await expect.poll(() => ben.notifications.length).toBe(2);
   await shot(benPage, 'away-with-unread', 'desktop-unread');
 
   // A click on the #design notification brings Ben's window forward, in #design; both rooms are read.
@@ -168,8 +168,7 @@ test('3. (continued) a guesser is locked out after repeated wrong codes; people 
   await expect(page.getByRole('alert')).toHaveText('Too many wrong join codes. Wait a minute and try again.');
   await shot(page, 'locked-out');
   await say(cleo, 'Still here');
-  await expect(messages(benPage, '#lobby').or(benPage.getByRole('button', { name: /#lobby/ }))).toBeVisible();
-  await expect(messages(anaPage, '#design')).toBeVisible();
+  await expect(benPage.getByRole('button', { name: /#lobby/ }).getByLabel('1 unread')).toBeVisible();
   await anaPage.getByRole('button', { name: /#lobby/ }).click();
   await expect(messages(anaPage, '#lobby')).toContainText('Still here');
   await guesser.quit();
