@@ -59,13 +59,16 @@ describe('Redis killed and restarted', () => {
     await redis.kill('SIGKILL');
     await until(() => a.health() === 'degraded' && b.health() === 'degraded', 5000, 'degraded');
     expect(await health(a)).toMatchObject({ code: 200, body: { status: 'degraded', redis: 'down' } });
-    await until(() => ana.serverStatus.value === 'degraded', 3000, 'clients told');
+    await until(() => ana.serverStatus.value === 'degraded', 10_000, 'clients told');
 
     // Local service continues: a new login on A, and messages reach A's other clients at once.
     const dee = chat(a.url, 'dee');
     await dee.start();
     for (const t of ['during 1', 'during 2', 'during 3']) ana.send(t);
-    await until(() => ['during 1', 'during 2', 'during 3'].every((t) => lobbyMessages(cy).some((m) => m.message === t)), 3000, 'cy sees them live');
+    // "At once" means while Redis is still down (it stays down until we restart it), not within a
+    // time tuned to an idle machine: the full suite runs the bench harness beside this test.
+    await until(() => ['during 1', 'during 2', 'during 3'].every((t) => lobbyMessages(cy).some((m) => m.message === t)), 15_000, 'cy sees them live');
+    expect(redis.running).toBe(false);
     expect(lobbyMessages(bob).some((m) => m.message.startsWith('during'))).toBe(false);
     expect(ana.outbox.queuedCount).toBe(3); // not acknowledged: not stored yet
 
