@@ -386,12 +386,13 @@ export class ChatClient {
   }
 
   private async login(): Promise<void> {
-    const since: Record<string, number> = {};
-    for (const c of this.convs.values()) if (c.timeline.syncedSeq > 0) since[c.id] = c.timeline.syncedSeq;
+    // A Map, not an object: a room named "constructor" must not read Object.prototype.constructor.
+    const since = new Map<string, number>();
+    for (const c of this.convs.values()) if (c.timeline.syncedSeq > 0) since.set(c.id, c.timeline.syncedSeq);
     const rooms = [...this.convs.values()].filter((c) => c.kind === 'room' && c.id !== DEFAULT_ROOM).map((c) => c.id);
     let res: AckResult<LoginOk>;
     try {
-      res = await this.socket.timeout(this.opts.ackTimeoutMs ?? ACK_TIMEOUT_MS).emitWithAck('add user', { username: this.opts.nickname, rooms, since });
+      res = await this.socket.timeout(this.opts.ackTimeoutMs ?? ACK_TIMEOUT_MS).emitWithAck('add user', { username: this.opts.nickname, rooms, since: Object.fromEntries(since) });
     } catch {
       res = { ok: false, code: ErrorCode.UNAVAILABLE, message: 'Login timed out.' };
     }
@@ -410,8 +411,8 @@ export class ChatClient {
     this.retryAt.value = null;
     this.me.value = { userId: res.userId, username: res.username };
     this.numUsers.value = res.numUsers;
-    for (const state of res.rooms) this.applyRoomState(this.ensure(state.presence.room), state, since[state.presence.room]);
-    for (const page of res.dms) this.applyPage(this.ensure(page.room), page, since[page.room]);
+    for (const state of res.rooms) this.applyRoomState(this.ensure(state.presence.room), state, since.get(state.presence.room));
+    for (const page of res.dms) this.applyPage(this.ensure(page.room), page, since.get(page.room));
     this.status.value = 'online';
     this.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);

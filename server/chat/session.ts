@@ -66,20 +66,21 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
     socket.to(CLASSIC_SOCKETS).emit('user joined', { username, numUsers: result.numUsers, userId: conn.userId });
   }
 
-  const since = request.since ?? {};
-  const rooms: RoomState[] = [await roomState(conn, ctx.lobby, since[ctx.lobby])];
+  // A Map, not the parsed object: room names such as "constructor" must not find Object.prototype's members.
+  const since = new Map(Object.entries(request.since ?? {}));
+  const rooms: RoomState[] = [await roomState(conn, ctx.lobby, since.get(ctx.lobby))];
   const extra = [...new Set(request.rooms ?? [])].filter((r) => r !== ctx.lobby).slice(0, MAX_ROOMS_PER_SOCKET - 1);
   for (const room of extra) {
     if (!isRoomName(room)) continue;
     try {
       // Rooms the client was in are re-created if the relay lost them (an in-memory relay restarted).
-      rooms.push(await enterRoom(conn, room, true, since[room]));
+      rooms.push(await enterRoom(conn, room, true, since.get(room)));
     } catch (err) {
       if (!(err instanceof ParleyError)) throw err;
     }
   }
   const dms: HistoryPage[] = [];
-  for (const [room, seq] of Object.entries(since)) {
+  for (const [room, seq] of since) {
     if (!isDmRoom(room)) continue;
     try {
       const target = resolveTarget(conn, room);
