@@ -5,6 +5,7 @@
  * holder in 'second-instance' and quits, which is how a parley:// link reaches a running app.
  */
 import { EventEmitter } from 'node:events';
+import { preventable } from './preventable';
 
 const lockHolders = new Map<string, FakeApp>();
 
@@ -79,12 +80,7 @@ export class FakeApp extends EventEmitter {
   /** Electron's quit: 'before-quit' may be prevented; then windows close, 'will-quit' and 'quit' follow. */
   quit(): void {
     if (this.state !== 'running') return;
-    const event = {
-      defaultPrevented: false,
-      preventDefault() {
-        this.defaultPrevented = true;
-      },
-    };
+    const event = preventable();
     this.emit('before-quit', event);
     if (event.defaultPrevented) return;
     this.finish();

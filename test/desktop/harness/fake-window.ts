@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { bridgeScript, type BridgeControl, type BridgeNames } from './page-bridge';
 import { ipcEvent, type FakeIpcMain } from './fake-ipc';
+import { preventable } from './preventable';
 
 export interface WindowHost {
   browser: Browser;
@@ -194,12 +195,7 @@ export abstract class FakeBrowserWindowBase extends EventEmitter {
   /** Closes like a user or app.quit would: 'close' (preventable), then the page goes, then 'closed'. */
   async close(): Promise<void> {
     if (this.destroyed) return;
-    const event = {
-      defaultPrevented: false,
-      preventDefault() {
-        this.defaultPrevented = true;
-      },
-    };
+    const event = preventable();
     this.emit('close', event);
     if (event.defaultPrevented) return;
     await this.destroy();
