@@ -68,7 +68,10 @@ async function launch(extraArgs: string[] = [], prepare?: (profile: string) => v
   if (!('path' in found)) throw new Error('unreachable: skipped above');
   const profile = mkdtempSync(join(tmpdir(), 'parley-e2e-profile-'));
   profiles.push(profile);
-  prepare?.(profile);
+  // A profile past the first-run nickname prompt unless the test prepares its own (the desktop
+  // harness covers the first run: test/desktop/flows/settings.spec.ts).
+  if (prepare) prepare(profile);
+  else writeFileSync(join(profile, 'settings.json'), JSON.stringify({ version: 1, nickname: 'Ana' }));
   const app = await electron.launch({
     executablePath: found.path,
     cwd: ROOT,
