@@ -3,6 +3,7 @@
  * desktop, Ben finds her session on his and joins with the code (after getting it wrong), Cleo joins
  * from a browser, they chat, Ben is notified while away, then Ana quits and hosts again.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { launchDesktop, type Desktop } from '../harness/desktop';
 import type { RendererServer } from '../harness/renderer-server';
@@ -186,9 +187,15 @@ test('9. Ana quits: the others see the session end and it leaves the list; Ana h
   await expect(benPage.getByText('No sessions found yet. Searching…')).toBeVisible();
   await shot(benPage, 'list-empty');
 
-  // Ana starts Parley again (same profile: no first-run prompt) and hosts again: new port, new code.
+  // The window's place was saved on the way out.
+  const bounds = (JSON.parse(readFileSync(ana.settingsPath, 'utf8')) as { window: { width: number; height: number; x?: number; y?: number } }).window;
+  expect(bounds).toMatchObject({ width: expect.any(Number), height: expect.any(Number), maximized: false });
+
+  // Ana starts Parley again (same profile: no first-run prompt, the window where it was) and hosts
+  // again: new port, new code.
   ana = await launchDesktop({ browser, renderer, userData: ana.userData });
   anaPage = await ana.page();
+  expect(ana.window().getNormalBounds()).toMatchObject({ width: bounds.width, height: bounds.height, ...(bounds.x !== undefined ? { x: bounds.x, y: bounds.y } : {}) });
   await expect(anaPage.getByLabel('Nickname')).toHaveValue('Ana');
   await anaPage.getByLabel('Session name').fill('Friday review, take two');
   await anaPage.getByRole('button', { name: 'Start hosting' }).click();
