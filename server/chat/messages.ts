@@ -19,6 +19,9 @@ import { flushAfter } from './fast-broadcast';
 // C0/C1 control characters other than tab and newlines have no business in chat text and can
 // confuse terminals and log viewers.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// With the u flag only an unpaired surrogate matches: UTF-8 (Redis, any store) cannot carry one, so
+// what was stored would differ from what was acknowledged.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export const messageRoutes = [route('new message', { schema: NewMessageSchema, needsLogin: true }, send)];
 
@@ -37,6 +40,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   }
   if (text.trim().length === 0) throw new ParleyError(ErrorCode.EMPTY_MESSAGE, 'Message is empty.');
   if (CONTROL.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message contains control characters.');
+  if (LONE_SURROGATE.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message text is not well-formed Unicode (an unpaired surrogate).');
 
   const target = resolveTarget(conn, req.room, req.to);
   if (target.kind === 'dm') {
