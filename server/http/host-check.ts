@@ -20,13 +20,26 @@ export function hostPolicy(allowed: readonly string[] | 'any'): HostPolicy {
   };
 }
 
-/** The hostname of a Host header (`[::1]:3000` → `::1`, `a.b:80` → `a.b`), or null when malformed. */
+/**
+ * The hostname of a Host header (`[::1]:3000` → `::1`, `a.b:80` → `a.b`), or null when malformed:
+ * after the name or the IPv6 literal's bracket only `:<port>` may follow, the port 1–5 digits ≤ 65535.
+ */
 function hostname(header: string): string | null {
+  let name: string;
+  let rest: string;
   if (header.startsWith('[')) {
     const end = header.indexOf(']');
-    return end > 0 ? header.slice(1, end) : null;
+    if (end <= 1) return null;
+    name = header.slice(1, end);
+    rest = header.slice(end + 1);
+    if (!/^[0-9a-f:.]+$/.test(name)) return null;
+  } else {
+    const colon = header.indexOf(':');
+    name = colon >= 0 ? header.slice(0, colon) : header;
+    rest = colon >= 0 ? header.slice(colon) : '';
+    if (!/^[a-z0-9.-]+$/.test(name)) return null;
   }
-  const colon = header.lastIndexOf(':');
-  const name = colon >= 0 && header.indexOf(':') === colon ? header.slice(0, colon) : header;
-  return /^[a-z0-9.-]+$/.test(name) ? name : null;
+  if (rest === '') return name;
+  const port = /^:(\d{1,5})$/.exec(rest);
+  return port && Number(port[1]) <= 65535 ? name : null;
 }
