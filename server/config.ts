@@ -64,7 +64,8 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
   const raw = {
     // Azure Cloud Services and some hosts spell it in lower case.
     port: flags.port ?? env.PORT ?? env.port ?? '3000',
-    host: flags.host ?? env.HOST ?? '0.0.0.0',
+    // Loopback unless asked: a relay started by hand should not be on the network by surprise.
+    host: flags.host ?? env.HOST ?? '127.0.0.1',
     logLevel: (flags.logLevel ?? env.LOG_LEVEL ?? 'info').toLowerCase(),
     historyLimit: flags.historyLimit ?? env.HISTORY_LIMIT ?? String(DEFAULT_HISTORY_LIMIT),
     redisUrl: flags.redisUrl ?? (env.REDIS_URL || undefined),

@@ -185,6 +185,7 @@ describe('Azure templates: app settings', () => {
     expect(branches(trust).map(literal)).toEqual(['2', '1']);
     expect(at(main.modules.find((m) => m.path === 'modules/appsettings.bicep')!.body, 'params.behindGateway')).toEqual(ref('deployAppGateway'));
     expect(literal(value('NODE_ENV'))).toBe('production');
+    expect(literal(value('HOST'))).toBe('0.0.0.0'); // the relay's default is loopback
     expect(literal(value('SCM_DO_BUILD_DURING_DEPLOYMENT'))).toBe('false'); // deploy.sh ships node_modules
     expect(value('LOG_LEVEL')).toEqual(ref('logLevel'));
     expect(value('HISTORY_LIMIT')).toMatchObject({ kind: 'call', callee: ref('string'), args: [ref('historyLimit')] });

@@ -39,6 +39,10 @@ describe('web.config: IIS and iisnode settings', () => {
     expect(attr(child(ws, 'webSocket'), 'enabled')).toBe('false');
   });
 
+  it('states HOST, as every deployment of the relay does (loopback: only IIS talks to node.exe)', () => {
+    expect(readFileSync('deploy/azure/windows/web.config', 'utf8')).toMatch(/<appSettings>\s*<add key="HOST" value="127\.0\.0\.1" \/>/);
+  });
+
   it('registers iisnode for the CommonJS shim, which exists and is what deploy.sh --windows ships', () => {
     expect(config.iisnodeEntries).toEqual(['server.cjs']);
     const handler = children(child(ws, 'handlers'), 'add')[0];

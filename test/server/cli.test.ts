@@ -60,6 +60,22 @@ describe('parley-server CLI', () => {
     }
   });
 
+  it('binds loopback when HOST is not set: serving the network is a choice (HOST=0.0.0.0)', async () => {
+    const port = await freePort();
+    const env = { ...process.env, PORT: String(port), LOG_LEVEL: 'info' };
+    delete env.HOST;
+    const child = spawn(process.execPath, [CLI], { env });
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    try {
+      await waitForHttp({ port });
+      const line = out.split('\n').find((l) => l.includes('relay listening'));
+      expect(JSON.parse(line!)).toMatchObject({ url: `http://127.0.0.1:${port}` });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('accepts a socket path in PORT (as iisnode passes a pipe)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'parley-cli-')), 'p.sock');
     const { child } = run({ PORT: path, LOG_LEVEL: 'warn' });

@@ -56,6 +56,8 @@ resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   name: 'appsettings'
   properties: {
     NODE_ENV: 'production'
+    // The relay binds loopback unless told otherwise; App Service reaches it from outside the container.
+    HOST: '0.0.0.0'
     // TLS ends at the App Service front end (and at the gateway). TRUST_PROXY is the number of
     // proxies that append to X-Forwarded-For: the front end, plus the gateway when there is one.
     // The relay reads the client address that many entries from the right, so a client cannot
