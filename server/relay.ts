@@ -26,6 +26,7 @@ import { listen, parsePort } from './listen';
 import type { Logger } from './logger';
 import { resolveOptions, type RelayOptions } from './options';
 import { createMemoryStores } from './stores/memory';
+import { Redelivery } from './chat/redelivery';
 import type { ChatStores } from './stores/types';
 
 export interface Relay {
@@ -125,6 +126,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     limits: opts.limits,
     isClosing: () => closing !== undefined,
     pendingLogouts: new Set(),
+    redelivery: new Redelivery(),
   };
   attachChat(ctx);
   stores.attach?.({

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { ChatStores } from '../stores/types';
 import type { BucketSpec } from '../stores/token-bucket';
 import type { PresenceBroadcaster } from './presence-broadcaster';
+import type { Redelivery } from './redelivery';
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -31,6 +32,8 @@ export interface ChatContext {
   isClosing(): boolean;
   /** Disconnect cleanups still running; shutdown waits for them. */
   pendingLogouts: Set<Promise<void>>;
+  /** Which duplicate retries are delivered again (redelivery.ts). */
+  redelivery: Redelivery;
 }
 
 /**

@@ -71,7 +71,13 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
         return conn.reject(r.retryAfterMs);
       }
       const { message, duplicate } = r;
-      if (!duplicate) audience(conn, target).emit('new message', message);
+      if (!duplicate) {
+        audience(conn, target).emit('new message', message);
+        ctx.redelivery.sent(message.id);
+      }
+      // A retry of a stored message: its first broadcast may have died with another instance.
+      // Parley clients drop a copy they have by id; classic clients cannot, so they get first copies only.
+      else if (ctx.redelivery.claim(message.id, message.ts)) audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', message);
       return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate };
     }),
   );

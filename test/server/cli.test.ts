@@ -62,7 +62,7 @@ describe('parley-server CLI', () => {
 
   it('binds loopback when HOST is not set: serving the network is a choice (HOST=0.0.0.0)', async () => {
     const port = await freePort();
-    const env = { ...process.env, PORT: String(port), LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'info' };
     delete env.HOST;
     const child = spawn(process.execPath, [CLI], { env });
     let out = '';
