@@ -32,7 +32,7 @@ const program = new Command()
   .option('--instance-id <id>', 'name of this instance in logs and /healthz (env INSTANCE_ID)')
   .addHelpText(
     'after',
-    '\nEndpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz.',
+    '\nEndpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only; details with HEALTH_TOKEN as a bearer token, or HEALTH_DETAILS=public).',
   );
 
 async function main(): Promise<void> {
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       allowedHosts: config.allowedHosts,
       ...(config.joinCode ? { joinCode: config.joinCode } : {}),
       instanceId,
+      ...(config.healthDetails === 'public' ? { healthDetails: 'public' as const } : config.healthToken ? { healthDetails: { token: config.healthToken } } : {}),
       ...(stores ? { stores } : {}),
     });
   } catch (err) {

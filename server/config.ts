@@ -46,6 +46,9 @@ const ConfigSchema = z.object({
   joinCode: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, 'join codes are 4–32 letters, digits or dashes').optional(),
   staticDir: z.string().optional(),
   instanceId: z.string().max(100).optional(),
+  // HEALTH_TOKEN: a bearer token that unlocks /healthz details; HEALTH_DETAILS=public shows them to all.
+  healthToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
+  healthDetails: z.enum(['private', 'public']),
 });
 
 export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
@@ -86,6 +89,8 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     joinCode: flags.joinCode ?? (env.JOIN_CODE || undefined),
     staticDir: flags.staticDir ?? env.STATIC_DIR,
     instanceId: flags.instanceId ?? env.WEBSITE_INSTANCE_ID ?? env.INSTANCE_ID,
+    healthToken: env.HEALTH_TOKEN || undefined,
+    healthDetails: (env.HEALTH_DETAILS || 'private').toLowerCase(),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -43,6 +43,12 @@ export interface RelayOptions {
   shutdownGraceMs?: number;
   /** Identifies this instance in logs and /healthz. */
   instanceId?: string;
+  /**
+   * Who sees /healthz details (URL, instance, connection count, backend state): by default nobody,
+   * anonymous probes get the status only. 'public' shows them to everyone (a private network); a
+   * `{ token }` shows them to requests with `Authorization: Bearer <token>`.
+   */
+  healthDetails?: 'public' | { token: string };
   /** Socket.IO heartbeat; lower values notice dead peers sooner. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -71,6 +77,7 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   pingTimeoutMs: number;
   lobby: string;
+  healthDetails: 'none' | 'public' | { token: string };
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -94,5 +101,6 @@ export function resolveOptions(opts: RelayOptions): ResolvedOptions {
     pingIntervalMs: opts.pingIntervalMs ?? 25_000,
     pingTimeoutMs: opts.pingTimeoutMs ?? 20_000,
     lobby: DEFAULT_ROOM,
+    healthDetails: opts.healthDetails === 'public' || (typeof opts.healthDetails === 'object' && opts.healthDetails.token) ? opts.healthDetails : 'none',
   };
 }

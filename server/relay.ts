@@ -15,7 +15,7 @@ import { batchTransportWrites, tuneBroadcasts } from './chat/fast-broadcast';
 import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
 import { requestHandler } from './http/handler';
-import type { HealthStatus } from './http/health';
+import { healthDetailsPolicy, type HealthStatus } from './http/health';
 import { DESKTOP_RENDERER_ORIGIN, originPolicy } from './http/origin';
 import { hostPolicy } from './http/host-check';
 import { publicOrigin, requestHost } from './http/forwarded';
@@ -66,6 +66,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       },
       {
         status: health,
+        showDetails: healthDetailsPolicy(opts.healthDetails),
         details: (req) => ({
           url: publicOrigin(req, opts.proxyHops),
           instance: instanceId,

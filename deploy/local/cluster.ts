@@ -68,6 +68,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         ...process.env,
         PORT: String(port),
         HOST: '127.0.0.1',
+        // A local, private cluster: /healthz shows per-instance details to anyone on this machine.
+        HEALTH_DETAILS: 'public',
         REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         INSTANCE_ID: name,
         TRUST_PROXY: '1',

@@ -351,7 +351,7 @@ describe('health probe codes agree with the relay', () => {
   function statusFor(s: HealthStatus): number {
     let code = 0;
     const res = { writeHead: (c: number) => (code = c), end: () => undefined } as unknown as ServerResponse;
-    handleHealth({ method: 'GET' } as IncomingMessage, res, { status: () => s, details: () => ({}) });
+    handleHealth({ method: 'GET' } as IncomingMessage, res, { status: () => s, showDetails: () => false, details: () => ({}) });
     return code;
   }
 

@@ -12,6 +12,12 @@ import type {
 } from '../../protocol/index';
 import { PROTOCOL_VERSION } from '../../protocol/index';
 
+/**
+ * How long a test waits for an event or an ack before failing. An upper bound, not a delay: a test
+ * goes on the moment the event arrives. Generous, because the suite must pass with the machine busy.
+ */
+export const WAIT_MS = 10_000;
+
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const open: TestSocket[] = [];
@@ -63,7 +69,7 @@ export function connected(socket: TestSocket): Promise<void> {
 export function next<E extends keyof ServerToClientEvents>(
   socket: TestSocket,
   event: E,
-  ms = 3000,
+  ms = WAIT_MS,
 ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -87,7 +93,7 @@ export function collect<E extends keyof ServerToClientEvents>(socket: TestSocket
 
 /** Emits with an acknowledgement and resolves with the ack's result. */
 export function request<T extends object>(socket: TestSocket, event: string, ...args: unknown[]): Promise<AckResult<T>> {
-  return (socket.timeout(3000) as unknown as { emitWithAck: (e: string, ...a: unknown[]) => Promise<AckResult<T>> }).emitWithAck(event, ...args);
+  return (socket.timeout(WAIT_MS) as unknown as { emitWithAck: (e: string, ...a: unknown[]) => Promise<AckResult<T>> }).emitWithAck(event, ...args);
 }
 
 /** Connects a Parley client and logs in; throws when the login is refused. */
@@ -100,7 +106,7 @@ export async function loggedIn(url: string, username: string, opts: ParleyClient
 }
 
 /** Waits until `predicate` holds, polling every 10 ms. */
-export async function until(predicate: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+export async function until(predicate: () => boolean, ms = WAIT_MS, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -39,7 +39,8 @@ export class RelayProcess {
   static async start(env: Record<string, string>): Promise<RelayProcess> {
     const port = await freePort();
     const proc = spawn(process.execPath, ['dist/server/cli.js'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      // Tests on loopback read /healthz details (instance, backend state): public here, private by default.
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', HEALTH_DETAILS: 'public', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

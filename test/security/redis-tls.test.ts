@@ -90,6 +90,7 @@ async function health(port: number): Promise<{ status: number; body: Record<stri
 
 /** A standalone relay on a misconfigured Redis: readiness fails with a reason, no secret anywhere, no crash loop. */
 async function expectMisconfigured(env: Record<string, string>, reason: RegExp): Promise<void> {
+  // RelayProcess makes the details public, so the check below sees all /healthz could ever show.
   const rp = await RelayProcess.start({ REDIS_URL: env.REDIS_URL!, ...env, LOG_LEVEL: 'info' });
   processes.push(rp);
   let h = await health(rp.port);

@@ -38,7 +38,7 @@ describe('forwarded headers', () => {
 
 describe('relay behind a proxy', () => {
   it('reports its public URL on /healthz and accepts pages from the public origin', async () => {
-    const relay = await startRelay({ trustProxy: true, allowedHosts: ['chat.example.com'] });
+    const relay = await startRelay({ trustProxy: true, allowedHosts: ['chat.example.com'], healthDetails: 'public' });
     const headers = { host: `127.0.0.1:${relay.port}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example.com', 'x-forwarded-for': '198.51.100.7' };
     const health = await httpGet({ port: relay.port! }, '/healthz', headers);
     expect(JSON.parse(health.body).url).toBe('https://chat.example.com');
@@ -50,7 +50,7 @@ describe('relay behind a proxy', () => {
   });
 
   it('ignores the same headers when not told to trust a proxy', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ healthDetails: 'public' });
     const headers = { host: `127.0.0.1:${relay.port}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example.com' };
     expect(JSON.parse((await httpGet({ port: relay.port! }, '/healthz', headers)).body).url).toBe(`http://127.0.0.1:${relay.port}`);
     const spoofed = await httpGet({ port: relay.port! }, `/socket.io/?EIO=4&transport=polling&v=${PROTOCOL_VERSION}`, { ...headers, origin: 'https://chat.example.com' });

@@ -19,19 +19,37 @@ function fakeClientBuild(): string {
 }
 
 describe('/healthz', () => {
-  it('answers ok with instance details, then 503 stopping during shutdown', async () => {
+  it('answers the status alone to anonymous callers: no host name, instance, connection count or backend', async () => {
     const relay = await startRelay({ instanceId: 'test-1' });
     const res = await fetch(`${relay.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    // A wrong or malformed token changes nothing.
+    for (const authorization of ['Bearer wrong-token-wrong-token', 'wrong-token-wrong-token', 'Basic abc']) {
+      expect(await (await fetch(`${relay.url}/healthz`, { headers: { authorization } })).json()).toEqual({ status: 'ok' });
+    }
+  });
+
+  it('answers ok with instance details to the bearer of the health token, then 503 stopping during shutdown', async () => {
+    const token = 'health-token-for-tests-0123';
+    const relay = await startRelay({ instanceId: 'test-1', healthDetails: { token } });
+    const res = await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ok', instance: 'test-1', backend: 'memory', protocol: 1 });
     expect(typeof body.uptimeS).toBe('number');
     expect(body.connections).toBe(0);
+    expect(await (await fetch(`${relay.url}/healthz`)).json()).toEqual({ status: 'ok' });
 
     const closing = relay.close();
     expect(relay.health()).toBe('stopping');
     await closing;
+  });
+
+  it('shows the details to everyone when told they are public (a private network)', async () => {
+    const relay = await startRelay({ instanceId: 'test-2', healthDetails: 'public' });
+    expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ status: 'ok', instance: 'test-2' });
   });
 });
 
