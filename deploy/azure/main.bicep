@@ -73,6 +73,10 @@ param allowedHosts string = ''
 @secure()
 param joinCode string = ''
 
+@description('Optional bearer token (16+ characters) that unlocks /healthz details: instance, connections, Redis state (HEALTH_TOKEN). Empty: probes and everyone else get the status only.')
+@secure()
+param healthToken string = ''
+
 @description('Azure Cache for Redis SKU. Standard (replicated, SLA) suits production; Basic (single node) suits trials.')
 @allowed([
   'Basic'
@@ -201,6 +205,7 @@ module appSettings 'modules/appsettings.bicep' = {
     allowedOrigins: effectiveAllowedOrigins
     allowedHosts: effectiveAllowedHosts
     joinCode: joinCode
+    healthToken: healthToken
     healthCheckMaxPingFailures: healthCheckMaxPingFailures
     behindGateway: deployAppGateway
   }

@@ -93,7 +93,7 @@ describe('Azure templates: structure', () => {
 
   it('secrets are @secure() parameters without a default other than empty', () => {
     for (const [name, f] of files) {
-      for (const p of f.params.filter((x) => /password|pfx|joinCode|key$/i.test(x.name) && !/keyVault/i.test(x.name))) {
+      for (const p of f.params.filter((x) => /password|pfx|joinCode|token|key$/i.test(x.name) && !/keyVault/i.test(x.name))) {
         expect(decorator(p, 'secure'), `${name}: ${p.name} must be @secure()`).toBeDefined();
         if (p.defaultValue) expect(literal(p.defaultValue), `${name}: ${p.name} default`).toBe('');
       }
@@ -192,6 +192,7 @@ describe('Azure templates: app settings', () => {
     expect(value('ALLOWED_ORIGINS')).toEqual(ref('allowedOrigins'));
     expect(value('ALLOWED_HOSTS')).toEqual(ref('allowedHosts'));
     expect(value('JOIN_CODE')).toEqual(ref('joinCode'));
+    expect(value('HEALTH_TOKEN')).toEqual(ref('healthToken')); // /healthz details for its bearer only
     expect(value('WEBSITE_HEALTHCHECK_MAXPINGFAILURES')).toBeDefined();
   });
 

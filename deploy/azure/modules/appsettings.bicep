@@ -34,6 +34,10 @@ param allowedHosts string
 @secure()
 param joinCode string
 
+@description('HEALTH_TOKEN; empty for none.')
+@secure()
+param healthToken string
+
 @description('WEBSITE_HEALTHCHECK_MAXPINGFAILURES.')
 param healthCheckMaxPingFailures int
 
@@ -68,6 +72,7 @@ resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
     ALLOWED_ORIGINS: allowedOrigins
     ALLOWED_HOSTS: allowedHosts
     JOIN_CODE: joinCode
+    HEALTH_TOKEN: healthToken
     REDIS_URL: redisSecretMode == 'keyVault' ? '@Microsoft.KeyVault(SecretUri=${redisSecretUri})' : redisConnection
     // deploy.sh ships dist/ with production node_modules: no Oryx build on the server, so start-up
     // never depends on the registry being reachable from App Service.
