@@ -459,9 +459,9 @@ export class ChatClient {
     const j = others(joined);
     const l = others(left);
     if (j.length > 3) conv.timeline.addSystem(`${j.length} people joined`);
-    else for (const u of j) conv.timeline.addSystem(`${u.username} joined`);
+    else for (const u of j) conv.timeline.addSystem('joined', Date.now(), u.username);
     if (l.length > 3) conv.timeline.addSystem(`${l.length} people left`);
-    else for (const u of l) conv.timeline.addSystem(`${u.username} left`);
+    else for (const u of l) conv.timeline.addSystem('left', Date.now(), u.username);
     for (const u of left) conv.typing.stop(u.id);
     if (conv.presence.outOfSync) void this.resync(conv);
     this.bump();

@@ -27,6 +27,8 @@ export interface SystemEntry {
   kind: 'system';
   key: string;
   text: string;
+  /** A nickname the line is about ("<subject> joined"): user text, shown set apart from the app's words. */
+  subject?: string;
   ts: number;
   /**
    * The newest seq when the line was added: it stays right after that message whatever arrives
@@ -143,8 +145,10 @@ export class Timeline {
     return added;
   }
 
-  addSystem(text: string, ts: number = Date.now()): void {
-    this.items.push({ kind: 'system', key: `sys-${++this.systemCounter}-${ts}`, text, ts, after: this.lastSeq });
+  addSystem(text: string, ts: number = Date.now(), subject?: string): void {
+    const entry: SystemEntry = { kind: 'system', key: `sys-${++this.systemCounter}-${ts}`, text, ts, after: this.lastSeq };
+    if (subject !== undefined) entry.subject = subject;
+    this.items.push(entry);
     this.trim();
   }
 

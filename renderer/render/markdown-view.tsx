@@ -18,7 +18,12 @@ function parsed(text: string): MdNode[] {
 }
 
 export function MessageText({ text }: { text: string }): JSX.Element {
-  return <div class="text">{parsed(text).map(render)}</div>;
+  // dir="auto": a message takes the direction of its own first strong character, not the page's.
+  return (
+    <div class="text" dir="auto">
+      {parsed(text).map(render)}
+    </div>
+  );
 }
 
 function render(node: MdNode, i: number): JSX.Element | string {

@@ -24,8 +24,14 @@ interface Props {
 
 export function MessageItem({ entry, first, selfId, selfName, client }: Props): JSX.Element {
   if (entry.kind === 'system') {
+    // A nickname is user text: isolated and marked out, so "Bob left. Eve joined" cannot pass for two lines.
     return (
       <div class="system" data-key={entry.key}>
+        {entry.subject !== undefined && (
+          <>
+            <bdi class="who">{entry.subject}</bdi>{' '}
+          </>
+        )}
         {entry.text}
       </div>
     );
@@ -40,7 +46,7 @@ export function MessageItem({ entry, first, selfId, selfName, client }: Props): 
     <div class={cls} data-key={entry.key} style={{ '--hue': hue(authorId) }}>
       {first && (
         <div class="meta">
-          <span class="author">{author}</span>
+          <bdi class="author">{author}</bdi>
           <time dateTime={new Date(ts).toISOString()} title={fullFormat.format(ts)}>
             {timeFormat.format(ts)}
           </time>

@@ -21,12 +21,14 @@ export function Participants({ client, conv }: { client: ChatClient; conv: Conve
         {users.map((u) => (
           <li key={u.id}>
             {u.id === me ? (
-              <span class="self">{u.username} (you)</span>
+              <span class="self">
+                <bdi>{u.username}</bdi> (you)
+              </span>
             ) : u.classic ? (
-              <span title="Uses the classic client: no direct messages">{u.username}</span>
+              <bdi title="Uses the classic client: no direct messages">{u.username}</bdi>
             ) : (
               <button type="button" class="link" onClick={() => client.openDm(u)} aria-label={`Message ${u.username} directly`}>
-                {u.username}
+                <bdi>{u.username}</bdi>
               </button>
             )}
           </li>

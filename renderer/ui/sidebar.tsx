@@ -37,7 +37,7 @@ export function Sidebar({ client, onLeave }: { client: ChatClient; onLeave: () =
           aria-current={c.id === active ? 'page' : undefined}
           onClick={() => client.setActive(c.id)}
         >
-          <span class="name">{c.title}</span>
+          <bdi class="name">{c.title}</bdi>
           {unread > 0 && (
             <span class="badge" aria-label={`${unread} unread`}>
               {unread > 99 ? '99+' : unread}
@@ -51,7 +51,9 @@ export function Sidebar({ client, onLeave }: { client: ChatClient; onLeave: () =
   return (
     <nav class="sidebar" aria-label="Conversations">
       <div class="me">
-        <strong>{client.me.value?.username}</strong>
+        <strong>
+          <bdi>{client.me.value?.username}</bdi>
+        </strong>
         <button type="button" class="quiet" onClick={onLeave}>
           Sign out
         </button>
