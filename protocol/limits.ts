@@ -35,6 +35,14 @@ export const CLIENT_KEY_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 export const DEFAULT_HISTORY_LIMIT = 200;
 /** Most messages one history request may return. */
 export const HISTORY_PAGE_MAX = 500;
+/**
+ * Reply budgets, in UTF-8 bytes of the messages' JSON: one history page, and all the history of a
+ * login ack together. A page over budget leaves out its oldest messages (marked `hasMore`, fetched by
+ * scroll-back or catch-up), but always keeps its newest one, so a reply may exceed the budget by at
+ * most one message per page.
+ */
+export const REPLY_HISTORY_BYTES = 256 * 1024;
+export const LOGIN_HISTORY_BYTES = 1024 * 1024;
 
 /**
  * Socket.IO's frame limit. Anything bigger closes the sender's connection at the transport layer,

@@ -12,6 +12,7 @@ import * as z from 'zod';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS } from './context';
 import { route } from './guard';
+import type { ReplyBudget } from './reply-budget';
 import { roomState } from './session';
 import { stopTyping } from './typing';
 
@@ -31,7 +32,7 @@ export const roomRoutes = [
 ];
 
 /** Puts the socket in a public room (creating it when asked) and returns the room's state. */
-export async function enterRoom(conn: Connection, room: string, create: boolean, since?: number): Promise<RoomState> {
+export async function enterRoom(conn: Connection, room: string, create: boolean, since?: number, budget?: ReplyBudget): Promise<RoomState> {
   const { socket, ctx } = conn;
   if (!isRoomName(room)) {
     throw new ParleyError(ErrorCode.UNKNOWN_ROOM, 'Room names are 1–32 of a–z 0–9 _ - and start with a letter or digit.');
@@ -50,7 +51,7 @@ export async function enterRoom(conn: Connection, room: string, create: boolean,
     const { change } = await ctx.stores.presence.join(socket.id, room);
     if (change) ctx.presence.queue(room, change);
   }
-  return roomState(conn, room, since);
+  return roomState(conn, room, since, budget);
 }
 
 async function leaveRoom(conn: Connection, room: string): Promise<void> {

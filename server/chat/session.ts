@@ -8,11 +8,13 @@ import {
   cleanNickname,
   ErrorCode,
   isDmRoom,
+  LOGIN_HISTORY_BYTES,
   isRoomName,
   MAX_ROOMS_PER_SOCKET,
   nicknameKey,
   ParleyError,
   PROTOCOL_VERSION,
+  REPLY_HISTORY_BYTES,
   type HistoryPage,
   type LoginOk,
   type LoginRequest,
@@ -23,6 +25,7 @@ import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS, userRoom } from './context';
 import { route } from './guard';
+import { ReplyBudget } from './reply-budget';
 import { enterRoom } from './rooms';
 import { stopAllTyping } from './typing';
 
@@ -68,13 +71,15 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
 
   // A Map, not the parsed object: room names such as "constructor" must not find Object.prototype's members.
   const since = new Map(Object.entries(request.since ?? {}));
-  const rooms: RoomState[] = [await roomState(conn, ctx.lobby, since.get(ctx.lobby))];
+  // All the history of one login ack shares one byte budget, the lobby first.
+  const budget = new ReplyBudget(LOGIN_HISTORY_BYTES);
+  const rooms: RoomState[] = [await roomState(conn, ctx.lobby, since.get(ctx.lobby), budget)];
   const extra = [...new Set(request.rooms ?? [])].filter((r) => r !== ctx.lobby).slice(0, MAX_ROOMS_PER_SOCKET - 1);
   for (const room of extra) {
     if (!isRoomName(room)) continue;
     try {
       // Rooms the client was in are re-created if the relay lost them (an in-memory relay restarted).
-      rooms.push(await enterRoom(conn, room, true, since.get(room)));
+      rooms.push(await enterRoom(conn, room, true, since.get(room), budget));
     } catch (err) {
       if (!(err instanceof ParleyError)) throw err;
     }
@@ -84,7 +89,7 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
     if (!isDmRoom(room)) continue;
     try {
       const target = resolveTarget(conn, room);
-      dms.push(await ctx.stores.history.page(target.room, { afterSeq: seq, limit: ctx.historyLimit }));
+      dms.push(budget.fit(await ctx.stores.history.page(target.room, { afterSeq: seq, limit: ctx.historyLimit }), REPLY_HISTORY_BYTES));
     } catch (err) {
       if (!(err instanceof ParleyError)) throw err;
     }
@@ -93,7 +98,7 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
 }
 
 /** Presence and history of a room the socket is already in. */
-export async function roomState(conn: Connection, room: string, since: number | undefined): Promise<RoomState> {
+export async function roomState(conn: Connection, room: string, since: number | undefined, budget = new ReplyBudget(REPLY_HISTORY_BYTES)): Promise<RoomState> {
   const { stores, historyLimit } = conn.ctx;
   const query = since === undefined ? { limit: historyLimit } : { afterSeq: since, limit: historyLimit };
   const [presence, history] = await Promise.all([
@@ -106,7 +111,7 @@ export async function roomState(conn: Connection, room: string, since: number | 
       throw err;
     }),
   ]);
-  return { presence, history };
+  return { presence, history: budget.fit(history, REPLY_HISTORY_BYTES) };
 }
 
 async function logout(conn: Connection): Promise<void> {
