@@ -36,6 +36,8 @@ export const ErrorCode = {
   JOIN_CODE_INVALID: 'JOIN_CODE_INVALID',
   /** Too many failed join codes from this address. */
   LOCKED_OUT: 'LOCKED_OUT',
+  /** This address already holds as many connections as one address may. */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** The page's Origin or the request's Host is not allowed. */
   ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
   /** The relay is shutting down; reconnect (possibly to another instance). */

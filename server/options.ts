@@ -5,6 +5,7 @@ import type { RateLimits } from './chat/context';
 import type { ChatStores } from './stores/types';
 import { toHops, type ProxyHops } from './http/forwarded';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './chat/join-code';
+import { DEFAULT_ADDRESS_LIMITS, type AddressLimitSpec } from './chat/address-limits';
 
 export interface RelayOptions {
   /** TCP port (0 = any free port) or a pipe / Unix socket path. Default 0. */
@@ -37,6 +38,8 @@ export interface RelayOptions {
   stores?: ChatStores;
   /** Rate limits; defaults suit human chat. */
   limits?: Partial<RateLimits>;
+  /** What one client address may hold (chat/address-limits.ts); defaults leave room for a NAT. */
+  addressLimits?: Partial<AddressLimitSpec>;
   /** How long presence changes are gathered before one delta goes out. Default 50 ms. */
   presenceFlushMs?: number;
   /** Time between telling clients about a shutdown and closing their connections. Default 250 ms. */
@@ -78,6 +81,7 @@ export interface ResolvedOptions {
   pingTimeoutMs: number;
   lobby: string;
   healthDetails: 'none' | 'public' | { token: string };
+  addressLimits: AddressLimitSpec;
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -101,6 +105,7 @@ export function resolveOptions(opts: RelayOptions): ResolvedOptions {
     pingIntervalMs: opts.pingIntervalMs ?? 25_000,
     pingTimeoutMs: opts.pingTimeoutMs ?? 20_000,
     lobby: DEFAULT_ROOM,
+    addressLimits: { ...DEFAULT_ADDRESS_LIMITS, ...opts.addressLimits },
     healthDetails: opts.healthDetails === 'public' || (typeof opts.healthDetails === 'object' && opts.healthDetails.token) ? opts.healthDetails : 'none',
   };
 }

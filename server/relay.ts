@@ -18,7 +18,7 @@ import { requestHandler } from './http/handler';
 import { healthDetailsPolicy, type HealthStatus } from './http/health';
 import { DESKTOP_RENDERER_ORIGIN, originPolicy } from './http/origin';
 import { hostPolicy } from './http/host-check';
-import { publicOrigin, requestHost } from './http/forwarded';
+import { clientAddress, publicOrigin, requestHost } from './http/forwarded';
 import type { IncomingMessage } from 'node:http';
 import { JoinCodeGuard } from './chat/join-code';
 import { staticHandler } from './http/static';
@@ -27,6 +27,7 @@ import type { Logger } from './logger';
 import { resolveOptions, type RelayOptions } from './options';
 import { createMemoryStores } from './stores/memory';
 import { Redelivery } from './chat/redelivery';
+import { AddressLimits, addressMiddleware } from './chat/address-limits';
 import type { ChatStores } from './stores/types';
 
 export interface Relay {
@@ -80,6 +81,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     ),
   );
   const allowOrigin = originPolicy(opts.allowedOrigins, opts.proxyHops);
+  const addressLimits = new AddressLimits(opts.addressLimits);
   const io: ParleyServer = new Server(httpServer, {
     serveClient: true,
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
@@ -90,6 +92,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     ...(stores.adapter ? { adapter: stores.adapter } : {}),
     allowRequest: (req, callback) => {
       if (stores.health() === 'misconfigured') return callback('Relay not ready', false);
+      if (!addressLimits.admitSession(clientAddress(req, opts.proxyHops))) return callback('Too many connections from this address', false);
       if (!allowHost(hostOf(req))) {
         log.warn({ host: hostOf(req) }, 'refused foreign Host (DNS rebinding?)');
         return callback('Host not allowed', false);
@@ -115,6 +118,12 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       ...(opts.joinCode ? { joinGuard: new JoinCodeGuard(opts.joinCode, opts.lockout) } : {}),
     }),
   );
+  io.use(addressMiddleware(addressLimits));
+  io.engine.on('connection', (session: { request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
+    const ip = clientAddress(session.request, opts.proxyHops);
+    addressLimits.sessionOpened(ip);
+    session.once('close', () => addressLimits.sessionClosed(ip));
+  });
 
   const presence = new PresenceBroadcaster(io, stores.presence, log, opts.presenceFlushMs);
   const ctx: ChatContext = {
@@ -128,6 +137,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     isClosing: () => closing !== undefined,
     pendingLogouts: new Set(),
     redelivery: new Redelivery(),
+    addressLimits: opts.addressLimits,
   };
   attachChat(ctx);
   stores.attach?.({

@@ -6,6 +6,7 @@ import type { ChatStores } from '../stores/types';
 import type { BucketSpec } from '../stores/token-bucket';
 import type { PresenceBroadcaster } from './presence-broadcaster';
 import type { Redelivery } from './redelivery';
+import type { AddressLimitSpec } from './address-limits';
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -34,6 +35,8 @@ export interface ChatContext {
   pendingLogouts: Set<Promise<void>>;
   /** Which duplicate retries are delivered again (redelivery.ts). */
   redelivery: Redelivery;
+  /** Per-address limits, for the login deadlines (address-limits.ts). */
+  addressLimits: AddressLimitSpec;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Wires the chat handlers onto every new socket. */
+import { ErrorCode } from '../../protocol/index';
 import type { ChatContext, ParleySocket } from './context';
 import { Connection } from './connection';
 import { dispatch, routeTable } from './guard';
@@ -18,6 +19,17 @@ export function attachChat(ctx: ChatContext): void {
     // closure instead of a listener, spec and handler per event. It also runs the handler on arrival
     // rather than in the next tick, as Socket.IO's listener dispatch would.
     socket.use((packet) => dispatch(conn, ROUTES, packet));
-    socket.on('disconnect', () => onDisconnect(conn));
+    // A connection that never logs in holds a place for nothing: close it after a deadline.
+    const { loginDeadlineMs, classicLoginDeadlineMs } = ctx.addressLimits;
+    const deadline = setTimeout(() => {
+      if (conn.loggedIn || !socket.connected) return;
+      socket.emit('parley:error', { code: ErrorCode.NOT_LOGGED_IN, message: 'Closed: no login since connecting.' });
+      socket.disconnect(true);
+    }, socket.data.kind === 'classic' ? classicLoginDeadlineMs : loginDeadlineMs);
+    deadline.unref?.();
+    socket.on('disconnect', () => {
+      clearTimeout(deadline);
+      onDisconnect(conn);
+    });
   });
 }
