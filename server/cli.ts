@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       allowedHosts: config.allowedHosts,
       ...(config.joinCode ? { joinCode: config.joinCode } : {}),
       instanceId,
+      fastPath: config.fastPath === 'on',
       ...(config.healthDetails === 'public' ? { healthDetails: 'public' as const } : config.healthToken ? { healthDetails: { token: config.healthToken } } : {}),
       ...(stores ? { stores } : {}),
     });

@@ -49,6 +49,8 @@ const ConfigSchema = z.object({
   // HEALTH_TOKEN: a bearer token that unlocks /healthz details; HEALTH_DETAILS=public shows them to all.
   healthToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
   healthDetails: z.enum(['private', 'public']),
+  // FAST_PATH=off: Socket.IO's stock delivery path, should an upgrade disagree with the tuning.
+  fastPath: z.enum(['on', 'off']),
 });
 
 export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
@@ -91,6 +93,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     instanceId: flags.instanceId ?? env.WEBSITE_INSTANCE_ID ?? env.INSTANCE_ID,
     healthToken: env.HEALTH_TOKEN || undefined,
     healthDetails: (env.HEALTH_DETAILS || 'private').toLowerCase(),
+    fastPath: (env.FAST_PATH || 'on').toLowerCase(),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -40,6 +40,8 @@ export interface RelayOptions {
   limits?: Partial<RateLimits>;
   /** What one client address may hold (chat/address-limits.ts); defaults leave room for a NAT. */
   addressLimits?: Partial<AddressLimitSpec>;
+  /** Socket.IO delivery-path tuning (chat/fast-broadcast.ts). Default on; off leaves Socket.IO stock. */
+  fastPath?: boolean;
   /** How long presence changes are gathered before one delta goes out. Default 50 ms. */
   presenceFlushMs?: number;
   /** Time between telling clients about a shutdown and closing their connections. Default 250 ms. */
@@ -82,6 +84,7 @@ export interface ResolvedOptions {
   lobby: string;
   healthDetails: 'none' | 'public' | { token: string };
   addressLimits: AddressLimitSpec;
+  fastPath: boolean;
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -106,6 +109,7 @@ export function resolveOptions(opts: RelayOptions): ResolvedOptions {
     pingTimeoutMs: opts.pingTimeoutMs ?? 20_000,
     lobby: DEFAULT_ROOM,
     addressLimits: { ...DEFAULT_ADDRESS_LIMITS, ...opts.addressLimits },
+    fastPath: opts.fastPath ?? true,
     healthDetails: opts.healthDetails === 'public' || (typeof opts.healthDetails === 'object' && opts.healthDetails.token) ? opts.healthDetails : 'none',
   };
 }

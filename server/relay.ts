@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
 import { attachChat } from './chat/index';
 import { CLASSIC_SOCKETS, type ChatContext, type ParleyServer } from './chat/context';
-import { batchTransportWrites, tuneBroadcasts } from './chat/fast-broadcast';
+import { batchTransportWrites, TurnFlusher, tuneBroadcasts } from './chat/fast-broadcast';
 import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
 import { requestHandler } from './http/handler';
@@ -110,8 +110,15 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       credentials: false,
     },
   });
-  tuneBroadcasts(io.of('/').adapter);
-  batchTransportWrites(io.engine);
+  // The delivery-path tuning (chat/fast-broadcast.ts) leans on Socket.IO internals: say what took.
+  const flusher = new TurnFlusher();
+  if (opts.fastPath) {
+    const tuning = tuneBroadcasts(io.of('/').adapter);
+    batchTransportWrites(io.engine, flusher);
+    log.info({ fastPath: { ...tuning, batchedWrites: true, turnFlush: true } }, tuning.singleRoomWalk && tuning.joinedFrames ? 'fast path on' : 'fast path partly on: Socket.IO internals differ from the pinned versions');
+  } else {
+    log.info({ fastPath: false }, 'fast path off: stock Socket.IO delivery');
+  }
   io.use(
     handshakeMiddleware({
       proxyHops: opts.proxyHops,
@@ -138,6 +145,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     pendingLogouts: new Set(),
     redelivery: new Redelivery(),
     addressLimits: opts.addressLimits,
+    flushAfter: opts.fastPath ? (reply) => flusher.after(reply) : (reply) => reply,
   };
   attachChat(ctx);
   stores.attach?.({

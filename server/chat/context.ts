@@ -37,6 +37,8 @@ export interface ChatContext {
   redelivery: Redelivery;
   /** Per-address limits, for the login deadlines (address-limits.ts). */
   addressLimits: AddressLimitSpec;
+  /** Makes this turn's flush wait for a store reply whose handlers queue packets (fast-broadcast.ts 5). */
+  flushAfter<T>(reply: Promise<T>): Promise<T>;
 }
 
 /**

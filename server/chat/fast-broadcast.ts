@@ -12,13 +12,14 @@
  *    once per broadcast, each recipient gets one plain write of the same bytes.
  * 3. See batchTransportWrites: a client's backlog leaves in one system call.
  * 4. And deferredFlush: what one turn of the event loop queues for a client is its backlog.
- * 5. And flushAfter: that turn's flush waits for the store replies its messages are due to get.
+ * 5. And TurnFlusher.after: that turn's flush waits for the store replies its messages are due to get.
  *
  * 1 and 2 are applied to the namespace's adapter object (in-memory, or the Redis adapter, which uses
  * the same code for its local delivery), 3 to each WebSocket transport, 4 to each engine.io socket.
  * Each falls back to the stock code for anything it does not recognise, so a Socket.IO upgrade that
  * changes these internals degrades to the stock behaviour rather than breaking
- * (test/server/fast-broadcast.test.ts pins them).
+ * (test/server/fast-broadcast.test.ts pins them). The relay logs at start which ones took, and
+ * `fastPath: false` (FAST_PATH=off) leaves Socket.IO's delivery path entirely stock.
  */
 type SocketId = string;
 
@@ -42,9 +43,16 @@ interface AdapterInternals {
 
 const NONE: ReadonlySet<SocketId> = new Set();
 
-export function tuneBroadcasts(adapter: object): void {
+/** Which of 1 and 2 the adapter took (both fall back to stock behaviour when its internals differ). */
+export interface BroadcastTuning {
+  singleRoomWalk: boolean;
+  joinedFrames: boolean;
+}
+
+export function tuneBroadcasts(adapter: object): BroadcastTuning {
   const a = adapter as AdapterInternals;
-  if (!(a.rooms instanceof Map) || typeof a.apply !== 'function') return;
+  const applied: BroadcastTuning = { singleRoomWalk: false, joinedFrames: false };
+  if (!(a.rooms instanceof Map) || typeof a.apply !== 'function') return applied;
 
   const apply = a.apply;
   const exceptSids = a.computeExceptSids;
@@ -61,6 +69,7 @@ export function tuneBroadcasts(adapter: object): void {
         if (socket) callback(socket);
       }
     };
+    applied.singleRoomWalk = true;
   }
 
   const encode = a._encode;
@@ -73,7 +82,9 @@ export function tuneBroadcasts(adapter: object): void {
       }
       return encoded;
     };
+    applied.joinedFrames = true;
   }
+  return applied;
 }
 
 /** The parts of an engine.io socket and its WebSocket transport used below. */
@@ -92,7 +103,8 @@ interface Transport {
 }
 
 /**
- * Installs 3 (below) on every WebSocket transport and 4 (further below) on every engine.io socket.
+ * Installs 3 (below) on every WebSocket transport and 4 (further below, with the relay's own
+ * TurnFlusher) on every engine.io socket.
  *
  * 3. A client that fell behind by more than one packet (a burst of messages, a relay busy for a few
  *    ms) gets its backlog from engine.io as one `send(packets)`, and ws writes every frame with its
@@ -100,19 +112,17 @@ interface Transport {
  *    with fewer system calls exactly when it is behind. One packet (the usual case) is sent as before.
  *    The wrapper is one shared function set on each WebSocket transport: no closure per connection.
  */
-export function batchTransportWrites(engine: { on(event: 'connection', listener: (socket: EngineSocket) => void): unknown }): void {
-  engine.on('connection', onEngineConnection);
-}
-
-function onEngineConnection(socket: EngineSocket): void {
-  const proto = Object.getPrototypeOf(socket) as EngineSocket;
-  if (socket.flush === proto.flush && socket.closeTransport === proto.closeTransport) {
-    socket.flush = deferredFlush;
-    socket.closeTransport = flushThenClose;
-  }
-  batch(socket.transport);
-  // Long-polling clients upgrade to a WebSocket later.
-  if (socket.transport.name !== 'websocket') socket.once('upgrade', batch);
+export function batchTransportWrites(engine: { on(event: 'connection', listener: (socket: EngineSocket) => void): unknown }, flusher: TurnFlusher): void {
+  engine.on('connection', (socket) => {
+    const proto = Object.getPrototypeOf(socket) as EngineSocket;
+    if (socket.flush === proto.flush && socket.closeTransport === proto.closeTransport) {
+      socket.flush = flusher.deferredFlush;
+      socket.closeTransport = flusher.flushThenClose;
+    }
+    batch(socket.transport);
+    // Long-polling clients upgrade to a WebSocket later.
+    if (socket.transport.name !== 'websocket') socket.once('upgrade', batch);
+  });
 }
 
 function batch(transport: Transport): void {
@@ -141,92 +151,106 @@ function batchedSend(this: Transport, packets: unknown[]): void {
  *    backlog then leaves in one writev (3.). An idle relay adds no measurable delay (the check phase
  *    follows the poll phase of the same turn); a busy one makes one system call per socket per turn
  *    instead of one per message. Order is unchanged: packets stay in engine.io's own write buffer.
- */
-let dirty = new Set<EngineSocket>();
-let scheduled = false;
-
-/**
+ *
  * 5. A message in Redis mode is broadcast when Redis answers its script, in a later turn than the
  *    one that read it; flushed at the end of the reading turn, the turn's other packets would leave
  *    now and that broadcast in writes of its own one turn later: at saturation about half the
  *    packets per write, so more CPU per delivery, and more latency. So the end-of-turn flush waits
- *    for the replies that are due (flushAfter), once per flush and at most HOLD_MAX_MS. Replies
- *    still missing then are late (Redis slow, or down and the message queued): no later flush waits
- *    for them, so a store that stops answering delays a flush by HOLD_MAX_MS at most. With the
+ *    for the replies that are due (after), once per flush and at most HOLD_MAX_MS. Replies still
+ *    missing then are late (Redis slow, or down and the message queued): no later flush waits for
+ *    them, so a store that stops answering delays a flush by HOLD_MAX_MS at most. With the
  *    in-memory store the replies are in before the turn ends: nothing waits.
+ *
+ * One TurnFlusher per relay: two relays in one process (tests, the desktop harness) never hold
+ * each other's flushes.
  */
 // Well above a round trip to a Redis in the same region or on the same host, so a hold normally
 // ends with the replies; and a bound on what a stalled Redis adds to a flush. With 2 ms, the redis
 // scenario's saturation runs ended more holds by the timer: 1.23× memory mode's CPU per delivery
 // against 1.13× with 6 ms (5 rounds each).
 const HOLD_MAX_MS = 5;
-let repliesDue = 0;
-/** Bumped when a hold expires: replies counted before that no longer count. */
-let generation = 0;
-let holding = false;
-let holdTimer: NodeJS.Timeout | undefined;
 
-/** Makes the pending end-of-turn flush wait for `reply` (whose handlers queue packets). Returns it. */
-export function flushAfter<T>(reply: Promise<T>): Promise<T> {
-  const counted = generation;
-  repliesDue++;
-  const arrived = (): void => {
-    if (counted !== generation) return;
-    repliesDue--;
-    // The reply's own handlers run before the check phase, so this flush carries what they queue.
-    if (repliesDue === 0 && holdTimer !== undefined) {
-      clearTimeout(holdTimer);
-      holdTimer = undefined;
-      setImmediate(flushDirty);
-    }
-  };
-  reply.then(arrived, arrived);
-  return reply;
-}
+export class TurnFlusher {
+  private dirty = new Set<EngineSocket>();
+  private scheduled = false;
+  private repliesDue = 0;
+  /** Bumped when a hold expires: replies counted before that no longer count. */
+  private generation = 0;
+  private holding = false;
+  private holdTimer: NodeJS.Timeout | undefined;
 
-function holdExpired(): void {
-  holdTimer = undefined;
-  generation++;
-  repliesDue = 0;
-  flushDirty();
-}
+  /** Set as each engine.io socket's `flush`: one function per relay, no closure per connection. */
+  readonly deferredFlush: (this: EngineSocket) => void;
+  /** A socket closed by the relay (shutdown, kick) still gets what was queued for it first. */
+  readonly flushThenClose: (this: EngineSocket, discard?: boolean) => void;
 
-function deferredFlush(this: EngineSocket): void {
-  dirty.add(this);
-  if (scheduled) return;
-  scheduled = true;
-  setImmediate(flushDirty);
-}
-
-/** A socket closed by the relay (shutdown, kick) still gets what was queued for it first. */
-function flushThenClose(this: EngineSocket, discard?: boolean): void {
-  const proto = Object.getPrototypeOf(this) as EngineSocket;
-  if (dirty.delete(this)) proto.flush.call(this);
-  proto.closeTransport.call(this, discard);
-}
-
-function flushDirty(): void {
-  if (!holding && repliesDue > 0) {
-    holding = true;
-    holdTimer = setTimeout(holdExpired, HOLD_MAX_MS);
-    return;
+  constructor() {
+    // engine.io calls these with the socket as `this`; they reach the flusher through the closure.
+    const mark = (socket: EngineSocket): void => {
+      this.dirty.add(socket);
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flushDirty());
+    };
+    const unmark = (socket: EngineSocket): boolean => this.dirty.delete(socket);
+    this.deferredFlush = function (this: EngineSocket) {
+      mark(this);
+    };
+    this.flushThenClose = function (this: EngineSocket, discard?: boolean) {
+      const proto = Object.getPrototypeOf(this) as EngineSocket;
+      if (unmark(this)) proto.flush.call(this);
+      proto.closeTransport.call(this, discard);
+    };
   }
-  holding = false;
-  scheduled = false;
-  // A fresh set first: a flush that queues more (a synchronous drain) is handled next turn.
-  const batch = dirty;
-  dirty = new Set();
-  for (const socket of batch) {
-    const proto = Object.getPrototypeOf(socket) as EngineSocket;
-    try {
-      proto.flush.call(socket);
-    } catch {
-      // Thrown here, an error would be uncaught and end the relay; a socket that cannot be written
-      // to is broken, so it is closed and the others still get their packets.
+
+  /** Makes the pending end-of-turn flush wait for `reply` (whose handlers queue packets). Returns it. */
+  after<T>(reply: Promise<T>): Promise<T> {
+    const counted = this.generation;
+    this.repliesDue++;
+    const arrived = (): void => {
+      if (counted !== this.generation) return;
+      this.repliesDue--;
+      // The reply's own handlers run before the check phase, so this flush carries what they queue.
+      if (this.repliesDue === 0 && this.holdTimer !== undefined) {
+        clearTimeout(this.holdTimer);
+        this.holdTimer = undefined;
+        setImmediate(() => this.flushDirty());
+      }
+    };
+    reply.then(arrived, arrived);
+    return reply;
+  }
+
+  private holdExpired(): void {
+    this.holdTimer = undefined;
+    this.generation++;
+    this.repliesDue = 0;
+    this.flushDirty();
+  }
+
+  private flushDirty(): void {
+    if (!this.holding && this.repliesDue > 0) {
+      this.holding = true;
+      this.holdTimer = setTimeout(() => this.holdExpired(), HOLD_MAX_MS);
+      return;
+    }
+    this.holding = false;
+    this.scheduled = false;
+    // A fresh set first: a flush that queues more (a synchronous drain) is handled next turn.
+    const batch = this.dirty;
+    this.dirty = new Set();
+    for (const socket of batch) {
+      const proto = Object.getPrototypeOf(socket) as EngineSocket;
       try {
-        proto.closeTransport.call(socket, true);
+        proto.flush.call(socket);
       } catch {
-        // Already gone.
+        // Thrown here, an error would be uncaught and end the relay; a socket that cannot be written
+        // to is broken, so it is closed and the others still get their packets.
+        try {
+          proto.closeTransport.call(socket, true);
+        } catch {
+          // Already gone.
+        }
       }
     }
   }

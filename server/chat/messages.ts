@@ -14,7 +14,6 @@ import { audience, peerOf, resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { Later, route } from './guard';
 import { CLASSIC_SOCKETS } from './context';
-import { flushAfter } from './fast-broadcast';
 
 // C0/C1 control characters other than tab and newlines have no business in chat text and can
 // confuse terminals and log viewers.
@@ -57,7 +56,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   if (waitMs > 0) conn.reject(waitMs);
 
   const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text };
-  const submitted = flushAfter(ctx.stores.submit(
+  const submitted = ctx.flushAfter(ctx.stores.submit(
     conn.userId,
     req.clientId === undefined ? draft : { ...draft, clientId: req.clientId },
     // The store is unreachable: clients on this instance see the message now; everyone gets the

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
-import { batchTransportWrites, flushAfter, tuneBroadcasts } from '../../server/chat/fast-broadcast';
+import { batchTransportWrites, TurnFlusher, tuneBroadcasts } from '../../server/chat/fast-broadcast';
 import { classicClient, connected, parleyClient, until } from '../helpers/clients';
 import { startRelay, useRelayCleanup } from '../helpers/relay';
 
@@ -81,11 +81,13 @@ class FakeWsTransport {
   }
 }
 
-/** An engine with batchTransportWrites installed, and these sockets connected to it in order. */
-function connectAll(...sockets: object[]): void {
+/** An engine with batchTransportWrites installed (its own flusher, as each relay has), and these sockets connected to it in order. */
+function connectAll(...sockets: object[]): TurnFlusher {
   const engine = new EventEmitter();
-  batchTransportWrites(engine as never);
+  const flusher = new TurnFlusher();
+  batchTransportWrites(engine as never, flusher);
   for (const socket of sockets) engine.emit('connection', socket);
+  return flusher;
 }
 
 describe('batched transport writes', () => {
@@ -183,10 +185,10 @@ describe('coalesced flushes', () => {
   it("wait for a store reply that is due, and write what its handlers queue in the turn's flush", async () => {
     const a = new FakeEngineSocket();
     const b = new FakeEngineSocket();
-    connectAll(a, b);
+    const flusher = connectAll(a, b);
     let answer!: () => void;
     // As messages.ts does: the reply's handler (the broadcast) is attached after flushAfter.
-    void flushAfter(new Promise<void>((resolve) => (answer = resolve))).then(() => b.flush());
+    void flusher.after(new Promise<void>((resolve) => (answer = resolve))).then(() => b.flush());
     a.flush();
     await nextTurn();
     expect(a.log).toEqual([]);
@@ -199,8 +201,8 @@ describe('coalesced flushes', () => {
 
   it('wait a few ms at most for a reply that does not come, and never again for that one', async () => {
     const a = new FakeEngineSocket();
-    connectAll(a);
-    void flushAfter(new Promise<void>(() => undefined));
+    const flusher = connectAll(a);
+    void flusher.after(new Promise<void>(() => undefined));
     const start = performance.now();
     a.flush();
     await until(() => a.log.length === 1, 1000, 'the held flush');
@@ -208,6 +210,20 @@ describe('coalesced flushes', () => {
     a.flush();
     await nextTurn();
     expect(a.log).toEqual(['flush', 'flush']);
+  });
+
+  it("hold only their own relay's flushes: a reply due on one relay does not delay another's", async () => {
+    const a = new FakeEngineSocket();
+    const b = new FakeEngineSocket();
+    const relayA = connectAll(a);
+    connectAll(b);
+    void relayA.after(new Promise<void>(() => undefined)); // A waits for a store reply
+    a.flush();
+    b.flush();
+    await nextTurn();
+    expect(b.log).toEqual(['flush']); // B's flush is not held by A's reply
+    expect(a.log).toEqual([]);
+    await until(() => a.log.length === 1, 1000, "A's held flush");
   });
 
   it('send a burst to a real client as one multi-packet write, in order', async () => {
@@ -230,5 +246,36 @@ describe('coalesced flushes', () => {
     await all;
     expect(sends).toEqual([5]);
     expect(got).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('the fast path switch', () => {
+  it('off, the relay leaves Socket.IO stock: no adapter, transport or engine socket is patched, and chat works', async () => {
+    const relay = await startRelay({ fastPath: false });
+    const client = parleyClient(relay.url);
+    await connected(client);
+    const adapter = relay.io.of('/').adapter as unknown as { apply: unknown; _encode: unknown };
+    const proto = Object.getPrototypeOf(adapter) as { apply: unknown; _encode: unknown };
+    expect(adapter.apply).toBe(proto.apply);
+    expect(adapter._encode).toBe(proto._encode);
+    type Raw = { flush: unknown; transport: { send: unknown } };
+    const [raw] = Object.values((relay.io.engine as unknown as { clients: object }).clients) as Raw[];
+    expect(raw!.flush).toBe((Object.getPrototypeOf(raw) as Raw).flush);
+    expect(raw!.transport.send).toBe((Object.getPrototypeOf(raw!.transport) as Raw['transport']).send);
+  });
+
+  it('on (the default), every patch is in place on a real relay', async () => {
+    const relay = await startRelay();
+    const client = parleyClient(relay.url);
+    await connected(client);
+    const adapter = relay.io.of('/').adapter as unknown as { apply: unknown; _encode: unknown };
+    const proto = Object.getPrototypeOf(adapter) as { apply: unknown; _encode: unknown };
+    expect(adapter.apply).not.toBe(proto.apply);
+    expect(adapter._encode).not.toBe(proto._encode);
+    type Raw = { flush: unknown; closeTransport: unknown; transport: { send: unknown } };
+    const [raw] = Object.values((relay.io.engine as unknown as { clients: object }).clients) as Raw[];
+    expect(raw!.flush).not.toBe((Object.getPrototypeOf(raw) as Raw).flush);
+    expect(raw!.closeTransport).not.toBe((Object.getPrototypeOf(raw) as Raw).closeTransport);
+    expect(raw!.transport.send).not.toBe((Object.getPrototypeOf(raw!.transport) as Raw['transport']).send);
   });
 });
