@@ -36,7 +36,7 @@ const FLOORS: Record<string, { floor: string; advisories: Advisory[] }> = {
     ],
   },
   'engine.io': {
-    // 6.4.2 fixes the advisories; the repository's package.json "overrides" asks for >= 6.6.2, held here too.
+    // 6.4.2 fixes the advisories; package.json "overrides" pins 6.6.12 (the fast path leans on its internals).
     floor: '6.6.2',
     advisories: [
       { id: 'CVE-2023-31125', ghsa: 'GHSA-q9mw-68c2-j6m5', fixedIn: '6.4.2', what: 'a crafted request triggers an uncaught exception that kills the process' },
