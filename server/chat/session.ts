@@ -11,7 +11,6 @@ import {
   LOGIN_HISTORY_BYTES,
   isRoomName,
   MAX_ROOMS_PER_SOCKET,
-  nicknameKey,
   ParleyError,
   PROTOCOL_VERSION,
   REPLY_HISTORY_BYTES,
@@ -25,6 +24,7 @@ import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS, userRoom } from './context';
 import { route } from './guard';
+import { nicknameKey } from './nickname-key';
 import { ReplyBudget } from './reply-budget';
 import { enterRoom } from './rooms';
 import { stopAllTyping } from './typing';
