@@ -62,6 +62,9 @@ export interface RelayOptions {
 export const DEFAULT_LIMITS: RateLimits = {
   socketEvents: { capacity: 60, perSecond: 20 },
   userMessages: { capacity: 20, perSecond: 5 },
+  // Ten rooms at once, then one a minute; thirty per address, then one every twenty seconds.
+  roomsByUser: { capacity: 10, perSecond: 1 / 60 },
+  roomsByAddress: { capacity: 30, perSecond: 1 / 20 },
   floodStrikes: 30,
   floodWindowMs: 10_000,
 };

@@ -26,6 +26,7 @@ import { listen, parsePort } from './listen';
 import type { Logger } from './logger';
 import { resolveOptions, type RelayOptions } from './options';
 import { createMemoryStores } from './stores/memory';
+import { MemoryRateLimiter } from './stores/token-bucket';
 import { Redelivery } from './chat/redelivery';
 import { AddressLimits, addressMiddleware } from './chat/address-limits';
 import type { ChatStores } from './stores/types';
@@ -146,6 +147,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     redelivery: new Redelivery(),
     addressLimits: opts.addressLimits,
     flushAfter: opts.fastPath ? (reply) => flusher.after(reply) : (reply) => reply,
+    roomCreation: { byUser: new MemoryRateLimiter(opts.limits.roomsByUser), byAddress: new MemoryRateLimiter(opts.limits.roomsByAddress) },
   };
   attachChat(ctx);
   stores.attach?.({

@@ -4,6 +4,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import type { Logger } from '../logger';
 import type { ChatStores } from '../stores/types';
 import type { BucketSpec } from '../stores/token-bucket';
+import type { RateLimiter } from '../stores/types';
 import type { PresenceBroadcaster } from './presence-broadcaster';
 import type { Redelivery } from './redelivery';
 import type { AddressLimitSpec } from './address-limits';
@@ -16,6 +17,10 @@ export interface RateLimits {
   socketEvents: BucketSpec;
   /** Messages per user (cluster-wide in Redis mode). */
   userMessages: BucketSpec;
+  /** Rooms a user may create (per instance), so one client cannot fill MAX_ROOMS for everyone. */
+  roomsByUser: BucketSpec;
+  /** Rooms the users of one address may create together (per instance). */
+  roomsByAddress: BucketSpec;
   /** Rejections within `floodWindowMs` after which the connection is closed. */
   floodStrikes: number;
   floodWindowMs: number;
@@ -37,6 +42,8 @@ export interface ChatContext {
   redelivery: Redelivery;
   /** Per-address limits, for the login deadlines (address-limits.ts). */
   addressLimits: AddressLimitSpec;
+  /** Room creation allowances, keyed `user:<id>` and `addr:<ip>`. */
+  roomCreation: { byUser: RateLimiter; byAddress: RateLimiter };
   /** Makes this turn's flush wait for a store reply whose handlers queue packets (fast-broadcast.ts 5). */
   flushAfter<T>(reply: Promise<T>): Promise<T>;
 }

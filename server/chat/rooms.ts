@@ -43,6 +43,7 @@ export async function enterRoom(conn: Connection, room: string, create: boolean,
     }
     if (!(await ctx.stores.rooms.exists(room))) {
       if (!create) throw new ParleyError(ErrorCode.UNKNOWN_ROOM, `There is no room #${room}.`);
+      chargeRoomCreation(conn);
       const { created } = await ctx.stores.rooms.create(room);
       // To every logged-in Parley client (a client that logs in later lists the rooms itself).
       if (created) ctx.io.to(ctx.lobby).except(CLASSIC_SOCKETS).emit('room:created', { room, numUsers: 0 });
@@ -75,4 +76,14 @@ function publicRoomCount(conn: Connection): number {
   let n = 0;
   for (const room of conn.socket.rooms) if (isRoomName(room)) n++;
   return n;
+}
+
+/** Creating a room costs the user and the address a token each, so one client cannot take every room. */
+function chargeRoomCreation(conn: Connection): void {
+  const { byUser, byAddress } = conn.ctx.roomCreation;
+  for (const limited of [byUser.take(`user:${conn.userId}`), byAddress.take(`addr:${conn.socket.data.ip}`)]) {
+    if (!limited.ok) {
+      throw new ParleyError(ErrorCode.RATE_LIMITED, 'Too many new rooms; wait a while or join an existing room.', limited.retryAfterMs);
+    }
+  }
 }
