@@ -2,7 +2,9 @@
  * Coalesces presence changes: instead of one broadcast per join (the classic chat's O(N²) join
  * storm: N joins × N recipients), changes of a room are gathered for `flushMs` and sent as one
  * `presence` delta to the room's Parley sockets. Classic sockets still get one `user joined` per user,
- * because that is what their client understands.
+ * because that is what their client understands. A delta holds one change per user, the last: a
+ * user who joins and leaves (or reconnects) within one delta costs each recipient one change,
+ * however often they churn.
  */
 import type { PresenceChange, PresenceDelta } from '../../protocol/index';
 import type { Logger } from '../logger';
@@ -10,7 +12,8 @@ import type { PresenceStore } from '../stores/types';
 import { CLASSIC_SOCKETS, type ParleyServer } from './context';
 
 export class PresenceBroadcaster {
-  private pending = new Map<string, PresenceChange[]>();
+  /** Per room, the latest change of each user (a Map keeps first-insertion order; re-set below). */
+  private pending = new Map<string, Map<string, PresenceChange>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -21,12 +24,14 @@ export class PresenceBroadcaster {
   ) {}
 
   queue(room: string, change: PresenceChange): void {
-    let list = this.pending.get(room);
-    if (!list) {
-      list = [];
-      this.pending.set(room, list);
+    let byUser = this.pending.get(room);
+    if (!byUser) {
+      byUser = new Map();
+      this.pending.set(room, byUser);
     }
-    list.push(change);
+    // Deleted first, so the user's entry moves to the end: the delta stays in pv order.
+    byUser.delete(change.user.id);
+    byUser.set(change.user.id, change);
     this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
   }
 
@@ -38,9 +43,9 @@ export class PresenceBroadcaster {
     if (batch.size === 0) return;
     this.pending = new Map();
     await Promise.all(
-      [...batch].map(async ([room, changes]) => {
+      [...batch].map(async ([room, byUser]) => {
         try {
-          const delta: PresenceDelta = { room, numUsers: await this.store.count(room), changes };
+          const delta: PresenceDelta = { room, numUsers: await this.store.count(room), changes: [...byUser.values()] };
           this.io.to(room).except(CLASSIC_SOCKETS).emit('presence', delta);
         } catch (err) {
           // Clients notice the count mismatch and resync with `users:list`.
