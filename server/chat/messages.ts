@@ -56,12 +56,20 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   if (waitMs > 0) conn.reject(waitMs);
 
   const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text };
+  // Classic sockets of this instance that got the provisional copy: they cannot tell a second copy
+  // apart, so the stored one is not sent to them again.
+  let servedClassic: string[] = [];
   const submitted = ctx.flushAfter(ctx.stores.submit(
     conn.userId,
     req.clientId === undefined ? draft : { ...draft, clientId: req.clientId },
     // The store is unreachable: clients on this instance see the message now; everyone gets the
-    // stored copy (same id, real seq) when it is written. Classic clients would show it twice.
-    (provisional) => audience(conn, target, true).except(CLASSIC_SOCKETS).emit('new message', provisional),
+    // stored copy (same id, real seq) when it is written, except the classic clients served now.
+    (provisional) => {
+      audience(conn, target, true).except(CLASSIC_SOCKETS).emit('new message', provisional);
+      if (target.kind !== 'room') return;
+      servedClassic = localClassicIn(conn, target.room);
+      if (servedClassic.length > 0) ctx.io.local.to(servedClassic).emit('new message', provisional);
+    },
   ));
   return new Later(
     submitted.then((r): SendOk => {
@@ -71,7 +79,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
       }
       const { message, duplicate } = r;
       if (!duplicate) {
-        audience(conn, target).emit('new message', message);
+        (servedClassic.length > 0 ? audience(conn, target).except(servedClassic) : audience(conn, target)).emit('new message', message);
         ctx.redelivery.sent(message.id);
       }
       // A retry of a stored message: its first broadcast may have died with another instance.
@@ -80,4 +88,15 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
       return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate };
     }),
   );
+}
+
+/** The classic sockets of this instance in `room`, the sender excepted (it shows its own message itself). */
+function localClassicIn(conn: Connection, room: string): string[] {
+  const rooms = conn.ctx.io.of('/').adapter.rooms;
+  const classic = rooms.get(CLASSIC_SOCKETS);
+  const members = rooms.get(room);
+  if (!classic || !members) return [];
+  const out: string[] = [];
+  for (const id of classic) if (id !== conn.socket.id && members.has(id)) out.push(id);
+  return out;
 }
