@@ -4,29 +4,17 @@
  * they are not sent it a second time (they cannot tell copies apart); classic clients of other
  * instances get the stored copy once, as before.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Relay } from '../../../server/index';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from '../../../renderer/model/chat-client';
 import { newUserKey } from '../../../renderer/model/ids';
-import { classicClient, closeAllClients, collect, connected, until, type TestSocket } from '../../helpers/clients';
+import { classicClient, collect, connected, until, type TestSocket } from '../../helpers/clients';
 import { redisRelay } from '../../helpers/cluster';
-import { RedisServer } from '../../helpers/redis';
+import { useRedisSuite } from '../../helpers/redis-suite';
 
-let redis: RedisServer;
-const relays: Relay[] = [];
+const { redis, relays } = useRedisSuite();
 const clients: ChatClient[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients.splice(0)) c.close();
-  closeAllClients();
-  await Promise.all(relays.splice(0).map((r) => r.close()));
-  if (!redis.running) await redis.launch();
 });
 
 async function classic(url: string, name: string): Promise<TestSocket> {
@@ -40,8 +28,8 @@ async function classic(url: string, name: string): Promise<TestSocket> {
 
 describe('classic clients during a Redis outage', () => {
   it('get a message written during the outage at once on the same instance, and once only; elsewhere once when stored', async () => {
-    const a = await redisRelay(redis.url);
-    const b = await redisRelay(redis.url);
+    const a = await redisRelay(redis().url);
+    const b = await redisRelay(redis().url);
     relays.push(a, b);
     const ana = new ChatClient({ url: a.url, nickname: 'ana', key: newUserKey(), transports: ['websocket'], ackTimeoutMs: 4000 });
     clients.push(ana);
@@ -51,14 +39,14 @@ describe('classic clients during a Redis outage', () => {
     const seenNear = collect(near, 'new message');
     const seenFar = collect(far, 'new message');
 
-    await redis.kill('SIGKILL');
+    await redis().kill('SIGKILL');
     await until(() => a.health() === 'degraded', 10_000, 'degraded');
     ana.send('during the outage');
     await until(() => seenNear.length === 1, 10_000, 'the classic client on the same instance, at once');
-    expect(redis.running).toBe(false);
+    expect(redis().running).toBe(false);
     expect(seenFar).toHaveLength(0);
 
-    await redis.launch();
+    await redis().launch();
     await until(() => seenFar.length === 1, 15_000, 'the other instance, once stored');
     await until(() => ana.outbox.queuedCount === 0, 15_000, 'stored and acknowledged');
     // A later message marks the end: the near client got nothing in between, so no second copy.

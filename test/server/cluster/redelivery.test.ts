@@ -4,31 +4,18 @@
  * have seen it. Clients drop a copy they already have by id; classic clients, which cannot, are
  * not sent the repeat. Re-delivery happens once per message, so retries cannot amplify fan-out.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, SendOk } from '../../../protocol/index';
-import type { Relay } from '../../../server/index';
-import { classicClient, closeAllClients, collect, connected, loggedIn, newKey, request, until } from '../../helpers/clients';
+import { classicClient, collect, connected, loggedIn, newKey, request, until } from '../../helpers/clients';
 import { redisRelay } from '../../helpers/cluster';
-import { RedisServer } from '../../helpers/redis';
+import { useRedisSuite } from '../../helpers/redis-suite';
 
-let redis: RedisServer;
-const relays: Relay[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  closeAllClients();
-  await Promise.all(relays.splice(0).map((r) => r.close()));
-});
+const { redis, relays } = useRedisSuite();
 
 describe('a retry of a message stored but never broadcast', () => {
   it('is delivered to every Parley client once, not to classic clients, and a second retry sends nothing more', async () => {
-    const a = await redisRelay(redis.url);
-    const b = await redisRelay(redis.url);
+    const a = await redisRelay(redis().url);
+    const b = await redisRelay(redis().url);
     relays.push(a, b);
     const key = newKey();
     const { socket: ana, login } = await loggedIn(b.url, 'ana', { key });
