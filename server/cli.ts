@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       ...(config.joinCode ? { joinCode: config.joinCode } : {}),
       instanceId,
       fastPath: config.fastPath === 'on',
+      addressLimits: { connections: config.connectionsPerAddress },
       ...(config.healthDetails === 'public' ? { healthDetails: 'public' as const } : config.healthToken ? { healthDetails: { token: config.healthToken } } : {}),
       ...(stores ? { stores } : {}),
     });

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { LOG_LEVELS } from './logger';
+import { DEFAULT_ADDRESS_LIMITS } from './chat/address-limits';
 import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
 
 export interface CliFlags {
@@ -51,6 +52,8 @@ const ConfigSchema = z.object({
   healthDetails: z.enum(['private', 'public']),
   // FAST_PATH=off: Socket.IO's stock delivery path, should an upgrade disagree with the tuning.
   fastPath: z.enum(['on', 'off']),
+  // CONNECTIONS_PER_ADDRESS: raise it for many users behind one NAT (chat/address-limits.ts).
+  connectionsPerAddress: z.coerce.number().int().min(1).max(1_000_000),
 });
 
 export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
@@ -94,6 +97,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     healthToken: env.HEALTH_TOKEN || undefined,
     healthDetails: (env.HEALTH_DETAILS || 'private').toLowerCase(),
     fastPath: (env.FAST_PATH || 'on').toLowerCase(),
+    connectionsPerAddress: env.CONNECTIONS_PER_ADDRESS || String(DEFAULT_ADDRESS_LIMITS.connections),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

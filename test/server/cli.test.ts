@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classicClient, connected, next } from '../helpers/clients';
+import { classicClient, closeAllClients, connected, next, parleyClient } from '../helpers/clients';
 import { freePort, httpGet, waitForHttp } from '../helpers/net';
 
 const CLI = 'dist/server/cli.js';
@@ -89,10 +89,30 @@ describe('parley-server CLI', () => {
   });
 
   it('refuses invalid configuration with a message naming the setting, exit code 2', async () => {
-    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud' });
+    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud', CONNECTIONS_PER_ADDRESS: '0' });
     expect(await exited(child)).toBe(2);
     expect(output()).toContain('HISTORY_LIMIT');
     expect(output()).toContain('LOG_LEVEL');
+    expect(output()).toContain('CONNECTIONS_PER_ADDRESS');
+  });
+
+  it('CONNECTIONS_PER_ADDRESS sets how many connections one address may hold', async () => {
+    const port = await freePort();
+    const { child } = run({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', TRUST_PROXY: '1', CONNECTIONS_PER_ADDRESS: '1' });
+    try {
+      await waitForHttp({ port });
+      const outcome = (s: ReturnType<typeof parleyClient>) =>
+        new Promise<string>((resolve) => {
+          s.once('connect', () => resolve('connected'));
+          s.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message));
+        });
+      const headers = { extraHeaders: { 'x-forwarded-for': '203.0.113.30' } };
+      expect(await outcome(parleyClient(`http://127.0.0.1:${port}`, headers))).toBe('connected');
+      expect(await outcome(parleyClient(`http://127.0.0.1:${port}`, headers))).toBe('TOO_MANY_CONNECTIONS');
+    } finally {
+      closeAllClients();
+      child.kill('SIGKILL');
+    }
   });
 
   it('reports a port already in use and exits non-zero instead of hanging', async () => {
