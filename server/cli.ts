@@ -32,7 +32,17 @@ const program = new Command()
   .option('--instance-id <id>', 'name of this instance in logs and /healthz (env INSTANCE_ID)')
   .addHelpText(
     'after',
-    '\nEndpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only; details with HEALTH_TOKEN as a bearer token, or HEALTH_DETAILS=public).',
+    [
+      '',
+      'Environment only:',
+      '  PRESENCE_TTL_MS          heartbeat TTL of an instance in Redis mode (default 15000)',
+      '  HEALTH_TOKEN             bearer token that unlocks /healthz details (16+ characters)',
+      '  HEALTH_DETAILS=public    /healthz details for everyone (a private network)',
+      '  CONNECTIONS_PER_ADDRESS  connections one client address may hold (default 256; loopback exempt)',
+      '  FAST_PATH=off            stock Socket.IO delivery instead of the relay\'s tuning',
+      '',
+      'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above).',
+    ].join('\n'),
   );
 
 async function main(): Promise<void> {
