@@ -3,7 +3,7 @@
  * other clients and the stored history are unaffected.
  */
 import { describe, expect, it } from 'vitest';
-import type { HistoryPage, SendOk } from '../../protocol/index';
+import type { ChatMessage, HistoryPage, SendOk } from '../../protocol/index';
 import { ErrorCode, MAX_HTTP_BUFFER_SIZE, MESSAGE_MAX } from '../../protocol/index';
 import { classicClient, connected, loggedIn, next, parleyClient, request, sleep, type TestSocket } from '../helpers/clients';
 import { startRelay, useRelayCleanup } from '../helpers/relay';
@@ -21,10 +21,19 @@ async function bystanders(relay: Relay) {
 
 /** The bystanders still chat, and history holds only their messages. */
 async function assertUnaffected(ana: TestSocket, bob: TestSocket, expected: string[] = ['before', 'after']) {
-  const got = next(bob, 'new message');
+  // Bob's copy of an earlier message (the attacker's accepted one) may still be on its way: an ack
+  // can overtake another client's copy. Wait for "after" itself; history below checks the rest.
+  const got = new Promise<ChatMessage>((resolve) => {
+    const seen = (m: ChatMessage) => {
+      if (m.message !== 'after') return;
+      bob.off('new message', seen);
+      resolve(m);
+    };
+    bob.on('new message', seen);
+  });
   const ack = await request<SendOk>(ana, 'new message', { text: 'after' });
   expect(ack.ok).toBe(true);
-  expect(await got).toMatchObject({ message: 'after' });
+  expect(await got).toMatchObject({ message: 'after', username: 'ana' });
   const page = await request<HistoryPage>(bob, 'history:fetch', { room: 'lobby' });
   expect(page.ok && page.messages.map((m) => m.message)).toEqual(expected);
 }
