@@ -105,6 +105,14 @@ export async function loggedIn(url: string, username: string, opts: ParleyClient
   return { socket, login: res };
 }
 
+/** How a handshake ends: 'connected', or the connect_error's typed code (its message when untyped). */
+export function connectOutcome(socket: TestSocket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message));
+  });
+}
+
 /** Waits until `predicate` holds, polling every 10 ms. */
 export async function until(predicate: () => boolean, ms = WAIT_MS, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;

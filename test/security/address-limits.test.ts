@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { ErrorCode, PROTOCOL_VERSION } from '../../protocol/index';
-import { closeAllClients, connected, loggedIn, newKey, parleyClient, until, type TestSocket } from '../helpers/clients';
+import { closeAllClients, connected, connectOutcome, loggedIn, newKey, parleyClient, until, type TestSocket } from '../helpers/clients';
 import { httpGet } from '../helpers/net';
 import { startRelay, useRelayCleanup } from '../helpers/relay';
 
@@ -15,13 +15,7 @@ useRelayCleanup();
 
 const from = (ip: string) => ({ extraHeaders: { 'x-forwarded-for': ip } });
 
-/** The handshake's outcome: 'connected', or the connect_error's code. */
-function outcome(socket: TestSocket): Promise<string> {
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve('connected'));
-    socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message));
-  });
-}
+const outcome = connectOutcome;
 
 describe('per-address limits', () => {
   it('caps the open sockets of one address with TOO_MANY_CONNECTIONS; a closed one frees a place; others are unaffected', async () => {

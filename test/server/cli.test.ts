@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classicClient, closeAllClients, connected, next, parleyClient } from '../helpers/clients';
+import { classicClient, closeAllClients, connected, connectOutcome, next, parleyClient } from '../helpers/clients';
 import { freePort, httpGet, waitForHttp } from '../helpers/net';
 
 const CLI = 'dist/server/cli.js';
@@ -101,14 +101,9 @@ describe('parley-server CLI', () => {
     const { child } = run({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', TRUST_PROXY: '1', CONNECTIONS_PER_ADDRESS: '1' });
     try {
       await waitForHttp({ port });
-      const outcome = (s: ReturnType<typeof parleyClient>) =>
-        new Promise<string>((resolve) => {
-          s.once('connect', () => resolve('connected'));
-          s.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message));
-        });
       const headers = { extraHeaders: { 'x-forwarded-for': '203.0.113.30' } };
-      expect(await outcome(parleyClient(`http://127.0.0.1:${port}`, headers))).toBe('connected');
-      expect(await outcome(parleyClient(`http://127.0.0.1:${port}`, headers))).toBe('TOO_MANY_CONNECTIONS');
+      expect(await connectOutcome(parleyClient(`http://127.0.0.1:${port}`, headers))).toBe('connected');
+      expect(await connectOutcome(parleyClient(`http://127.0.0.1:${port}`, headers))).toBe('TOO_MANY_CONNECTIONS');
     } finally {
       closeAllClients();
       child.kill('SIGKILL');
