@@ -4,7 +4,7 @@
  * the client fetches them by scroll-back or catch-up. The newest message always stays: a room is
  * never shown without where it stands, and a single message is bounded by MESSAGE_MAX anyway.
  */
-import type { ChatMessage, HistoryPage } from '../../protocol/index';
+import { REPLY_HISTORY_BYTES, type ChatMessage, type HistoryPage } from '../../protocol/index';
 
 /** A message's size on the wire, closely enough: its UTF-8 text and name plus the fixed fields. */
 function messageBytes(m: ChatMessage): number {
@@ -25,13 +25,13 @@ export function fitPage(page: HistoryPage, budget: number): { page: HistoryPage;
   return { page: { ...page, messages: page.messages.slice(from), hasMore: true }, used };
 }
 
-/** A budget shared by the pages of one reply (a login ack), handed out in order. */
+/** A budget shared by the pages of one reply (a login ack), handed out in order; a page gets at most REPLY_HISTORY_BYTES. */
 export class ReplyBudget {
   constructor(private left: number) {}
 
-  /** The page within what is left, and at most `perPage`. */
-  fit(page: HistoryPage, perPage: number): HistoryPage {
-    const fitted = fitPage(page, Math.max(0, Math.min(this.left, perPage)));
+  /** The page within what is left. */
+  fit(page: HistoryPage): HistoryPage {
+    const fitted = fitPage(page, Math.max(0, Math.min(this.left, REPLY_HISTORY_BYTES)));
     this.left = Math.max(0, this.left - fitted.used);
     return fitted.page;
   }

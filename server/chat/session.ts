@@ -89,7 +89,7 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
     if (!isDmRoom(room)) continue;
     try {
       const target = resolveTarget(conn, room);
-      dms.push(budget.fit(await ctx.stores.history.page(target.room, { afterSeq: seq, limit: ctx.historyLimit }), REPLY_HISTORY_BYTES));
+      dms.push(budget.fit(await ctx.stores.history.page(target.room, { afterSeq: seq, limit: ctx.historyLimit })));
     } catch (err) {
       if (!(err instanceof ParleyError)) throw err;
     }
@@ -111,7 +111,7 @@ export async function roomState(conn: Connection, room: string, since: number | 
       throw err;
     }),
   ]);
-  return { presence, history: budget.fit(history, REPLY_HISTORY_BYTES) };
+  return { presence, history: budget.fit(history) };
 }
 
 async function logout(conn: Connection): Promise<void> {
