@@ -20,6 +20,7 @@ import { MemoryRateLimiter, type BucketSpec } from '../token-bucket';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery, SubmitResult } from '../types';
 import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
+import type { DeliveryLedger } from './delivery-ledger';
 
 const DEDUPE_TTL_S = 24 * 3600;
 /** Messages held while Redis is down; beyond this, senders are told to retry later. */
@@ -50,6 +51,8 @@ export class RedisHistoryStore implements HistoryStore {
     /** The per-user message bucket (SubmitMessage), shared in Redis. */
     private readonly bucket: BucketSpec,
     private readonly log: Logger,
+    /** Told of every id this instance issues: its own send path delivers those, never a gap fill. */
+    private readonly ledger?: DeliveryLedger,
   ) {
     this.fallback = new MemoryRateLimiter(bucket);
     conns.on('state', (s: string) => {
@@ -76,6 +79,7 @@ export class RedisHistoryStore implements HistoryStore {
 
   private async store(draft: MessageDraft, onDeferred: ((provisional: ChatMessage) => void) | undefined, limitKey: string | undefined): Promise<SubmitResult> {
     const id = newMessageId();
+    this.ledger?.own(id);
     const ts = Date.now();
     const body: Omit<ChatMessage, 'seq'> = { username: draft.username, message: draft.message, id, ts, room: draft.room, userId: draft.userId };
     if (draft.clientId !== undefined) body.clientId = draft.clientId;

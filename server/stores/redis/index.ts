@@ -10,11 +10,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { ServerOptions } from 'socket.io';
 import type { Logger } from '../../logger';
 import type { BucketSpec } from '../token-bucket';
 import type { BackendHealth, ChatStores, StoreHooks } from '../types';
 import { defineCommands } from './commands';
 import { RedisConnections, type RedisState } from './connection';
+import { DeliveryLedger, ledgerParser } from './delivery-ledger';
+import { GapFill, type LocalRooms } from './gap-fill';
 import { RedisHistoryStore } from './history';
 import { ClusterMembership, DEFAULT_TIMING, type MembershipTiming } from './membership';
 import { RedisPresenceStore } from './presence';
@@ -41,6 +44,7 @@ export interface RedisStores extends ChatStores {
   readonly connections: RedisConnections;
   readonly history: RedisHistoryStore;
   readonly presence: RedisPresenceStore;
+  readonly gapFill: GapFill;
 }
 
 /** Builds the Redis backend. Throws RedisConfigError for a malformed URL; never throws for an unreachable server. */
@@ -52,7 +56,10 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
   const conns = new RedisConnections(toIoredisOptions(parsed, ca), opts.log, target);
   const cmd = defineCommands(conns.command);
   const presence = new RedisPresenceStore(conns, cmd, prefix, opts.instanceId, opts.log);
-  const history = new RedisHistoryStore(conns, cmd, prefix, opts.historyLimit, opts.userMessages, opts.log);
+  const ledger = new DeliveryLedger();
+  const history = new RedisHistoryStore(conns, cmd, prefix, opts.historyLimit, opts.userMessages, opts.log, ledger);
+  const gapFill = new GapFill(conns, history, ledger, opts.historyLimit, opts.log);
+  const makeAdapter = createAdapter(conns.pub, conns.sub, { key: `${prefix}sio`, requestsTimeout: 3000, parser: ledgerParser(ledger) });
   const rooms = new RedisRoomStore(conns, cmd, prefix, opts.lobby);
   const membership = new ClusterMembership(conns, cmd, prefix, opts.instanceId, presence, opts.log, opts.timing ?? DEFAULT_TIMING);
   const health = (): BackendHealth => healthOf(conns.state);
@@ -81,7 +88,13 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
       ...(conns.error ? { redisError: conns.error } : {}),
       ...(history.pendingWrites > 0 ? { pendingWrites: history.pendingWrites } : {}),
     }),
-    adapter: createAdapter(conns.pub, conns.sub, { key: `${prefix}sio`, requestsTimeout: 3000 }),
+    gapFill,
+    // Socket.IO calls this with `new`: a function, not an arrow (the returned object is what it gets).
+    adapter: function (nsp: Parameters<typeof makeAdapter>[0]) {
+      const adapter = makeAdapter(nsp);
+      if (nsp.name === '/') gapFill.bind(adapter as unknown as LocalRooms);
+      return adapter;
+    } as unknown as ServerOptions['adapter'],
     async adapterReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       if ((await conns.waitReady(timeoutMs)) !== 'up') return false;

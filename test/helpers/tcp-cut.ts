@@ -1,0 +1,54 @@
+/**
+ * A TCP relay between one component and a server that the test can cut and restore: a cut closes
+ * every connection through it and refuses new ones until `restore()`. It stands for a network
+ * partition between one relay instance and Redis while the other instances still reach it.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export class TcpCut {
+  private readonly open = new Set<Socket>();
+  private severed = false;
+
+  private constructor(private readonly server: Server, readonly port: number) {}
+
+  static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpCut> {
+    const server = createServer((inbound) => self.accept(inbound, targetPort, targetHost));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const self = new TcpCut(server, typeof address === 'object' && address ? address.port : 0);
+    return self;
+  }
+
+  private accept(inbound: Socket, targetPort: number, targetHost: string): void {
+    if (this.severed) return void inbound.destroy();
+    const outbound = connect(targetPort, targetHost);
+    for (const s of [inbound, outbound]) {
+      this.open.add(s);
+      s.on('close', () => this.open.delete(s));
+      s.on('error', () => {
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.pipe(outbound);
+    outbound.pipe(inbound);
+  }
+
+  get redisUrl(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  cut(): void {
+    this.severed = true;
+    for (const s of this.open) s.destroy();
+  }
+
+  restore(): void {
+    this.severed = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
