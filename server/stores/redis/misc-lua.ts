@@ -21,9 +21,11 @@ local function take_token(key, cap, rate, cost)
 end
 `;
 
-/** ARGV: rooms set key, room, max → 1 created, 0 existed, -1 over the limit. */
+/** ARGV: rooms set key, room, max, lobby → 1 created, 0 existed, -1 over the limit (the lobby counts). */
 export const CREATE_ROOM = `
-local key, room, max = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local key, room, max, lobby = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+-- The lobby always exists and counts toward the limit (a restarted, empty Redis has lost it).
+redis.call('SADD', key, lobby)
 if redis.call('SISMEMBER', key, room) == 1 then return 0 end
 if redis.call('SCARD', key) >= max then return -1 end
 redis.call('SADD', key, room)

@@ -1,4 +1,10 @@
-/** The set of public rooms, cluster-wide, with a local cache so joins keep working while Redis is down. */
+/**
+ * The set of public rooms, cluster-wide, with a local cache so joins keep working while Redis is down.
+ *
+ * The room limit counts the lobby, as in memory mode. New rooms are created only while Redis is up:
+ * an instance that created rooms on its own during an outage could not keep the cluster-wide limit
+ * (they would all be added on return), so it refuses with UNAVAILABLE and the client may try again.
+ */
 import type { Redis } from 'ioredis';
 import { ErrorCode, MAX_ROOMS, ParleyError } from '../../../protocol/index';
 import type { RoomStore } from '../types';
@@ -33,9 +39,10 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async create(room: string): Promise<{ created: boolean }> {
+    if (this.cache.has(room)) return { created: false };
     if (this.conns.state === 'up') {
       try {
-        const r = Number(await this.cmd.parleyCreateRoom(this.key, room, this.maxRooms));
+        const r = Number(await this.cmd.parleyCreateRoom(this.key, room, this.maxRooms, this.lobby));
         if (r === -1) throw new ParleyError(ErrorCode.ROOM_LIMIT, `This relay already has ${this.maxRooms} rooms.`);
         this.cache.add(room);
         return { created: r === 1 };
@@ -43,18 +50,15 @@ export class RedisRoomStore implements RoomStore {
         if (err instanceof ParleyError) throw err;
       }
     }
-    // Redis is down: create locally; the room is written to Redis on the next create or list.
-    const created = !this.cache.has(room);
-    this.cache.add(room);
-    return { created };
+    throw new ParleyError(ErrorCode.UNAVAILABLE, 'New rooms cannot be created while the relay is degraded; existing rooms still work. Try again shortly.');
   }
 
   async list(): Promise<string[]> {
     if (this.conns.state === 'up') {
       try {
-        const local = [...this.cache];
-        // Rooms created locally during an outage are published now.
-        await this.cmd.sadd(this.key, ...local);
+        // Every cached room was created with Redis up (or read from it): one a restarted, empty
+        // Redis has lost is put back, within the count it was created under.
+        await this.cmd.sadd(this.key, ...this.cache);
         for (const r of await this.cmd.smembers(this.key)) this.cache.add(r);
       } catch {
         /* serve the cache */

@@ -1,0 +1,62 @@
+/**
+ * The cluster-wide room set: the lobby counts toward the limit as in memory mode, and no room is
+ * created while Redis is down (an instance could not keep the limit on its own; rooms it created
+ * meanwhile were all added on return, past the limit). Existing rooms keep working during an outage.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { ErrorCode } from '../../../../protocol/index';
+import { defineCommands } from '../../../../server/stores/redis/commands';
+import { RedisConnections } from '../../../../server/stores/redis/connection';
+import { RedisRoomStore } from '../../../../server/stores/redis/rooms';
+import { parseRedisUrl, toIoredisOptions } from '../../../../server/stores/redis/url';
+import { RedisServer } from '../../../helpers/redis';
+
+let redis: RedisServer;
+let conns: RedisConnections;
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+  conns = new RedisConnections(toIoredisOptions(parseRedisUrl(redis.url)), pino({ level: 'silent' }), 'test');
+  expect(await conns.waitReady(5000)).toBe('up');
+});
+
+afterAll(async () => {
+  await conns?.close();
+  await redis?.stop();
+});
+
+const store = (prefix: string, max: number) => new RedisRoomStore(conns, defineCommands(conns.command), prefix, 'lobby', max);
+
+describe('RedisRoomStore', () => {
+  it('counts the lobby toward the limit, across instances', async () => {
+    const one = store('t1:', 3);
+    const two = store('t1:', 3);
+    expect(await one.create('alpha')).toEqual({ created: true });
+    expect(await two.create('alpha')).toEqual({ created: false });
+    expect(await two.create('beta')).toEqual({ created: true });
+    await expect(one.create('gamma')).rejects.toMatchObject({ code: ErrorCode.ROOM_LIMIT });
+    expect((await one.list()).sort()).toEqual(['alpha', 'beta', 'lobby']);
+  });
+
+  it('refuses new rooms with UNAVAILABLE while Redis is down, keeps known ones, and stays within the limit after', async () => {
+    const one = store('t2:', 3);
+    const two = store('t2:', 3);
+    expect(await one.create('alpha')).toEqual({ created: true });
+    await redis.kill('SIGKILL');
+    for (const end = Date.now() + 5000; conns.state === 'up' && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    expect(conns.state).not.toBe('up');
+
+    await expect(one.create('beta')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
+    await expect(two.create('gamma')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
+    expect(await one.exists('alpha')).toBe(true);
+    expect(await one.create('alpha')).toEqual({ created: false });
+
+    await redis.launch(); // empty, like a flushed cache
+    expect(await conns.waitReady(5000)).toBe('up');
+    // The instance that knew "alpha" puts it back; the limit still holds with it.
+    expect((await one.list()).sort()).toEqual(['alpha', 'lobby']);
+    expect(await two.create('beta')).toEqual({ created: true });
+    await expect(two.create('gamma')).rejects.toMatchObject({ code: ErrorCode.ROOM_LIMIT });
+  });
+});
