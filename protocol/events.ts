@@ -204,6 +204,18 @@ export interface ClientToServerEvents {
   'users:list': (request: RoomRef, ack: Ack<PresenceSnapshot>) => void;
 }
 
+/**
+ * The relay changed your nickname. Today only for one reason: while this relay was cut off from the
+ * cluster's shared store, you claimed a name another user already held elsewhere; the claim that
+ * reached the store first keeps it, and you get the first free of "name-2", "name-3", …
+ */
+export interface NicknameChange {
+  userId: string;
+  username: string;
+  previous: string;
+  reason: 'conflict';
+}
+
 export interface ServerToClientEvents {
   /** Classic: your login succeeded; the lobby's user count. */
   login: (info: { numUsers: number }) => void;
@@ -225,6 +237,8 @@ export interface ServerToClientEvents {
   'server:shutdown': (notice: ShutdownNotice) => void;
   /** The relay's backend health changed: 'degraded' means messages are delivered locally and stored later. */
   'server:status': (status: ServerStatus) => void;
+  /** Sent to the renamed user's own Parley sockets; everyone else sees the new name in `presence`. */
+  'nickname:changed': (change: NicknameChange) => void;
 }
 
 /** Between relay instances (through the Redis adapter). */

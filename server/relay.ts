@@ -160,6 +160,16 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       }
       await presence.flush();
     },
+    renamed: (users) => {
+      const byId = new Map(users.map((u) => [u.id, u]));
+      for (const socket of io.of('/').sockets.values()) {
+        const change = byId.get(socket.data.userId);
+        if (!change || socket.data.username === undefined) continue;
+        // What their next messages and typing notices carry.
+        socket.data.username = change.username;
+        if (socket.data.kind === 'parley') socket.emit('nickname:changed', { userId: change.id, username: change.username, previous: change.previous, reason: 'conflict' });
+      }
+    },
     healthChanged: (h) => {
       log.info({ backend: h }, 'backend health changed');
       io.local.emit('server:status', { status: h === 'ok' ? 'ok' : 'degraded' });

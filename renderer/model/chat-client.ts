@@ -377,6 +377,13 @@ export class ChatClient {
       // Back to normal: fetch what other servers' users said meanwhile (deduplicated by id).
       if (status === 'ok' && was === 'degraded') void this.catchUp();
     });
+    s.on('nickname:changed', (c) => {
+      // Claimed elsewhere first while this relay was cut off: reconnects log in under the new name.
+      this.opts.nickname = c.username;
+      if (this.me.value) this.me.value = { ...this.me.value, username: c.username };
+      this.convs.get(DEFAULT_ROOM)?.timeline.addSystem(`is your name now: "${c.previous}" was taken on another server while this one was cut off`, Date.now(), c.username);
+      this.bump();
+    });
     s.on('server:shutdown', (n) => {
       // The relay is going away: wait as suggested before the first attempt.
       this.attempt = Math.max(this.attempt, 1);

@@ -24,7 +24,7 @@ import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS, userRoom } from './context';
 import { route } from './guard';
-import { nicknameKey } from './nickname-key';
+import { nicknameKey } from '../nickname-key';
 import { ReplyBudget } from './reply-budget';
 import { enterRoom } from './rooms';
 import { stopAllTyping } from './typing';

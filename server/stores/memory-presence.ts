@@ -114,6 +114,19 @@ export class MemoryPresenceStore implements PresenceStore {
     return user ? summaryOf(user) : undefined;
   }
 
+  /**
+   * Gives a user another name (a backend resolved a nickname conflict: see the Redis ENSURE script).
+   * The old name is freed here if this user held it; the new one is taken unless someone else has it.
+   */
+  rename(userId: string, username: string, nickKey: string): void {
+    const user = this.users.get(userId);
+    if (!user) return;
+    if (this.nicks.get(user.nickKey) === userId) this.nicks.delete(user.nickKey);
+    user.username = username;
+    user.nickKey = nickKey;
+    if (!this.nicks.has(nickKey)) this.nicks.set(nickKey, userId);
+  }
+
   /** Every local session with what a backend needs to re-register it (Redis resync after an outage). */
   sessions(): (SessionInfo & { rooms: string[] })[] {
     const out: (SessionInfo & { rooms: string[] })[] = [];

@@ -110,11 +110,20 @@ export type SubmitMessage = (limitKey: string, draft: MessageDraft, onDeferred?:
 export type BackendHealth = 'ok' | 'degraded' | 'misconfigured';
 
 /** What a backend may tell the relay outside of requests. */
+/** A user the backend renamed (their nickname had been claimed elsewhere first). */
+export interface Renamed {
+  id: string;
+  username: string;
+  previous: string;
+}
+
 export interface StoreHooks {
   /** Presence changed by the backend itself (dead instances purged, resync after an outage). */
   presenceChanged(changes: RoomPresenceChange[], gone: UserSummary[], arrived: UserSummary[]): Promise<void>;
   /** Backend health changed. */
   healthChanged(health: BackendHealth): void;
+  /** Users of this instance whose nickname was claimed elsewhere first (Redis resync after an outage). */
+  renamed?(users: Renamed[]): void;
 }
 
 export interface ChatStores {

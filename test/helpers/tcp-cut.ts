@@ -1,6 +1,6 @@
 /**
  * A TCP relay between one component and a server that the test can cut and restore: a cut closes
- * every connection through it and refuses new ones until `restore()`. It stands for a network
+ * every connection through it and refuses new ones until `restore()`; a stall accepts them and never answers. It stands for a network
  * partition between one relay instance and Redis while the other instances still reach it.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -8,6 +8,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpCut {
   private readonly open = new Set<Socket>();
   private severed = false;
+  private stalled = false;
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
@@ -21,6 +22,13 @@ export class TcpCut {
 
   private accept(inbound: Socket, targetPort: number, targetHost: string): void {
     if (this.severed) return void inbound.destroy();
+    if (this.stalled) {
+      // Accepted and then silent: the client sees a connection that never answers.
+      this.open.add(inbound);
+      inbound.on('close', () => this.open.delete(inbound));
+      inbound.on('error', () => inbound.destroy());
+      return;
+    }
     const outbound = connect(targetPort, targetHost);
     for (const s of [inbound, outbound]) {
       this.open.add(s);
@@ -43,8 +51,16 @@ export class TcpCut {
     for (const s of this.open) s.destroy();
   }
 
+  /** Like `cut`, but new connections are accepted and never answered (a black hole, not a refusal). */
+  stall(): void {
+    this.cut();
+    this.severed = false;
+    this.stalled = true;
+  }
+
   restore(): void {
     this.severed = false;
+    this.stalled = false;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Nickname rules: what may be displayed (cleanNickname). The relay and the UI both rely on it giving
- * one answer. Which names count as the same person: test/server/chat/nickname-key.test.ts.
+ * one answer. Which names count as the same person: test/server/nickname-key.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { cleanNickname, graphemeLength, NICKNAME_MAX, NICKNAME_MAX_UTF16 } from '../../protocol/index';

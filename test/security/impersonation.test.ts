@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dmRoomId, ErrorCode, type ChatMessage, type HistoryPage, type LoginOk, type PresenceSnapshot, type SendOk } from '../../protocol/index';
-import { nicknameKey } from '../../server/chat/nickname-key';
+import { nicknameKey } from '../../server/nickname-key';
 import { classicClient, collect, connected, loggedIn, newKey, next, parleyClient, request, until, type TestSocket } from '../helpers/clients';
 import { startRelay, useRelayCleanup } from '../helpers/relay';
 import { lobbyHistory } from './support/bystanders';

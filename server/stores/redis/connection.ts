@@ -83,6 +83,13 @@ export class RedisConnections extends EventEmitter {
       (this.sub as unknown as Record<string, unknown>)[name] = subscribe;
     }
 
+    // And its UNSUBSCRIBE/PUNSUBSCRIBE on shutdown: with Redis unreachable they wait in the offline
+    // queue and are rejected when the connection closes; nothing needs them to succeed then.
+    for (const name of ['unsubscribe', 'punsubscribe'] as const) {
+      const original = (this.sub[name] as (...args: unknown[]) => Promise<unknown>).bind(this.sub);
+      (this.sub as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => original(...args).catch(() => 0);
+    }
+
     for (const client of [this.command, this.pub, this.sub]) client.on('error', (err: Error) => this.onError(err));
     // 'up' needs all three links: with the publisher still connecting, a broadcast would be dropped
     // (it has no offline queue) while the instance already claimed to be healthy.

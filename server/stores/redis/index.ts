@@ -116,7 +116,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     },
     attach(h) {
       hooks = h;
-      presence.listener = { changes: (c, g, a) => h.presenceChanged(c, g, a) };
+      presence.listener = { changes: (c, g, a) => h.presenceChanged(c, g, a), renamed: (users) => h.renamed?.(users) };
       membership.start();
     },
     async drain() {

@@ -133,15 +133,33 @@ return {all, gones}
 `;
 
 /**
- * Makes Redis agree with one local session after an outage: registers it if Redis lost it (even if
- * someone else claimed the nickname meanwhile: both are present, so both must be listed), then
+ * Makes Redis agree with one local session after an outage: registers it if Redis lost it, then
  * joins and leaves rooms until its membership equals ARGV[10..].
- * ARGV: P, base, sid, uid, name, nick, classic, inst, (unused), rooms… → {first, changes}
+ *
+ * A user registered during the outage may have claimed a nickname another user holds in Redis (one
+ * instance could not check the others). The claim that reached Redis first keeps the name; this
+ * user takes the first free alternative of ARGV[9] (JSON [[name, key], …], e.g. "bob-2"), and its
+ * join changes carry the new name, so every client's member list shows it. Only if all are taken are
+ * both listed under one name (as before).
+ * ARGV: P, base, sid, uid, name, nick, classic, inst, alternatives, rooms… → {first, changes, name}
  */
 export const ENSURE = `${PRELUDE}
 local sid, uid, name, nick, classic, inst = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local first = 0
-if redis.call('EXISTS', P..'s:'..sid) == 0 then first = register(sid, uid, name, nick, classic, inst, '1') end
+if redis.call('EXISTS', P..'s:'..sid) == 0 then
+  if redis.call('EXISTS', P..'u:'..uid) == 0 then
+    local holder = redis.call('GET', P..'nick:'..nick)
+    if holder and holder ~= uid then
+      for _, alt in ipairs(cjson.decode(ARGV[9])) do
+        if not redis.call('GET', P..'nick:'..alt[2]) then
+          name, nick = alt[1], alt[2]
+          break
+        end
+      end
+    end
+  end
+  first = register(sid, uid, name, nick, classic, inst, '1')
+end
 local want = {}
 for i = 10, #ARGV do want[ARGV[i]] = true end
 local changes = {}
@@ -155,5 +173,5 @@ for room, _ in pairs(want) do
   local c = join(sid, uid, room)
   if c then table.insert(changes, c) end
 end
-return {first, changes}
+return {first, changes, summary(uid)[2]}
 `;

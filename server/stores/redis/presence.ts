@@ -9,7 +9,8 @@ import { ErrorCode, ParleyError } from '../../../protocol/index';
 import { seqBase } from '../../ids';
 import type { Logger } from '../../logger';
 import { MemoryPresenceStore } from '../memory-presence';
-import type { ConnectResult, DisconnectResult, JoinResult, PresenceStore, RoomPresenceChange, SessionInfo } from '../types';
+import { nicknameAlternatives, nicknameKey } from '../../nickname-key';
+import type { ConnectResult, DisconnectResult, JoinResult, PresenceStore, Renamed, RoomPresenceChange, SessionInfo } from '../types';
 import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
 import type { Redis } from 'ioredis';
@@ -19,6 +20,8 @@ type Raw = unknown[];
 export interface PresenceEvents {
   /** Presence changed outside a request: dead instances purged, or this instance resynced. */
   changes(changes: RoomPresenceChange[], gone: UserSummary[], arrived: UserSummary[]): Promise<void>;
+  /** Users of this instance renamed on resync: their nickname was claimed elsewhere first. */
+  renamed(users: Renamed[]): void;
 }
 
 export class RedisPresenceStore implements PresenceStore {
@@ -157,12 +160,23 @@ export class RedisPresenceStore implements PresenceStore {
       const user = parseUser(r[1]);
       if (user) gone.push(user);
     }
+    const renamed = new Map<string, Renamed>();
     for (const s of mine) {
+      const alternatives = JSON.stringify(nicknameAlternatives(s.username).map((a) => [a.name, a.key]));
       const r = (await this.cmd.parleyEnsure(
-        ...this.args(s.sid, s.userId, s.username, s.nickKey, s.classic ? '1' : '0', this.instance, '', ...s.rooms),
+        ...this.args(s.sid, s.userId, s.username, s.nickKey, s.classic ? '1' : '0', this.instance, alternatives, ...s.rooms),
       )) as Raw;
-      if (r[0] === 1) arrived.push({ id: s.userId, username: s.username, ...(s.classic ? { classic: true } : {}) });
+      const username = String(r[2] ?? s.username);
+      if (username !== s.username && !renamed.has(s.userId)) {
+        this.local.rename(s.userId, username, nicknameKey(username));
+        renamed.set(s.userId, { id: s.userId, username, previous: s.username });
+      }
+      if (r[0] === 1) arrived.push({ id: s.userId, username, ...(s.classic ? { classic: true } : {}) });
       changes.push(...parseChanges(r[1]));
+    }
+    if (renamed.size > 0) {
+      this.log.warn({ renamed: [...renamed.values()] }, 'nicknames claimed elsewhere during the outage: renamed the later claims');
+      this.listener?.renamed([...renamed.values()]);
     }
     this.log.info({ sessions: mine.length, changes: changes.length }, 'presence resynced with Redis');
     if (changes.length > 0 || gone.length > 0) await this.listener?.changes(changes, gone, arrived);

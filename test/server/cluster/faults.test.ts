@@ -13,6 +13,7 @@ import { newUserKey } from '../../../renderer/model/ids';
 import { sleep, until } from '../../helpers/clients';
 import { redisRelay } from '../../helpers/cluster';
 import { RedisServer } from '../../helpers/redis';
+import { TcpCut } from '../../helpers/tcp-cut';
 
 let redis: RedisServer;
 const relays: Relay[] = [];
@@ -115,5 +116,29 @@ describe('Redis killed and restarted', () => {
     const lobby = () => (a.stores as RedisStores).presence.count('lobby');
     for (const end = Date.now() + 5000; (await lobby()) !== 2 && Date.now() < end; ) await sleep(50);
     expect(await lobby()).toBe(2);
+  });
+
+  it('shuts down while Redis does not answer without an unhandled rejection (the adapter unsubscribes on a dead link)', async () => {
+    const cut = await TcpCut.start(redis.port);
+    const a = await redisRelay(cut.redisUrl);
+    cut.stall();
+    await until(() => a.health() === 'degraded', 5000, 'degraded');
+    // Reconnected at the TCP level and waiting for a reply that never comes: commands queue up.
+    await until(() => a.stores.connections.sub.status === 'connect', 5000, 'connection accepted, unanswered');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await a.close();
+      // Queued commands are failed when the socket's close event comes; rejections are reported
+      // once the microtasks after them have run: wait for the one, then a full turn for the other.
+      await until(() => a.stores.connections.sub.status === 'end', 5000, 'connection closed');
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await cut.close();
+    }
+    expect(unhandled.map(String)).toEqual([]);
   });
 });

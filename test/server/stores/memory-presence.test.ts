@@ -3,7 +3,7 @@
  * snapshots against deltas. A user may have several sessions (tabs); others see them once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { nicknameKey } from '../../../server/chat/nickname-key';
+import { nicknameKey } from '../../../server/nickname-key';
 import { seqBase } from '../../../server/ids';
 import { MemoryPresenceStore } from '../../../server/stores/memory-presence';
 import type { SessionInfo } from '../../../server/stores/types';

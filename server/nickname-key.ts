@@ -7,6 +7,7 @@
  * `ALICE`, `ａｌｉｃｅ`, `аlice` (Cyrillic), `ΗAL`/`HAL`, `a1ice` and `rnax`/`max` collide.
  */
 import unhomoglyph from 'unhomoglyph';
+import { NICKNAME_MAX, NICKNAME_MAX_UTF16 } from '../protocol/index';
 
 const IGNORABLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800\u3164\uFFA0\u115F\u1160]/gu;
 // A dot above i or j is invisible (`ali\u0307ce`, and `İ`, which is I + U+0307 decomposed).
@@ -18,4 +19,26 @@ export function nicknameKey(nickname: string): string {
   const plain = nickname.normalize('NFKC').replace(IGNORABLE, '').normalize('NFD').replace(DOT_ABOVE, '$1');
   const folded = skeleton(plain.toUpperCase()).toLowerCase();
   return skeleton(folded).normalize('NFC').replace(/\s+/gu, ' ').trim();
+}
+
+/** How many "-2", "-3", … names a user renamed after a conflict may be given (see `nicknameAlternatives`). */
+const ALTERNATIVES = 20;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Free-to-try names for a user whose nickname turned out to be taken (claimed on another instance
+ * while Redis was unreachable): `bob-2` … `bob-21`, the base shortened by whole characters so each
+ * stays a valid nickname, each with its uniqueness key.
+ */
+export function nicknameAlternatives(nickname: string): { name: string; key: string }[] {
+  const chars = [...graphemes.segment(nickname)].map((g) => g.segment);
+  const out: { name: string; key: string }[] = [];
+  for (let n = 2; n < 2 + ALTERNATIVES; n++) {
+    const suffix = `-${n}`;
+    let base = chars.slice(0, NICKNAME_MAX - suffix.length).join('');
+    while (base.length + suffix.length > NICKNAME_MAX_UTF16) base = [...graphemes.segment(base)].slice(0, -1).map((g) => g.segment).join('');
+    const name = `${base.trimEnd()}${suffix}`;
+    out.push({ name, key: nicknameKey(name) });
+  }
+  return out;
 }

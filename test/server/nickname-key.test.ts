@@ -1,10 +1,10 @@
 /**
- * The nickname uniqueness key (server/chat/nickname-key.ts): which displayed names count as the same
+ * The nickname uniqueness key (server/nickname-key.ts): which displayed names count as the same
  * person. Built on Unicode's confusables data, so the expectations compare names with each other.
  */
 import { describe, expect, it } from 'vitest';
-import { cleanNickname } from '../../../protocol/index';
-import { nicknameKey } from '../../../server/chat/nickname-key';
+import { cleanNickname } from '../../protocol/index';
+import { nicknameAlternatives, nicknameKey } from '../../server/nickname-key';
 
 describe('nicknameKey', () => {
   it('is case-insensitive', () => {
@@ -105,6 +105,24 @@ describe('nicknameKey', () => {
     for (const name of ['ALICE', 'Straße', '\uFF41lice', '\u0430lice', 'rnax', 'Ana  Maria']) {
       const key = nicknameKey(name);
       expect(nicknameKey(key)).toBe(key);
+    }
+  });
+});
+
+describe('nicknameAlternatives', () => {
+  it('offers name-2 … name-21, each a valid nickname with its own key', () => {
+    const alts = nicknameAlternatives('bob');
+    expect(alts.map((a) => a.name).slice(0, 3)).toEqual(['bob-2', 'bob-3', 'bob-4']);
+    expect(alts).toHaveLength(20);
+    expect(new Set(alts.map((a) => a.key)).size).toBe(20);
+    for (const a of alts) expect(a.key).toBe(nicknameKey(a.name));
+  });
+
+  it('shortens a long base by whole characters so every alternative stays within the limits', () => {
+    for (const long of ['x'.repeat(32), '👩‍👩‍👧‍👦'.repeat(23), 'e\u0301'.repeat(32), 'ab '.repeat(10) + 'cd']) {
+      const base = cleanNickname(long);
+      expect(base.ok).toBe(true);
+      for (const a of nicknameAlternatives(base.ok ? base.nickname : '')) expect(cleanNickname(a.name)).toEqual({ ok: true, nickname: a.name });
     }
   });
 });
