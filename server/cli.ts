@@ -40,6 +40,7 @@ const program = new Command()
       '  HEALTH_DETAILS=public    /healthz details for everyone (a private network)',
       '  CONNECTIONS_PER_ADDRESS  connections one client address may hold (default 256; loopback exempt)',
       '  FAST_PATH=off            stock Socket.IO delivery instead of the relay\'s tuning',
+      '  CONVERSATION_EXPIRY_S    idle rooms and DM logs are deleted after this (default 604800, a week)',
       '',
       'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above).',
     ].join('\n'),
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       instanceId,
       fastPath: config.fastPath === 'on',
       addressLimits: { connections: config.connectionsPerAddress },
+      conversationExpiryMs: config.conversationExpiryS * 1000,
       ...(config.healthDetails === 'public' ? { healthDetails: 'public' as const } : config.healthToken ? { healthDetails: { token: config.healthToken } } : {}),
       ...(stores ? { stores } : {}),
     });

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { LOG_LEVELS } from './logger';
 import { DEFAULT_ADDRESS_LIMITS } from './chat/address-limits';
+import { DEFAULT_EXPIRY_MS } from './chat/expiry';
 import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
 
 export interface CliFlags {
@@ -54,6 +55,8 @@ const ConfigSchema = z.object({
   fastPath: z.enum(['on', 'off']),
   // CONNECTIONS_PER_ADDRESS: raise it for many users behind one NAT (chat/address-limits.ts).
   connectionsPerAddress: z.coerce.number().int().min(1).max(1_000_000),
+  // CONVERSATION_EXPIRY_S: idle rooms and DM logs are deleted after this long (chat/expiry.ts).
+  conversationExpiryS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 3600),
 });
 
 export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
@@ -98,6 +101,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     healthDetails: (env.HEALTH_DETAILS || 'private').toLowerCase(),
     fastPath: (env.FAST_PATH || 'on').toLowerCase(),
     connectionsPerAddress: env.CONNECTIONS_PER_ADDRESS || String(DEFAULT_ADDRESS_LIMITS.connections),
+    conversationExpiryS: env.CONVERSATION_EXPIRY_S || String(DEFAULT_EXPIRY_MS / 1000),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

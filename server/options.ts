@@ -6,6 +6,7 @@ import type { ChatStores } from './stores/types';
 import { toHops, type ProxyHops } from './http/forwarded';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './chat/join-code';
 import { DEFAULT_ADDRESS_LIMITS, type AddressLimitSpec } from './chat/address-limits';
+import { expiryPolicy, type ExpiryPolicy } from './chat/expiry';
 
 export interface RelayOptions {
   /** TCP port (0 = any free port) or a pipe / Unix socket path. Default 0. */
@@ -36,6 +37,8 @@ export interface RelayOptions {
   lockout?: LockoutPolicy;
   /** Shared state backend; default: in-memory. The standalone entry passes Redis stores. */
   stores?: ChatStores;
+  /** Idle rooms and DM logs are deleted after this long (chat/expiry.ts); default a week. */
+  conversationExpiryMs?: number;
   /** Rate limits; defaults suit human chat. */
   limits?: Partial<RateLimits>;
   /** What one client address may hold (chat/address-limits.ts); defaults leave room for a NAT. */
@@ -88,6 +91,7 @@ export interface ResolvedOptions {
   healthDetails: 'none' | 'public' | { token: string };
   addressLimits: AddressLimitSpec;
   fastPath: boolean;
+  expiry: ExpiryPolicy;
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -113,6 +117,7 @@ export function resolveOptions(opts: RelayOptions): ResolvedOptions {
     lobby: DEFAULT_ROOM,
     addressLimits: { ...DEFAULT_ADDRESS_LIMITS, ...opts.addressLimits },
     fastPath: opts.fastPath ?? true,
+    expiry: expiryPolicy(opts.conversationExpiryMs),
     healthDetails: opts.healthDetails === 'public' || (typeof opts.healthDetails === 'object' && opts.healthDetails.token) ? opts.healthDetails : 'none',
   };
 }

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
 import { attachChat } from './chat/index';
 import { CLASSIC_SOCKETS, type ChatContext, type ParleyServer } from './chat/context';
+import { ConversationExpiry } from './chat/expiry';
 import { batchTransportWrites, TurnFlusher, tuneBroadcasts } from './chat/fast-broadcast';
 import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
@@ -176,6 +177,12 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     },
   });
 
+  const expiry = new ConversationExpiry(ctx, opts.expiry);
+  const sweeper = setInterval(() => {
+    expiry.sweep().catch((err: unknown) => log.warn({ err }, 'conversation expiry sweep failed; next one retries'));
+  }, opts.expiry.intervalMs);
+  sweeper.unref();
+
   if (stores.adapterReady && !(await stores.adapterReady(3000))) {
     // Redis is down or slow: start anyway (local chat works); the adapter subscribes when it returns.
     log.warn('cross-instance broadcasts not yet subscribed; starting without them');
@@ -189,6 +196,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
 
   const shutdown = async (): Promise<void> => {
     log.info({ connections: io.engine.clientsCount }, 'relay shutting down');
+    clearInterval(sweeper);
     io.local.emit('server:shutdown', { reason: 'The relay is restarting or shutting down.', reconnectAfterMs: 1000 });
     await delay(io.engine.clientsCount > 0 ? opts.shutdownGraceMs : 0);
     io.local.disconnectSockets(true);

@@ -17,8 +17,10 @@ export class MemoryHistoryStore implements HistoryStore {
   private readonly dedupeWindow: number;
 
   constructor(private readonly limit: number) {
-    // A retry arrives seconds after the original; remember far more keys than can be retried in time.
-    this.dedupeWindow = Math.max(1000, limit * 5);
+    // As many keys as the history window holds messages: a retry of a message history still has is
+    // answered with it. (A retry seconds later finds its key unless the room took more than the
+    // window's worth of messages meanwhile; a relay without history keeps a small window anyway.)
+    this.dedupeWindow = Math.max(limit, 100);
   }
 
   private log(room: string): RoomLog {
@@ -53,6 +55,23 @@ export class MemoryHistoryStore implements HistoryStore {
       if (log.seen.size > this.dedupeWindow) log.seen.delete(log.seen.keys().next().value as string);
     }
     return { message, duplicate: false };
+  }
+
+  /** Every conversation (room or DM) with a log here. */
+  conversations(): string[] {
+    return [...this.rooms.keys()];
+  }
+
+  /** The newest seq of a conversation; 0 when nobody wrote to it. */
+  lastSeq(room: string): number {
+    return this.rooms.get(room)?.lastSeq ?? 0;
+  }
+
+  /** Drops a conversation's log (it expired), if nothing was written since the caller saw `lastSeq`. */
+  drop(room: string, lastSeq: number): boolean {
+    if (this.lastSeq(room) !== lastSeq) return false;
+    this.rooms.delete(room);
+    return true;
   }
 
   async page(room: string, query: PageQuery): Promise<HistoryPage> {

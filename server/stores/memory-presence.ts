@@ -115,6 +115,19 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   /**
+   * Forgets an empty room's entry (the room expired), if its version is still `pv`: nobody joined or
+   * left since the caller looked. A room nobody ever joined has no entry and version 0.
+   */
+  dropRoom(room: string, pv: number): boolean {
+    const entry = this.rooms.get(room);
+    if (!entry) return pv === 0;
+    if (entry.members.size > 0 || entry.pv !== pv) return false;
+    this.rooms.delete(room);
+    this.single.delete(room);
+    return true;
+  }
+
+  /**
    * Gives a user another name (a backend resolved a nickname conflict: see the Redis ENSURE script).
    * The old name is freed here if this user held it; the new one is taken unless someone else has it.
    */

@@ -5,7 +5,7 @@ import type { RoomStore } from './types';
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms: Set<string>;
 
-  constructor(lobby: string, private readonly maxRooms: number = MAX_ROOMS) {
+  constructor(private readonly lobby: string, private readonly maxRooms: number = MAX_ROOMS) {
     this.rooms = new Set([lobby]);
   }
 
@@ -20,6 +20,11 @@ export class MemoryRoomStore implements RoomStore {
     }
     this.rooms.add(room);
     return { created: true };
+  }
+
+  /** Removes a room (it expired); the lobby stays. */
+  remove(room: string): void {
+    if (room !== this.lobby) this.rooms.delete(room);
   }
 
   async list(): Promise<string[]> {

@@ -110,6 +110,13 @@ export type SubmitMessage = (limitKey: string, draft: MessageDraft, onDeferred?:
 export type BackendHealth = 'ok' | 'degraded' | 'misconfigured';
 
 /** What a backend may tell the relay outside of requests. */
+/** What a conversation looked like when it was judged idle (see ChatStores.expire). */
+export interface ExpectIdle {
+  lastSeq: number;
+  /** Presence version; public rooms only. */
+  pv?: number;
+}
+
 /** A user the backend renamed (their nickname had been claimed elsewhere first). */
 export interface Renamed {
   id: string;
@@ -146,6 +153,14 @@ export interface ChatStores {
   adapterReady?(timeoutMs: number): Promise<boolean>;
   /** Called once by the relay after start-up. */
   attach?(hooks: StoreHooks): void;
+  /** Every DM conversation with a log (for expiry). */
+  dmConversations(): Promise<string[]>;
+  /**
+   * Deletes an expired conversation: a public room (from the room set, with its presence version
+   * and history) or a DM log. Atomic and conditional: nothing happens, and false is returned, if
+   * the room has members or its `pv` or `lastSeq` changed since the caller looked.
+   */
+  expire(conversation: string, expect: ExpectIdle): Promise<boolean>;
   /** First step of shutdown, while the relay can still broadcast: remove this instance's traces. */
   drain?(): Promise<void>;
   close(): Promise<void>;

@@ -89,8 +89,9 @@ describe('parley-server CLI', () => {
   });
 
   it('refuses invalid configuration with a message naming the setting, exit code 2', async () => {
-    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud', CONNECTIONS_PER_ADDRESS: '0' });
+    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud', CONNECTIONS_PER_ADDRESS: '0', CONVERSATION_EXPIRY_S: '5' });
     expect(await exited(child)).toBe(2);
+    expect(output()).toContain('CONVERSATION_EXPIRY_S');
     expect(output()).toContain('HISTORY_LIMIT');
     expect(output()).toContain('LOG_LEVEL');
     expect(output()).toContain('CONNECTIONS_PER_ADDRESS');

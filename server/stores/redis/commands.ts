@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
 import { APPEND, SUBMIT } from './history-lua';
-import { CREATE_ROOM } from './misc-lua';
+import { CREATE_ROOM, EXPIRE_CONVERSATION } from './misc-lua';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -16,6 +16,7 @@ export interface ParleyCommands {
   parleyAppend: Script;
   parleySubmit: Script;
   parleyCreateRoom: Script;
+  parleyExpire: Script;
 }
 
 export function defineCommands(client: Redis): Redis & ParleyCommands {
@@ -29,6 +30,7 @@ export function defineCommands(client: Redis): Redis & ParleyCommands {
     parleyAppend: APPEND,
     parleySubmit: SUBMIT,
     parleyCreateRoom: CREATE_ROOM,
+    parleyExpire: EXPIRE_CONVERSATION,
   };
   for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   return client as Redis & ParleyCommands;

@@ -24,6 +24,8 @@ local function append(P, room, base, limit, dk, ttl, json)
     redis.call('XADD', P..'h:'..room, 'MAXLEN', limit, seq..'-0', 'm', out)
   end
   if dk ~= '' then redis.call('SET', P..'d:'..dk, out, 'EX', ttl) end
+  -- DM logs are listed for expiry (protocol/rooms.ts: DM ids start with "dm:").
+  if string.sub(room, 1, 3) == 'dm:' then redis.call('SADD', P..'dms', room) end
   return {0, out}
 end
 local P, room, base, limit, dk, ttl, json = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { ServerOptions } from 'socket.io';
+import { isDmRoom } from '../../../protocol/index';
 import type { Logger } from '../../logger';
 import type { BucketSpec } from '../token-bucket';
 import type { BackendHealth, ChatStores, StoreHooks } from '../types';
@@ -81,6 +82,13 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     history,
     rooms,
     submit: (key, draft, onDeferred) => history.submit(key, draft, onDeferred),
+    dmConversations: () => cmd.smembers(`${prefix}dms`),
+    async expire(conversation, expect) {
+      const pv = isDmRoom(conversation) ? '' : String(expect.pv ?? 0);
+      const done = Number(await cmd.parleyExpire(prefix, conversation, String(expect.lastSeq), pv, opts.lobby)) === 1;
+      if (done) rooms.remove(conversation);
+      return done;
+    },
     health,
     describe: () => ({
       backend: 'redis',

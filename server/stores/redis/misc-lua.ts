@@ -31,3 +31,26 @@ if redis.call('SCARD', key) >= max then return -1 end
 redis.call('SADD', key, room)
 return 1
 `;
+
+/**
+ * Deletes an expired conversation, only if it is still as the caller judged it idle: the same last
+ * seq, and for a public room no members and the same presence version. A DM (pv '') loses its log; a
+ * room leaves the room set with its history and presence keys. Seqs and versions of a room created
+ * again later start from the clock-derived base, so they stay above the old ones.
+ * ARGV: P, conversation, lastSeq, pv ('' for a DM), lobby → 1 deleted, 0 not.
+ */
+export const EXPIRE_CONVERSATION = `
+local P, c, lastSeq, pv, lobby = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if c == lobby then return 0 end
+if (redis.call('GET', P..'h:'..c..':seq') or '0') ~= lastSeq then return 0 end
+if pv == '' then
+  redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq')
+  redis.call('SREM', P..'dms', c)
+  return 1
+end
+if redis.call('HLEN', P..'r:'..c..':m') > 0 then return 0 end
+if (redis.call('GET', P..'r:'..c..':pv') or '0') ~= pv then return 0 end
+redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'r:'..c..':m', P..'r:'..c..':pv')
+redis.call('SREM', P..'rooms', c)
+return 1
+`;

@@ -172,6 +172,8 @@ end
 for room, _ in pairs(want) do
   local c = join(sid, uid, room)
   if c then table.insert(changes, c) end
+  -- A room with people in it exists, even if a restarted Redis lost the room set.
+  redis.call('SADD', P..'rooms', room)
 end
 return {first, changes, summary(uid)[2]}
 `;

@@ -1,9 +1,12 @@
 /**
  * The set of public rooms, cluster-wide, with a local cache so joins keep working while Redis is down.
  *
- * The room limit counts the lobby, as in memory mode. New rooms are created only while Redis is up:
- * an instance that created rooms on its own during an outage could not keep the cluster-wide limit
- * (they would all be added on return), so it refuses with UNAVAILABLE and the client may try again.
+ * The room limit counts the lobby, as in memory mode. Rooms expire (chat/expiry.ts), so the set in
+ * Redis is the truth while it is up; the cache answers only during an outage. New rooms are created
+ * only while Redis is up: an instance that created rooms on its own during an outage could not keep
+ * the cluster-wide limit (they would all be added on return), so it refuses with UNAVAILABLE and the
+ * client may try again. A room with people in it is put back by the presence resync (ENSURE) if a
+ * restarted Redis lost it.
  */
 import type { Redis } from 'ioredis';
 import { ErrorCode, MAX_ROOMS, ParleyError } from '../../../protocol/index';
@@ -27,14 +30,15 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async exists(room: string): Promise<boolean> {
-    if (this.cache.has(room)) return true;
-    if (this.conns.state !== 'up') return false;
+    // Redis decides while it is up (another instance may have expired a room this one cached).
+    if (this.conns.state !== 'up') return this.cache.has(room);
     try {
       const found = (await this.cmd.sismember(this.key, room)) === 1;
       if (found) this.cache.add(room);
-      return found;
+      else if (room !== this.lobby) this.cache.delete(room);
+      return found || room === this.lobby;
     } catch {
-      return false;
+      return this.cache.has(room);
     }
   }
 
@@ -53,13 +57,17 @@ export class RedisRoomStore implements RoomStore {
     throw new ParleyError(ErrorCode.UNAVAILABLE, 'New rooms cannot be created while the relay is degraded; existing rooms still work. Try again shortly.');
   }
 
+  /** Forgets a room this instance expired. */
+  remove(room: string): void {
+    if (room !== this.lobby) this.cache.delete(room);
+  }
+
   async list(): Promise<string[]> {
     if (this.conns.state === 'up') {
       try {
-        // Every cached room was created with Redis up (or read from it): one a restarted, empty
-        // Redis has lost is put back, within the count it was created under.
-        await this.cmd.sadd(this.key, ...this.cache);
-        for (const r of await this.cmd.smembers(this.key)) this.cache.add(r);
+        const rooms = await this.cmd.smembers(this.key);
+        this.cache.clear();
+        for (const r of [this.lobby, ...rooms]) this.cache.add(r);
       } catch {
         /* serve the cache */
       }

@@ -118,6 +118,21 @@ describe('Redis killed and restarted', () => {
     expect(await lobby()).toBe(2);
   });
 
+  it('puts a room with people in it back into a restarted, empty Redis', async () => {
+    const a = await redisRelay(redis.url);
+    relays.push(a);
+    const ana = chat(a.url, 'ana');
+    await ana.start();
+    await ana.joinRoom('ops', true);
+    await redis.kill('SIGKILL');
+    await until(() => a.health() === 'degraded', 5000, 'degraded');
+    await redis.launch();
+    await until(() => a.health() === 'ok', 5000, 'healthy');
+    const rooms = () => a.stores.connections.command.smembers('parley:rooms');
+    for (const end = Date.now() + 5000; !(await rooms()).includes('ops') && Date.now() < end; ) await sleep(20);
+    expect((await rooms()).sort()).toEqual(['lobby', 'ops']);
+  });
+
   it('shuts down while Redis does not answer without an unhandled rejection (the adapter unsubscribes on a dead link)', async () => {
     const cut = await TcpCut.start(redis.port);
     const a = await redisRelay(cut.redisUrl);

@@ -138,11 +138,16 @@ describe('MemoryHistoryStore idempotency', () => {
     expect(retry).toEqual({ message: first.message, duplicate: true });
   });
 
-  it('remembers at least 1000 keys', async () => {
-    const store = new MemoryHistoryStore(10);
-    const first = await store.append(draft('first', { clientId: 'client-first' }));
-    for (let i = 0; i < 998; i++) await store.append(draft(`m${i}`, { clientId: `client-${String(i).padStart(4, '0')}` }));
-    expect((await store.append(draft('first', { clientId: 'client-first' }))).message.seq).toBe(first.message.seq);
+  it('remembers as many idempotency keys as the history window holds (at least 100), not more', async () => {
+    for (const [limit, window] of [[10, 100], [300, 300]] as const) {
+      const store = new MemoryHistoryStore(limit);
+      const first = await store.append(draft('first', { clientId: 'client-first' }));
+      for (let i = 0; i < window - 1; i++) await store.append(draft(`m${i}`, { clientId: `client-${String(i).padStart(4, '0')}` }));
+      expect((await store.append(draft('first', { clientId: 'client-first' }))).message.seq).toBe(first.message.seq);
+      await store.append(draft('one more', { clientId: 'client-more' }));
+      // Forgotten now: a retry this late is stored again (it has left any history window by then).
+      expect((await store.append(draft('first', { clientId: 'client-first' }))).duplicate).toBe(false);
+    }
   });
 });
 
