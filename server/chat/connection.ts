@@ -16,6 +16,9 @@ const noop = (): void => undefined;
 export class Connection {
   /** Where this socket is currently shown as typing; undefined while it types nowhere. */
   typing: Map<string, Target> | undefined = undefined;
+  /** Typing notices this socket raised in the current second (see chat/typing.ts), and when that second began. */
+  typingNotices = 0;
+  typingSecond = 0;
   /** Messages are refused until then: the rest of a burst that hit the rate limit. */
   messagesBlockedUntil = 0;
   /** Settles when the `add user` in progress has been handled; undefined when none is. */

@@ -1,6 +1,12 @@
 /**
  * Typing indicators. Not stored, best effort: rate-limited typing events are dropped without an error
  * frame, and every indicator a socket raised is cleared when it stops, leaves the room or disconnects.
+ *
+ * What one typist costs each recipient is bounded: a socket raises at most TYPING_PER_SECOND
+ * `typing` notices a second (a real client sends one when typing starts and refreshes it every few
+ * seconds; the classic page one per burst of keystrokes), so a client that alternates typing and
+ * stop typing as fast as the event bucket allows cannot make the relay write to everyone 20 times a
+ * second. A `stop typing` goes out only for an indicator that was shown, so it is bounded the same way.
  */
 import { type TypingRequest } from '../../protocol/index';
 import { TypingSchema } from '../../protocol/schemas';
@@ -9,10 +15,18 @@ import type { Connection } from './connection';
 import { route } from './guard';
 
 const spec = { schema: TypingSchema, needsLogin: true, quietWhenLimited: true, serial: false } as const;
+const TYPING_PER_SECOND = 2;
 
 export const typingRoutes = [
   route('typing', spec, async (conn, req?: TypingRequest) => {
     const target = resolveTarget(conn, req?.room);
+    const now = Date.now();
+    if (now - conn.typingSecond >= 1000) {
+      conn.typingSecond = now;
+      conn.typingNotices = 0;
+    }
+    if (conn.typingNotices >= TYPING_PER_SECOND) return;
+    conn.typingNotices++;
     conn.typingRooms().set(target.room, target);
     audience(conn, target).emit('typing', notice(conn, target.room));
   }),
