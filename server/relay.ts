@@ -27,10 +27,10 @@ import { listen, parsePort } from './listen';
 import type { Logger } from './logger';
 import { resolveOptions, type RelayOptions } from './options';
 import { createMemoryStores } from './stores/memory';
-import { MemoryRateLimiter } from './stores/token-bucket';
+import { MemoryRateLimiter, type BucketSpec } from './stores/token-bucket';
 import { Redelivery } from './chat/redelivery';
 import { AddressLimits, addressMiddleware } from './chat/address-limits';
-import type { ChatStores } from './stores/types';
+import type { ChatStores, RoomCreationLimiter } from './stores/types';
 
 export interface Relay {
   /** Base URL for clients (`http://host:port`), or `unix:<path>` when listening on a pipe/socket. */
@@ -148,7 +148,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     redelivery: new Redelivery(),
     addressLimits: opts.addressLimits,
     flushAfter: opts.fastPath ? (reply) => flusher.after(reply) : (reply) => reply,
-    roomCreation: { byUser: new MemoryRateLimiter(opts.limits.roomsByUser), byAddress: new MemoryRateLimiter(opts.limits.roomsByAddress) },
+    roomCreation: stores.roomCreation?.(opts.limits.roomsByUser, opts.limits.roomsByAddress) ?? localRoomCreation(opts.limits.roomsByUser, opts.limits.roomsByAddress),
   };
   attachChat(ctx);
   stores.attach?.({
@@ -223,6 +223,16 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     instanceId,
     health,
     close: () => (closing ??= shutdown()),
+  };
+}
+
+/** Room creation allowances of this relay alone (memory mode). */
+function localRoomCreation(userSpec: BucketSpec, addressSpec: BucketSpec): RoomCreationLimiter {
+  const byUser = new MemoryRateLimiter(userSpec);
+  const byAddress = new MemoryRateLimiter(addressSpec);
+  return async (userKey, addressKey) => {
+    const user = byUser.take(userKey);
+    return user.ok ? byAddress.take(addressKey) : user;
   };
 }
 

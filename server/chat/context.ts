@@ -4,7 +4,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import type { Logger } from '../logger';
 import type { ChatStores } from '../stores/types';
 import type { BucketSpec } from '../stores/token-bucket';
-import type { RateLimiter } from '../stores/types';
+import type { RoomCreationLimiter } from '../stores/types';
 import type { PresenceBroadcaster } from './presence-broadcaster';
 import type { Redelivery } from './redelivery';
 import type { AddressLimitSpec } from './address-limits';
@@ -42,8 +42,8 @@ export interface ChatContext {
   redelivery: Redelivery;
   /** Per-address limits, for the login deadlines (address-limits.ts). */
   addressLimits: AddressLimitSpec;
-  /** Room creation allowances, keyed `user:<id>` and `addr:<ip>`. */
-  roomCreation: { byUser: RateLimiter; byAddress: RateLimiter };
+  /** Room creation allowances, keyed `user:<id>` and `addr:<ip>` (cluster-wide in Redis mode). */
+  roomCreation: RoomCreationLimiter;
   /** Makes this turn's flush wait for a store reply whose handlers queue packets (fast-broadcast.ts 5). */
   flushAfter<T>(reply: Promise<T>): Promise<T>;
 }

@@ -43,7 +43,7 @@ export async function enterRoom(conn: Connection, room: string, create: boolean,
     }
     if (!(await ctx.stores.rooms.exists(room))) {
       if (!create) throw new ParleyError(ErrorCode.UNKNOWN_ROOM, `There is no room #${room}.`);
-      chargeRoomCreation(conn);
+      await chargeRoomCreation(conn);
       const { created } = await ctx.stores.rooms.create(room);
       // To every logged-in Parley client (a client that logs in later lists the rooms itself).
       if (created) ctx.io.to(ctx.lobby).except(CLASSIC_SOCKETS).emit('room:created', { room, numUsers: 0 });
@@ -79,11 +79,9 @@ function publicRoomCount(conn: Connection): number {
 }
 
 /** Creating a room costs the user and the address a token each, so one client cannot take every room. */
-function chargeRoomCreation(conn: Connection): void {
-  const { byUser, byAddress } = conn.ctx.roomCreation;
-  for (const limited of [byUser.take(`user:${conn.userId}`), byAddress.take(`addr:${conn.socket.data.ip}`)]) {
-    if (!limited.ok) {
-      throw new ParleyError(ErrorCode.RATE_LIMITED, 'Too many new rooms; wait a while or join an existing room.', limited.retryAfterMs);
-    }
+async function chargeRoomCreation(conn: Connection): Promise<void> {
+  const limited = await conn.ctx.roomCreation(`user:${conn.userId}`, `addr:${conn.socket.data.ip}`);
+  if (!limited.ok) {
+    throw new ParleyError(ErrorCode.RATE_LIMITED, 'Too many new rooms; wait a while or join an existing room.', limited.retryAfterMs);
   }
 }

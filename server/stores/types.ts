@@ -2,6 +2,7 @@
  * The seams between chat logic and state. Each has an in-memory implementation (embedded relay, a
  * single standalone instance) and a Redis one (scaled-out cloud); the chat handlers never know which.
  */
+import type { BucketSpec } from './token-bucket';
 import type { ServerOptions } from 'socket.io';
 import type { ChatMessage, HistoryPage, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
 
@@ -86,6 +87,9 @@ export interface RoomStore {
 
 export type RateResult = { ok: true } | { ok: false; retryAfterMs: number };
 
+/** Charges one room creation to a user and an address (both tokens or neither is the store's choice). */
+export type RoomCreationLimiter = (userKey: string, addressKey: string) => Promise<RateResult>;
+
 /** Token buckets keyed by user (or address). */
 export interface RateLimiter {
   take(key: string, cost?: number): RateResult;
@@ -153,6 +157,11 @@ export interface ChatStores {
   adapterReady?(timeoutMs: number): Promise<boolean>;
   /** Called once by the relay after start-up. */
   attach?(hooks: StoreHooks): void;
+  /**
+   * Room creation allowances shared by every instance (Redis mode); without it each relay charges
+   * its own buckets. Keys: `user:<id>` and `addr:<ip>`.
+   */
+  roomCreation?(byUser: BucketSpec, byAddress: BucketSpec): RoomCreationLimiter;
   /** Every DM conversation with a log (for expiry). */
   dmConversations(): Promise<string[]>;
   /**

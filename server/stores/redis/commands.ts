@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
 import { APPEND, SUBMIT } from './history-lua';
-import { CREATE_ROOM, EXPIRE_CONVERSATION } from './misc-lua';
+import { CREATE_ROOM, EXPIRE_CONVERSATION, ROOM_TOKENS } from './misc-lua';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -17,6 +17,7 @@ export interface ParleyCommands {
   parleySubmit: Script;
   parleyCreateRoom: Script;
   parleyExpire: Script;
+  parleyRoomTokens: Script;
 }
 
 export function defineCommands(client: Redis): Redis & ParleyCommands {
@@ -31,6 +32,7 @@ export function defineCommands(client: Redis): Redis & ParleyCommands {
     parleySubmit: SUBMIT,
     parleyCreateRoom: CREATE_ROOM,
     parleyExpire: EXPIRE_CONVERSATION,
+    parleyRoomTokens: ROOM_TOKENS,
   };
   for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   return client as Redis & ParleyCommands;

@@ -83,6 +83,15 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     rooms,
     submit: (key, draft, onDeferred) => history.submit(key, draft, onDeferred),
     dmConversations: () => cmd.smembers(`${prefix}dms`),
+    roomCreation: (byUser, byAddress) => async (userKey, addressKey) => {
+      try {
+        const [ok, wait] = (await cmd.parleyRoomTokens(`${prefix}rl:${userKey}`, `${prefix}rl:${addressKey}`, byUser.capacity, byUser.perSecond, byAddress.capacity, byAddress.perSecond)) as [number, number];
+        return ok === 1 ? { ok: true } : { ok: false, retryAfterMs: Number(wait) };
+      } catch {
+        // Redis is away: no room is created then anyway (the room store refuses with UNAVAILABLE).
+        return { ok: true };
+      }
+    },
     async expire(conversation, expect) {
       const pv = isDmRoom(conversation) ? '' : String(expect.pv ?? 0);
       const done = Number(await cmd.parleyExpire(prefix, conversation, String(expect.lastSeq), pv, opts.lobby)) === 1;

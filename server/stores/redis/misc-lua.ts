@@ -54,3 +54,18 @@ redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'r:'..c..':m', P..'r:'..c..
 redis.call('SREM', P..'rooms', c)
 return 1
 `;
+
+/**
+ * Creating a room costs a token of the user's bucket and one of the address's, cluster-wide (so N
+ * instances do not allow N times as many rooms). Both or neither: a refusal by the address bucket
+ * gives the user's token back.
+ * ARGV: user key, address key, user capacity, user perSecond, address capacity, address perSecond
+ * → {1, 0} or {0, retryAfterMs}
+ */
+export const ROOM_TOKENS = `${TAKE_TOKEN_FN}
+local ok, wait = take_token(ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), 1)
+if ok == 0 then return {0, wait} end
+ok, wait = take_token(ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6]), 1)
+if ok == 0 then redis.call('HINCRBYFLOAT', ARGV[1], 'tokens', 1) end
+return {ok, wait}
+`;
