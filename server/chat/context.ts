@@ -48,10 +48,4 @@ export interface ChatContext {
   flushAfter<T>(reply: Promise<T>): Promise<T>;
 }
 
-/**
- * Socket.IO rooms the relay uses internally. Public room names cannot collide: they never contain '~' or ':'.
- * Logged-in Parley sockets are "the lobby except CLASSIC_SOCKETS" (everyone is in the lobby): no room of
- * their own, which would cost every connection another room membership.
- */
-export const CLASSIC_SOCKETS = '~classic';
-export const userRoom = (userId: string): string => `user:${userId}`;
+export { CLASSIC_SOCKETS, userRoom } from '../socket-rooms';

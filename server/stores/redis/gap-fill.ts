@@ -7,11 +7,13 @@
  * message that arrives both ways (written just before the read, published just after) goes out
  * once: whichever path comes first records its id, and the other skips it.
  *
- * A conversation with no message seen here before the cut (a quiet room, or a first DM) has no
- * seq to start from: its messages stamped from shortly before the cut on are read instead.
+ * A conversation with no message seen here before the cut (a quiet room, or a DM of a local user
+ * that this instance had not carried yet, found in the DM index) has no seq to start from: its
+ * messages stamped from shortly before the cut on are read instead.
  */
 import type { ChatMessage } from '../../../protocol/index';
-import { isRoomName } from '../../../protocol/index';
+import { dmParties, isRoomName } from '../../../protocol/index';
+import { userRoom } from '../../socket-rooms';
 import type { Logger } from '../../logger';
 import type { RedisConnections, RedisState } from './connection';
 import type { DeliveryLedger, ConversationMark } from './delivery-ledger';
@@ -41,6 +43,8 @@ export class GapFill {
     private readonly ledger: DeliveryLedger,
     private readonly historyLimit: number,
     private readonly log: Logger,
+    /** Every DM conversation with a log (the Redis DM index). */
+    private readonly dmConversations: () => Promise<string[]>,
   ) {
     if (conns.state !== 'up') this.cut = { at: Date.now(), marks: ledger.snapshot() };
     conns.on('state', (next: RedisState) => {
@@ -75,7 +79,7 @@ export class GapFill {
       // Commands on one connection are answered in order: once this PING is, the (P)SUBSCRIBEs that
       // ioredis re-sent before it are in effect, and anything published from now on arrives live.
       await this.conns.sub.ping();
-      const targets = this.conversations(adapter, cut.marks);
+      const targets = this.conversations(adapter, cut.marks, await this.dmConversations());
       let delivered = 0;
       await Promise.all(
         [...targets].map(async ([conv, mark]) => {
@@ -97,14 +101,20 @@ export class GapFill {
     }
   }
 
-  /** Conversations with clients on this instance: the marked ones, and rooms without a mark. */
-  private conversations(adapter: LocalRooms, marks: Map<string, ConversationMark>): Map<string, ConversationMark> {
+  /** Conversations with clients on this instance: the marked ones, then rooms and DMs without a mark. */
+  private conversations(adapter: LocalRooms, marks: Map<string, ConversationMark>, dms: string[]): Map<string, ConversationMark> {
     const out = new Map<string, ConversationMark>();
     const local = (room: string) => (adapter.rooms.get(room)?.size ?? 0) > 0;
     for (const [conv, mark] of marks) if (mark.rooms.some(local)) out.set(conv, mark);
     for (const room of adapter.rooms.keys()) {
       if (out.has(room) || !isRoomName(room) || adapter.nsp.sockets.has(room)) continue;
       out.set(room, { seq: 0, rooms: [room] });
+    }
+    for (const dm of dms) {
+      const parties = dmParties(dm);
+      if (out.has(dm) || !parties) continue;
+      const rooms = parties.map(userRoom);
+      if (rooms.some(local)) out.set(dm, { seq: 0, rooms });
     }
     return out;
   }

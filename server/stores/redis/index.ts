@@ -59,7 +59,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
   const presence = new RedisPresenceStore(conns, cmd, prefix, opts.instanceId, opts.log);
   const ledger = new DeliveryLedger();
   const history = new RedisHistoryStore(conns, cmd, prefix, opts.historyLimit, opts.userMessages, opts.log, ledger);
-  const gapFill = new GapFill(conns, history, ledger, opts.historyLimit, opts.log);
+  const gapFill = new GapFill(conns, history, ledger, opts.historyLimit, opts.log, () => cmd.smembers(`${prefix}dms`));
   const makeAdapter = createAdapter(conns.pub, conns.sub, { key: `${prefix}sio`, requestsTimeout: 3000, parser: ledgerParser(ledger) });
   const rooms = new RedisRoomStore(conns, cmd, prefix, opts.lobby);
   const membership = new ClusterMembership(conns, cmd, prefix, opts.instanceId, presence, opts.log, opts.timing ?? DEFAULT_TIMING);

@@ -28,19 +28,20 @@ async function twoInstances(names: { a: string; b: string; classic?: string }, r
   const b = await redisRelay(cut.redisUrl);
   relays.push(a, b);
   const { socket: onA } = await loggedIn(a.url, names.a, rooms.a ? { rooms: rooms.a } : {});
-  const { socket: onB } = await loggedIn(b.url, names.b, rooms.b ? { rooms: rooms.b } : {});
+  const { socket: onB, login } = await loggedIn(b.url, names.b, rooms.b ? { rooms: rooms.b } : {});
+  const idOnB = (login as unknown as { userId: string }).userId;
   const classic = classicClient(b.url);
   if (names.classic) {
     await connected(classic);
     classic.emit('add user', names.classic);
     await until(() => b.io.of('/').adapter.rooms.get('lobby')?.size === 2, 10_000, 'the classic client logged in on B');
   }
-  return { cut, a, b, onA, onB, classic };
+  return { cut, a, b, onA, onB, idOnB, classic };
 }
 
 describe('an instance cut off from Redis while others write', () => {
   it('delivers what it missed to its clients when it returns, live and exactly once, classic clients included', async () => {
-    const { cut, b, onA: ana, onB: bob, classic } = await twoInstances({ a: 'ana', b: 'bob', classic: 'cal' }, { a: ['ops'], b: ['ops', 'quiet'] });
+    const { cut, b, onA: ana, onB: bob, idOnB: bobId, classic } = await twoInstances({ a: 'ana', b: 'bob', classic: 'cal' }, { a: ['ops'], b: ['ops', 'quiet'] });
     const bobLobby = collect(bob, 'new message');
     const calLobby = collect(classic, 'new message');
 
@@ -50,15 +51,16 @@ describe('an instance cut off from Redis while others write', () => {
     cut.cut();
     await until(() => b.health() === 'degraded', 10_000, 'B notices the cut');
     // A is healthy: these are stored and published while B is not listening. "quiet" had no
-    // message before the cut, so B has no seq to start from there.
+    // message before the cut, nor had the DM: B has no seq to start from there.
     for (const [text, room] of [['gap 1', 'lobby'], ['gap 2', 'lobby'], ['gap ops', 'ops'], ['gap quiet', 'quiet'], ['gap 3', 'lobby']] as const) {
       if (room === 'quiet') await request(ana, 'room:join', { room: 'quiet' });
       expect(await request<SendOk>(ana, 'new message', { text, room, clientId: `cut-${text.replace(' ', '-')}` })).toMatchObject({ ok: true });
     }
+    expect(await request<SendOk>(ana, 'new message', { text: 'gap dm', to: bobId, clientId: 'cut-gap-dm' })).toMatchObject({ ok: true });
     expect(texts(bobLobby)).toEqual(['before']);
 
     cut.restore();
-    const want = ['before', 'gap 1', 'gap 2', 'gap ops', 'gap quiet', 'gap 3'];
+    const want = ['before', 'gap 1', 'gap 2', 'gap ops', 'gap quiet', 'gap 3', 'gap dm'];
     await until(() => want.every((t) => texts(bobLobby).includes(t)), 15_000, 'B delivers what it missed');
     await until(() => texts(calLobby).includes('gap 3'), 10_000, 'and to its classic client');
 
