@@ -47,6 +47,24 @@ function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
+/** Where the resident memory is, from /proc/<pid>/smaps: brk heap (malloc's main arena), other anonymous mappings (V8's heap, other malloc arenas, stacks), files (code). */
+function rssBreakdown(pid: number): { brkHeapMiB: number; anonMiB: number; fileMiB: number } {
+  let kind: 'brk' | 'anon' | 'file' = 'anon';
+  const kib = { brk: 0, anon: 0, file: 0 };
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const path = header[1]!.trim();
+      kind = path === '[heap]' ? 'brk' : path === '' || path.startsWith('[') ? 'anon' : 'file';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kib[kind] += Number(rss[1]);
+  }
+  const mib = (v: number) => +(v / 1024).toFixed(1);
+  return { brkHeapMiB: mib(kib.brk), anonMiB: mib(kib.anon), fileMiB: mib(kib.file) };
+}
+
 /** Median RSS over `seconds` of one sample a second. */
 async function idleRss(pid: number, seconds = 10): Promise<number> {
   const values: number[] = [];
@@ -157,6 +175,7 @@ async function main(): Promise<void> {
     log(`warm-up done (${warm.sessions} sessions); waiting ${(drainMs / 1000).toFixed(0)} s for idle conversations to expire`);
     await sleep(drainMs);
     const baseline = await idleRss(pid);
+    const baselineParts = rssBreakdown(pid);
     log(`baseline: ${baseline.toFixed(1)} MiB with zero connections; churn ${DURATION_S} s`);
 
     const main = newCounts();
@@ -168,6 +187,7 @@ async function main(): Promise<void> {
     log(`waiting ${(drainMs / 1000).toFixed(0)} s for idle conversations to expire`);
     await sleep(drainMs);
     const after = await idleRss(pid);
+    const afterParts = rssBreakdown(pid);
     const growthPct = ((after - baseline) / baseline) * 100;
     const report = {
       command: `npm run churn -- --duration ${DURATION_S} --warmup ${WARMUP_S} --clients ${CLIENTS} --expiry ${EXPIRY_S}`,
@@ -176,6 +196,7 @@ async function main(): Promise<void> {
       peakMiB: +peak.toFixed(1),
       afterMiB: +after.toFixed(1),
       growthPct: +growthPct.toFixed(1),
+      breakdown: { baseline: baselineParts, after: afterParts },
       ratio: +(after / baseline).toFixed(3),
       churn: main,
       goalWithin10Pct: growthPct <= 10,
