@@ -36,6 +36,8 @@ export class GapFill {
   /** Set while a cut is not yet filled: where it began, per conversation and in time. */
   private cut: { at: number; marks: Map<string, ConversationMark> } | undefined;
   private running: Promise<void> | undefined;
+  /** Counts the link's drops: a fill that saw another one begin must not close the cut. */
+  private drops = 0;
 
   constructor(
     private readonly conns: RedisConnections,
@@ -48,8 +50,10 @@ export class GapFill {
   ) {
     if (conns.state !== 'up') this.cut = { at: Date.now(), marks: ledger.snapshot() };
     conns.on('state', (next: RedisState) => {
-      if (next !== 'up') this.cut ??= { at: Date.now(), marks: ledger.snapshot() };
-      else void this.fill();
+      if (next !== 'up') {
+        this.drops++;
+        this.cut ??= { at: Date.now(), marks: ledger.snapshot() };
+      } else void this.fill();
     });
   }
 
@@ -64,14 +68,21 @@ export class GapFill {
   }
 
   private fill(): Promise<void> {
-    // One at a time; a fill cut short by another drop leaves `cut` set, and the next 'up' runs again.
-    this.running ??= this.run().finally(() => (this.running = undefined));
+    // One at a time. A fill that another drop overtook leaves `cut` set: it runs again once the link
+    // is back (at once if it already is), from the same starting points.
+    if (this.running) return this.running;
+    const drops = this.drops;
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      if (this.cut && this.drops !== drops && this.conns.state === 'up') void this.fill();
+    });
     return this.running;
   }
 
   private async run(): Promise<void> {
     const adapter = this.adapter;
     const cut = this.cut;
+    const drops = this.drops;
     if (!cut) return;
     // Before Socket.IO made the adapter there were no clients here to miss anything.
     if (!adapter) return void (this.cut = undefined);
@@ -93,7 +104,7 @@ export class GapFill {
           }
         }),
       );
-      if (this.cut === cut && this.conns.state === 'up') this.cut = undefined;
+      if (this.cut === cut && this.drops === drops && this.conns.state === 'up') this.cut = undefined;
       if (delivered > 0) this.log.info({ delivered, conversations: targets.size }, 'delivered messages missed while cut off from Redis');
     } catch (err) {
       // Down again (the next 'up' retries with the same starting points) or a store error.
