@@ -9,6 +9,7 @@ export class TcpCut {
   private readonly open = new Set<Socket>();
   private severed = false;
   private stalled = false;
+  private holding = false;
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
@@ -39,7 +40,13 @@ export class TcpCut {
       });
     }
     inbound.pipe(outbound);
-    outbound.pipe(inbound);
+    // Replies pass unless held (holdReplies): the server then has the commands but answers nobody.
+    outbound.on('data', (chunk: Buffer) => {
+      if (!this.holding) inbound.write(chunk);
+    });
+    // Either side going away closes the other, as a dead server or client would.
+    outbound.on('close', () => inbound.destroy());
+    inbound.on('close', () => outbound.destroy());
   }
 
   get redisUrl(): string {
@@ -49,6 +56,11 @@ export class TcpCut {
   cut(): void {
     this.severed = true;
     for (const s of this.open) s.destroy();
+  }
+
+  /** From now on the server's replies are dropped: commands reach it and wait for answers that never come. */
+  holdReplies(): void {
+    this.holding = true;
   }
 
   /** Like `cut`, but new connections are accepted and never answered (a black hole, not a refusal). */
@@ -61,6 +73,7 @@ export class TcpCut {
   restore(): void {
     this.severed = false;
     this.stalled = false;
+    this.holding = false;
   }
 
   async close(): Promise<void> {

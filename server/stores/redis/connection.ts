@@ -3,8 +3,9 @@
  * pair for the Socket.IO adapter (Redis needs a dedicated connection for SUBSCRIBE).
  *
  * Failure behaviour, by design:
- *  - Commands fail fast while Redis is unreachable (no offline queue): the stores fall back to
- *    local state instead of hanging requests.
+ *  - Commands fail fast while Redis is unreachable (no offline queue), and so does a command in
+ *    flight when the link drops (failInFlightOnClose): the stores fall back to local state instead
+ *    of hanging requests.
  *  - ioredis reconnects on its own, every ≤ 1 s, so delivery resumes within seconds of Redis returning.
  *  - A wrong password or an untrusted certificate is a configuration error, not an outage: the
  *    state becomes 'misconfigured' (readiness fails, /healthz 503), the error is logged clearly once
@@ -60,6 +61,8 @@ export class RedisConnections extends EventEmitter {
     };
     this.command = new Redis({ ...common, enableOfflineQueue: false, connectionName: 'parley-cmd' });
     this.pub = new Redis({ ...common, enableOfflineQueue: false, connectionName: 'parley-pub' });
+    failInFlightOnClose(this.command);
+    failInFlightOnClose(this.pub);
     // A turn's SUBMITs and PUBLISHes leave in one write each (turn-writes.ts for why not auto-pipelining).
     batchTurnWrites(this.command);
     batchTurnWrites(this.pub);
@@ -167,6 +170,27 @@ export class RedisConnections extends EventEmitter {
     this.log.info({ redis: this.target, from: prev, to: next }, 'Redis connection state');
     this.emit('state', next, prev);
   }
+}
+
+/**
+ * A command still unanswered when the link drops fails then, instead of waiting to be resent after
+ * the reconnect (ioredis keeps such commands in `prevCommandQueue` and resends them, or with
+ * `autoResendUnfulfilledCommands: false` drops them without settling their promises). Resent, it held
+ * its caller, and every later request in that client's serial queue, until Redis came back: a
+ * message sent then got neither its provisional copy nor its ack for the whole outage. Failed,
+ * its caller falls back to local state at once, as for a command issued while the link is down.
+ * `prevCommandQueue` is ioredis's (pinned; test/server/stores/redis/connection.test.ts): if a release
+ * renames it, this does nothing and ioredis's resend applies again.
+ */
+function failInFlightOnClose(client: Redis): void {
+  const internals = client as unknown as { prevCommandQueue?: { length: number; shift(): { command: { reject(err: Error): void } } } | null };
+  // ioredis emits 'close' on the tick after its own close handler has moved the unanswered commands.
+  client.on('close', () => {
+    const queue = internals.prevCommandQueue;
+    if (!queue || typeof queue.shift !== 'function') return;
+    internals.prevCommandQueue = null;
+    while (queue.length > 0) queue.shift().command.reject(new Error('Connection is closed.'));
+  });
 }
 
 /** An error message without anything that could be a secret (ioredis does not echo passwords, but be sure). */

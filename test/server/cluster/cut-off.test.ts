@@ -130,3 +130,28 @@ describe('an instance cut off from Redis while others write', () => {
     expect(texts(onA).filter((t) => t.includes(' b1'))).toEqual(['r1 b1', 'r2 b1']);
   });
 });
+
+describe('a request in flight when the link to Redis drops', () => {
+  it("fails over at once instead of holding the client's next message until Redis is back", async () => {
+    const cut = await TcpCut.start(redis().port);
+    cuts.push(cut);
+    const b = await redisRelay(cut.redisUrl);
+    relays.push(b);
+    const { socket: ana } = await loggedIn(b.url, 'ana');
+    const { socket: bob } = await loggedIn(b.url, 'bob');
+    const seen = collect(bob, 'new message');
+
+    // Redis gets the presence query but its answer never arrives; then the link drops.
+    cut.holdReplies();
+    const list = request(ana, 'users:list', { room: 'lobby' });
+    const sent = request<SendOk>(ana, 'new message', { text: 'right behind it', clientId: 'in-flight-0001' });
+    await until(() => (b.stores.connections.command as unknown as { commandQueue: { length: number } }).commandQueue.length > 0, 10_000, 'the query in flight');
+    cut.cut();
+    // Served locally while Redis is away: the message reaches bob (provisional) without waiting for Redis.
+    await until(() => texts(seen).includes('right behind it'), 10_000, 'the message, provisionally');
+    expect(seen[0]!.seq).toBe(0);
+    expect(await list).toMatchObject({ ok: true }); // the query fell back to this instance's view
+    cut.restore();
+    expect(await sent).toMatchObject({ ok: true });
+  });
+});
