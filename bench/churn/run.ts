@@ -65,6 +65,12 @@ function rssBreakdown(pid: number): { brkHeapMiB: number; anonMiB: number; fileM
   return { brkHeapMiB: mib(kib.brk), anonMiB: mib(kib.anon), fileMiB: mib(kib.file) };
 }
 
+/** The relay's own count of open Engine.IO connections (from /healthz details): "zero connections" is checked, not assumed. */
+async function relayConnections(url: string): Promise<number> {
+  const body = (await (await fetch(`${url}/healthz`)).json()) as { connections?: number };
+  return body.connections ?? -1;
+}
+
 /** Median RSS over `seconds` of one sample a second. */
 async function idleRss(pid: number, seconds = 10): Promise<number> {
   const values: number[] = [];
@@ -159,7 +165,7 @@ async function churn(url: string, seconds: number, clients: number, counts: Coun
 async function main(): Promise<void> {
   const port = await freePort();
   const relay = spawn(process.execPath, ['dist/server/cli.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CONVERSATION_EXPIRY_S: String(EXPIRY_S) },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CONVERSATION_EXPIRY_S: String(EXPIRY_S), HEALTH_DETAILS: 'public' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -175,7 +181,7 @@ async function main(): Promise<void> {
     log(`warm-up done (${warm.sessions} sessions); waiting ${(drainMs / 1000).toFixed(0)} s for idle conversations to expire`);
     await sleep(drainMs);
     const baseline = await idleRss(pid);
-    const baselineParts = rssBreakdown(pid);
+    const baselineParts = { ...rssBreakdown(pid), connections: await relayConnections(url) };
     log(`baseline: ${baseline.toFixed(1)} MiB with zero connections; churn ${DURATION_S} s`);
 
     const main = newCounts();
@@ -187,7 +193,7 @@ async function main(): Promise<void> {
     log(`waiting ${(drainMs / 1000).toFixed(0)} s for idle conversations to expire`);
     await sleep(drainMs);
     const after = await idleRss(pid);
-    const afterParts = rssBreakdown(pid);
+    const afterParts = { ...rssBreakdown(pid), connections: await relayConnections(url) };
     const growthPct = ((after - baseline) / baseline) * 100;
     const report = {
       command: `npm run churn -- --duration ${DURATION_S} --warmup ${WARMUP_S} --clients ${CLIENTS} --expiry ${EXPIRY_S}`,
