@@ -53,13 +53,19 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const children: ChildProcess[] = [];
   let redis: ChildProcess | undefined;
 
+  const kill = async (proc: ChildProcess | undefined) => {
+    // No pid: it never started (a missing program), so there is nothing to wait for.
+    if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await gone;
+  };
+
   const startRedis = async () => {
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     children.push(redis);
     await waitPort(redisPort);
   };
-  await startRedis();
-
   const instances: Instance[] = [];
   const launch = async (name: string, port: number): Promise<Instance> => {
     let out = '';
@@ -84,20 +90,21 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await waitHealthy(port);
     return { name, port, proc, output: () => out };
   };
-  for (let i = 1; i <= count; i++) instances.push(await launch(`r${i}`, await freePort()));
-
-  const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, haproxyConfig(frontPort, instances, { sticky: opts.sticky ?? true }));
-  const proxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: opts.inheritOutput ? 'inherit' : 'ignore' });
-  children.push(proxy);
-  await waitPort(frontPort);
-
-  const kill = async (proc: ChildProcess | undefined) => {
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const gone = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
-    await gone;
-  };
+  try {
+    await startRedis();
+    for (let i = 1; i <= count; i++) instances.push(await launch(`r${i}`, await freePort()));
+    const cfg = join(dir, 'haproxy.cfg');
+    writeFileSync(cfg, haproxyConfig(frontPort, instances, { sticky: opts.sticky ?? true }));
+    const proxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: opts.inheritOutput ? 'inherit' : 'ignore' });
+    // A missing haproxy is an 'error' event, not a throw: fail the start instead of crashing later.
+    const failed = new Promise<never>((_, reject) => proxy.once('error', reject));
+    children.push(proxy);
+    await Promise.race([waitPort(frontPort), failed]);
+  } catch (err) {
+    // Whatever did start goes too: a failed start must not leave redis-server and relays behind.
+    await Promise.all(children.map(kill));
+    throw err;
+  }
 
   return {
     url: `http://127.0.0.1:${frontPort}`,
