@@ -3,15 +3,25 @@
  * nothing running: the redis-server and relays it had started are stopped before it throws.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalCluster } from '../../../deploy/local/cluster';
 
+/** This process's live children, from /proc (field 4 of /proc/<pid>/stat is the parent's pid). */
 const children = (): string[] => {
-  const out = spawnSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' }).stdout;
-  return out.split('\n').filter(Boolean).sort();
+  const mine: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[1] === String(process.pid) && fields[0] !== 'Z') mine.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return mine.sort();
 };
 
 const savedPath = process.env.PATH;
