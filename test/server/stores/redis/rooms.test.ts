@@ -5,30 +5,15 @@
  * once Redis is back it is the truth again (rooms with people in them are put back by the presence
  * resync: test/server/cluster/faults.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../../protocol/index';
 import { defineCommands } from '../../../../server/stores/redis/commands';
-import { RedisConnections } from '../../../../server/stores/redis/connection';
 import { RedisRoomStore } from '../../../../server/stores/redis/rooms';
-import { parseRedisUrl, toIoredisOptions } from '../../../../server/stores/redis/url';
-import { RedisServer } from '../../../helpers/redis';
+import { useRedisConnections } from '../../../helpers/redis-suite';
 
-let redis: RedisServer;
-let conns: RedisConnections;
+const suite = useRedisConnections();
 
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  conns = new RedisConnections(toIoredisOptions(parseRedisUrl(redis.url)), pino({ level: 'silent' }), 'test');
-  expect(await conns.waitReady(5000)).toBe('up');
-});
-
-afterAll(async () => {
-  await conns?.close();
-  await redis?.stop();
-});
-
-const store = (prefix: string, max: number) => new RedisRoomStore(conns, defineCommands(conns.command), prefix, 'lobby', max);
+const store = (prefix: string, max: number) => new RedisRoomStore(suite.conns, defineCommands(suite.conns.command), prefix, 'lobby', max);
 
 describe('RedisRoomStore', () => {
   it('counts the lobby toward the limit, across instances', async () => {
@@ -45,17 +30,17 @@ describe('RedisRoomStore', () => {
     const one = store('t2:', 3);
     const two = store('t2:', 3);
     expect(await one.create('alpha')).toEqual({ created: true });
-    await redis.kill('SIGKILL');
-    for (const end = Date.now() + 5000; conns.state === 'up' && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-    expect(conns.state).not.toBe('up');
+    await suite.redis.kill('SIGKILL');
+    for (const end = Date.now() + 5000; suite.conns.state === 'up' && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    expect(suite.conns.state).not.toBe('up');
 
     await expect(one.create('beta')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
     await expect(two.create('gamma')).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
     expect(await one.exists('alpha')).toBe(true);
     expect(await one.create('alpha')).toEqual({ created: false });
 
-    await redis.launch(); // empty, like a flushed cache
-    expect(await conns.waitReady(5000)).toBe('up');
+    await suite.redis.launch(); // empty, like a flushed cache
+    expect(await suite.conns.waitReady(5000)).toBe('up');
     // Redis decides again: "alpha" (nobody in it here) is gone with the data, the limit holds.
     expect((await one.list()).sort()).toEqual(['lobby']);
     expect(await one.exists('alpha')).toBe(false);
