@@ -10,14 +10,15 @@ import { Server } from 'socket.io';
 import { pino } from 'pino';
 import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
 import { attachChat } from './chat/index';
-import { CLASSIC_SOCKETS, type ChatContext, type ParleyServer } from './chat/context';
+import { clusterHooks } from './chat/cluster-hooks';
+import type { ChatContext, ParleyServer } from './chat/context';
 import { ConversationExpiry } from './chat/expiry';
 import { batchTransportWrites, TurnFlusher, tuneBroadcasts } from './chat/fast-broadcast';
 import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
 import { requestHandler } from './http/handler';
-import { healthDetailsPolicy, type HealthStatus } from './http/health';
-import { DESKTOP_RENDERER_ORIGIN, originPolicy } from './http/origin';
+import { healthDetailsPolicy, memoryMiB, type HealthStatus } from './http/health';
+import { corsOrigin, originPolicy } from './http/origin';
 import { hostPolicy } from './http/host-check';
 import { clientAddress, publicOrigin, requestHost } from './http/forwarded';
 import type { IncomingMessage } from 'node:http';
@@ -76,6 +77,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
           protocol: PROTOCOL_VERSION,
           uptimeS: Math.round((Date.now() - startedAt) / 1000),
           connections: io.engine.clientsCount,
+          memory: memoryMiB(),
           ...stores.describe(),
         }),
       },
@@ -105,10 +107,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       callback('Origin not allowed', false);
     },
     cors: {
-      // The same origins as allowRequest grants (same-origin pages need no grant): without one for the
-      // desktop renderer, its long-polling fallback would be refused by its own CORS check.
-      origin: (origin, callback) =>
-        callback(null, origin === undefined || opts.allowedOrigins === '*' || originListed([DESKTOP_RENDERER_ORIGIN, ...opts.allowedOrigins], origin)),
+      // The listed origins of the allowRequest policy (http/origin.ts); same-origin pages need no grant.
+      origin: corsOrigin(opts.allowedOrigins),
       credentials: false,
     },
   });
@@ -151,31 +151,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     roomCreation: stores.roomCreation?.(opts.limits.roomsByUser, opts.limits.roomsByAddress) ?? localRoomCreation(opts.limits.roomsByUser, opts.limits.roomsByAddress),
   };
   attachChat(ctx);
-  stores.attach?.({
-    presenceChanged: async (changes, gone, arrived) => {
-      for (const { room, change } of changes) presence.queue(room, change);
-      if (gone.length > 0 || arrived.length > 0) {
-        const numUsers = await stores.presence.count(opts.lobby).catch(() => 0);
-        for (const u of gone) io.to(CLASSIC_SOCKETS).emit('user left', { username: u.username, numUsers, userId: u.id });
-        for (const u of arrived) io.to(CLASSIC_SOCKETS).emit('user joined', { username: u.username, numUsers, userId: u.id });
-      }
-      await presence.flush();
-    },
-    renamed: (users) => {
-      const byId = new Map(users.map((u) => [u.id, u]));
-      for (const socket of io.of('/').sockets.values()) {
-        const change = byId.get(socket.data.userId);
-        if (!change || socket.data.username === undefined) continue;
-        // What their next messages and typing notices carry.
-        socket.data.username = change.username;
-        if (socket.data.kind === 'parley') socket.emit('nickname:changed', { userId: change.id, username: change.username, previous: change.previous, reason: 'conflict' });
-      }
-    },
-    healthChanged: (h) => {
-      log.info({ backend: h }, 'backend health changed');
-      io.local.emit('server:status', { status: h === 'ok' ? 'ok' : 'degraded' });
-    },
-  });
+  stores.attach?.(clusterHooks(ctx));
 
   const expiry = new ConversationExpiry(ctx, opts.expiry);
   const sweeper = setInterval(() => {
@@ -239,11 +215,6 @@ function localRoomCreation(userSpec: BucketSpec, addressSpec: BucketSpec): RoomC
 /** host-pid-random: unique per process start, readable in logs. */
 export function defaultInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-}
-
-function originListed(list: readonly string[], origin: string): boolean {
-  const o = origin.toLowerCase();
-  return list.some((entry) => entry.replace(/\/+$/, '').toLowerCase() === o);
 }
 
 function urlHost(host: string): string {

@@ -6,7 +6,8 @@
  * process does: no history, no presence left over from the instances of the previous one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../deploy/local/free-port';
 import { exited, track } from './children';
 import { sleep, withTimeout } from './time';
 
@@ -102,16 +103,4 @@ export class RedisServerProcess {
     });
     return withTimeout(reply, COMMAND_TIMEOUT_MS, `redis-server ${args[0]}`);
   }
-}
-
-/** A port that was free a moment ago (the OS picks it; redis-server binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -9,10 +9,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { freePort } from './free-port';
 import { haproxyConfig } from './haproxy-config';
 
 export interface LocalClusterOptions {
@@ -124,17 +125,6 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       await Promise.all(children.map(kill));
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 /** Waits until something accepts TCP connections on the port (redis-server, HAProxy). */

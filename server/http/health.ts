@@ -52,3 +52,10 @@ export function healthDetailsPolicy(policy: 'none' | 'public' | { token: string 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
+
+/** Process memory in MiB for the details: RSS alone cannot tell a leak (heap grows) from pages the allocator keeps. */
+export function memoryMiB(): { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number } {
+  const m = process.memoryUsage();
+  const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  return { rss: mib(m.rss), heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) };
+}

@@ -14,6 +14,7 @@
 import { EventEmitter } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logger';
+import { UnexpectedReply } from './replies';
 import { batchTurnWrites } from './turn-writes';
 
 export type RedisState = 'connecting' | 'up' | 'down' | 'misconfigured';
@@ -35,9 +36,12 @@ export function isConfigError(err: unknown): boolean {
   return AUTH_ERRORS.test(e?.message ?? '') || (e?.code !== undefined && TLS_CODES.has(e.code));
 }
 
-/** Redis replied with an error (a bug or a misuse), as opposed to the connection failing. */
+/**
+ * Redis replied, with an error or with a script reply its decoder refuses (a bug or a misuse either
+ * way), as opposed to the connection failing.
+ */
 export function isReplyError(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'ReplyError';
+  return (err as { name?: string })?.name === 'ReplyError' || err instanceof UnexpectedReply;
 }
 
 export class RedisConnections extends EventEmitter {

@@ -21,6 +21,7 @@ import type { AppendResult, HistoryStore, MessageDraft, PageQuery, SubmitResult 
 import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
 import type { DeliveryLedger } from './delivery-ledger';
+import { decodeAppend, decodeSubmit } from './replies';
 
 const DEDUPE_TTL_S = 24 * 3600;
 /** Messages held while Redis is down; beyond this, senders are told to retry later. */
@@ -138,15 +139,12 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   private async write(args: (string | number)[]): Promise<AppendResult> {
-    const [dup, json] = (await this.cmd.parleyAppend(...args)) as [number, string];
-    return { message: JSON.parse(json) as ChatMessage, duplicate: dup === 1 };
+    return decodeAppend(await this.cmd.parleyAppend(...args));
   }
 
   private async writeCharged(args: (string | number)[], limitKey: string): Promise<SubmitResult> {
     const { capacity, perSecond } = this.bucket;
-    const [status, out] = (await this.cmd.parleySubmit(...args, `${this.prefix}rl:${limitKey}`, capacity, perSecond)) as [number, string | number];
-    if (status === 2) return { retryAfterMs: Number(out) };
-    return { message: JSON.parse(out as string) as ChatMessage, duplicate: status === 1 };
+    return decodeSubmit(await this.cmd.parleySubmit(...args, `${this.prefix}rl:${limitKey}`, capacity, perSecond));
   }
 
   private defer(order: number, args: (string | number)[], dedupe: string): Deferred {

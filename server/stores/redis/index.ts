@@ -22,6 +22,7 @@ import { GapFill, type LocalRooms } from './gap-fill';
 import { RedisHistoryStore } from './history';
 import { ClusterMembership, DEFAULT_TIMING, type MembershipTiming } from './membership';
 import { RedisPresenceStore } from './presence';
+import { decodeExpire, decodeRoomTokens } from './replies';
 import { RedisRoomStore } from './rooms';
 import { describeRedis, parseRedisUrl, toIoredisOptions } from './url';
 
@@ -85,8 +86,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     dmConversations: () => cmd.smembers(`${prefix}dms`),
     roomCreation: (byUser, byAddress) => async (userKey, addressKey) => {
       try {
-        const [ok, wait] = (await cmd.parleyRoomTokens(`${prefix}rl:${userKey}`, `${prefix}rl:${addressKey}`, byUser.capacity, byUser.perSecond, byAddress.capacity, byAddress.perSecond)) as [number, number];
-        return ok === 1 ? { ok: true } : { ok: false, retryAfterMs: Number(wait) };
+        return decodeRoomTokens(await cmd.parleyRoomTokens(`${prefix}rl:${userKey}`, `${prefix}rl:${addressKey}`, byUser.capacity, byUser.perSecond, byAddress.capacity, byAddress.perSecond));
       } catch {
         // Redis is away: no room is created then anyway (the room store refuses with UNAVAILABLE).
         return { ok: true };
@@ -94,7 +94,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     },
     async expire(conversation, expect) {
       const pv = isDmRoom(conversation) ? '' : String(expect.pv ?? 0);
-      const done = Number(await cmd.parleyExpire(prefix, conversation, String(expect.lastSeq), pv, opts.lobby)) === 1;
+      const done = decodeExpire(await cmd.parleyExpire(prefix, conversation, String(expect.lastSeq), pv, opts.lobby));
       if (done) rooms.remove(conversation);
       return done;
     },

@@ -13,9 +13,8 @@ import { nicknameAlternatives, nicknameKey } from '../../nickname-key';
 import type { ConnectResult, DisconnectResult, JoinResult, PresenceStore, Renamed, RoomPresenceChange, SessionInfo } from '../types';
 import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
+import { decodeConnect, decodeDisconnect, decodeEnsure, decodeMembership, decodePurge, decodeSnapshot, userSummary } from './replies';
 import type { Redis } from 'ioredis';
-
-type Raw = unknown[];
 
 export interface PresenceEvents {
   /** Presence changed outside a request: dead instances purged, or this instance resynced. */
@@ -50,17 +49,16 @@ export class RedisPresenceStore implements PresenceStore {
   async connect(session: SessionInfo, lobby: string): Promise<ConnectResult & { lobbyChange?: PresenceChange }> {
     if (this.up) {
       try {
-        const r = (await this.cmd.parleyConnect(
-          ...this.args(session.sid, session.userId, session.username, session.nickKey, session.classic ? '1' : '0', this.instance, lobby),
-        )) as Raw;
-        if (r[0] === 0) return { ok: false, reason: 'nickname-taken' };
-        const username = String(r[2]);
+        const r = decodeConnect(
+          await this.cmd.parleyConnect(...this.args(session.sid, session.userId, session.username, session.nickKey, session.classic ? '1' : '0', this.instance, lobby)),
+        );
+        if (r.taken) return { ok: false, reason: 'nickname-taken' };
+        const username = r.username;
         await this.local.connect({ ...session, username }, lobby, true);
         const user: UserSummary = { id: session.userId, username };
-        if (r[3] === '1') user.classic = true;
-        const result: ConnectResult & { lobbyChange?: PresenceChange } = { ok: true, user, firstSession: r[1] === 1, numUsers: Number(r[4]) };
-        const change = parseChange(r[5]);
-        if (change) result.lobbyChange = change.change;
+        if (r.classic) user.classic = true;
+        const result: ConnectResult & { lobbyChange?: PresenceChange } = { ok: true, user, firstSession: r.first, numUsers: r.numUsers };
+        if (r.lobbyChange) result.lobbyChange = r.lobbyChange.change;
         return result;
       } catch (err) {
         rethrowUnlessOutage(err);
@@ -73,10 +71,9 @@ export class RedisPresenceStore implements PresenceStore {
     const localResult = await this.local.disconnect(sid);
     if (!this.up) return localResult;
     try {
-      const r = (await this.cmd.parleyDisconnect(...this.args(sid))) as Raw;
-      const out: DisconnectResult = { changes: parseChanges(r[0]) };
-      const gone = parseUser(r[1]);
-      if (gone) out.user = gone;
+      const r = decodeDisconnect(await this.cmd.parleyDisconnect(...this.args(sid)));
+      const out: DisconnectResult = { changes: r.changes };
+      if (r.gone) out.user = r.gone;
       return out;
     } catch (err) {
       rethrowUnlessOutage(err);
@@ -96,7 +93,7 @@ export class RedisPresenceStore implements PresenceStore {
     const localResult = op === 'join' ? await this.local.join(sid, room) : await this.local.leave(sid, room);
     if (!this.up) return localResult;
     try {
-      const change = parseChange(await this.cmd.parleyMembership(...this.args(sid, room, op)));
+      const change = decodeMembership(await this.cmd.parleyMembership(...this.args(sid, room, op)));
       return change ? { change: change.change } : {};
     } catch (err) {
       rethrowUnlessOutage(err);
@@ -107,11 +104,8 @@ export class RedisPresenceStore implements PresenceStore {
   async snapshot(room: string): Promise<PresenceSnapshot> {
     if (this.up) {
       try {
-        const r = (await this.cmd.parleySnapshot(...this.args(room))) as Raw;
-        const flat = r[1] as string[];
-        const users: UserSummary[] = [];
-        for (let i = 0; i + 2 < flat.length; i += 3) users.push(summary(String(flat[i]), String(flat[i + 1]), String(flat[i + 2])));
-        return { room, numUsers: users.length, users, pv: Number(r[0]) };
+        const { pv, users } = decodeSnapshot(await this.cmd.parleySnapshot(...this.args(room)));
+        return { room, numUsers: users.length, users, pv };
       } catch (err) {
         rethrowUnlessOutage(err);
       }
@@ -134,7 +128,7 @@ export class RedisPresenceStore implements PresenceStore {
     if (this.up) {
       try {
         const [name, classic] = await this.cmd.hmget(`${this.prefix}u:${userId}`, 'name', 'classic');
-        return name === null || name === undefined ? undefined : summary(userId, name, classic ?? '0');
+        return name === null || name === undefined ? undefined : userSummary(userId, name, classic ?? '0');
       } catch (err) {
         rethrowUnlessOutage(err);
       }
@@ -155,24 +149,23 @@ export class RedisPresenceStore implements PresenceStore {
     const arrived: UserSummary[] = [];
     for (const sid of await this.cmd.smembers(`${this.prefix}i:${this.instance}:s`)) {
       if (known.has(sid)) continue;
-      const r = (await this.cmd.parleyDisconnect(...this.args(sid))) as Raw;
-      changes.push(...parseChanges(r[0]));
-      const user = parseUser(r[1]);
-      if (user) gone.push(user);
+      const r = decodeDisconnect(await this.cmd.parleyDisconnect(...this.args(sid)));
+      changes.push(...r.changes);
+      if (r.gone) gone.push(r.gone);
     }
     const renamed = new Map<string, Renamed>();
     for (const s of mine) {
       const alternatives = JSON.stringify(nicknameAlternatives(s.username).map((a) => [a.name, a.key]));
-      const r = (await this.cmd.parleyEnsure(
-        ...this.args(s.sid, s.userId, s.username, s.nickKey, s.classic ? '1' : '0', this.instance, alternatives, ...s.rooms),
-      )) as Raw;
-      const username = String(r[2] ?? s.username);
+      const r = decodeEnsure(
+        await this.cmd.parleyEnsure(...this.args(s.sid, s.userId, s.username, s.nickKey, s.classic ? '1' : '0', this.instance, alternatives, ...s.rooms)),
+      );
+      const username = r.username;
       if (username !== s.username && !renamed.has(s.userId)) {
         this.local.rename(s.userId, username, nicknameKey(username));
         renamed.set(s.userId, { id: s.userId, username, previous: s.username });
       }
-      if (r[0] === 1) arrived.push({ id: s.userId, username, ...(s.classic ? { classic: true } : {}) });
-      changes.push(...parseChanges(r[1]));
+      if (r.first) arrived.push({ id: s.userId, username, ...(s.classic ? { classic: true } : {}) });
+      changes.push(...r.changes);
     }
     if (renamed.size > 0) {
       this.log.warn({ renamed: [...renamed.values()] }, 'nicknames claimed elsewhere during the outage: renamed the later claims');
@@ -184,9 +177,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   /** Removes every session of an instance that stopped heartbeating. */
   async purge(instance: string): Promise<void> {
-    const r = (await this.cmd.parleyPurge(...this.args(instance))) as Raw;
-    const changes = parseChanges(r[0]);
-    const gone = ((r[1] as unknown[]) ?? []).map(parseUser).filter((u): u is UserSummary => u !== undefined);
+    const { changes, gone } = decodePurge(await this.cmd.parleyPurge(...this.args(instance)));
     this.log.warn({ instance, sessions: changes.length, users: gone.length }, 'purged a dead instance from presence');
     if (changes.length > 0 || gone.length > 0) await this.listener?.changes(changes, gone, []);
   }
@@ -195,24 +186,4 @@ export class RedisPresenceStore implements PresenceStore {
 /** Connection trouble means "serve locally"; a Redis error reply is a bug and must surface. */
 function rethrowUnlessOutage(err: unknown): void {
   if (isReplyError(err)) throw new ParleyError(ErrorCode.INTERNAL, 'Presence store error.');
-}
-
-function summary(id: string, name: string, classic: string): UserSummary {
-  return classic === '1' ? { id, username: name, classic: true } : { id, username: name };
-}
-
-function parseUser(raw: unknown): UserSummary | undefined {
-  if (!Array.isArray(raw) || raw.length < 3) return undefined;
-  return summary(String(raw[0]), String(raw[1]), String(raw[2]));
-}
-
-function parseChange(raw: unknown): RoomPresenceChange | undefined {
-  if (!Array.isArray(raw) || raw.length < 6) return undefined;
-  const [room, pv, op, id, name, classic] = raw.map(String) as [string, string, string, string, string, string];
-  return { room, change: { pv: Number(pv), op: op === 'join' ? 'join' : 'leave', user: summary(id, name, classic) } };
-}
-
-function parseChanges(raw: unknown): RoomPresenceChange[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.map(parseChange).filter((c): c is RoomPresenceChange => c !== undefined);
 }

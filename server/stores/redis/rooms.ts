@@ -13,6 +13,7 @@ import { ErrorCode, MAX_ROOMS, ParleyError } from '../../../protocol/index';
 import type { RoomStore } from '../types';
 import type { ParleyCommands } from './commands';
 import type { RedisConnections } from './connection';
+import { decodeCreateRoom } from './replies';
 
 export class RedisRoomStore implements RoomStore {
   private readonly cache: Set<string>;
@@ -46,10 +47,10 @@ export class RedisRoomStore implements RoomStore {
     if (this.cache.has(room)) return { created: false };
     if (this.conns.state === 'up') {
       try {
-        const r = Number(await this.cmd.parleyCreateRoom(this.key, room, this.maxRooms, this.lobby));
-        if (r === -1) throw new ParleyError(ErrorCode.ROOM_LIMIT, `This relay already has ${this.maxRooms} rooms.`);
+        const r = decodeCreateRoom(await this.cmd.parleyCreateRoom(this.key, room, this.maxRooms, this.lobby));
+        if (r === 'full') throw new ParleyError(ErrorCode.ROOM_LIMIT, `This relay already has ${this.maxRooms} rooms.`);
         this.cache.add(room);
-        return { created: r === 1 };
+        return { created: r === 'created' };
       } catch (err) {
         if (err instanceof ParleyError) throw err;
       }

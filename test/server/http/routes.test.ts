@@ -40,6 +40,9 @@ describe('/healthz', () => {
     expect(body).toMatchObject({ status: 'ok', instance: 'test-1', backend: 'memory', protocol: 1 });
     expect(typeof body.uptimeS).toBe('number');
     expect(body.connections).toBe(0);
+    const memory = body.memory as { rss: number; heapUsed: number };
+    expect(memory.rss).toBeGreaterThan(memory.heapUsed);
+    expect(memory.heapUsed).toBeGreaterThan(0);
     expect(await (await fetch(`${relay.url}/healthz`)).json()).toEqual({ status: 'ok' });
 
     const closing = relay.close();
