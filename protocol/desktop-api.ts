@@ -1,8 +1,13 @@
 /**
  * The contract between the desktop main process and the renderer: what the preload script exposes as
- * `window.parley` (through contextBridge) and the IPC channels behind it. The renderer treats the
- * whole API as optional, because the same UI also runs as a plain web client.
+ * `window.parley` (through contextBridge), its payload types, and which IPC channel of the registry
+ * (ipc.ts) carries each operation. The renderer treats the whole API as optional, because the same UI
+ * also runs as a plain web client.
  */
+import type { IpcChannelName, IpcErrorCode, IpcEventChannel, IpcEventMethod, IpcInvokeChannel, IpcInvokeMethod, IpcSendChannel, IpcSendMethod } from './ipc';
+
+// The registry and the channel names live in ipc.ts; re-exported so `protocol/index` carries them.
+export * from './ipc';
 
 /** A chat session found on the LAN by mDNS/DNS-SD. */
 export interface LanSession {
@@ -73,42 +78,52 @@ export interface ChatNotification {
   room: string;
 }
 
-export interface DesktopApi {
-  readonly platform: string;
-  readonly appVersion: string;
-  getSettings(): Promise<DesktopSettings>;
-  updateSettings(patch: Partial<DesktopSettings>): Promise<DesktopSettings>;
-  listLanSessions(): Promise<LanSession[]>;
+/**
+ * The channel behind each `window.parley` operation. DesktopApi below takes each method's signature
+ * from the registry (ipc.ts) through this table, and main's IpcServices (main/ipc/handlers.ts) its
+ * services: an invoke channel becomes a method returning a Promise, a send channel one returning
+ * nothing, an event channel a subscription that returns its unsubscribe function.
+ */
+export interface DesktopApiChannels {
+  getSettings: 'settings:get';
+  updateSettings: 'settings:update';
+  listLanSessions: 'lan:list';
   /** Calls back with the full list whenever it changes; returns an unsubscribe function. */
-  onLanSessions(callback: (sessions: LanSession[]) => void): () => void;
-  hostSession(options: HostOptions): Promise<HostedSession>;
-  stopHosting(): Promise<void>;
-  getHostedSession(): Promise<HostedSession | null>;
-  notify(notification: ChatNotification): void;
-  setUnreadCount(count: number): void;
+  onLanSessions: 'lan:changed';
+  hostSession: 'relay:host';
+  stopHosting: 'relay:stop';
+  getHostedSession: 'relay:get';
+  notify: 'app:notify';
+  setUnreadCount: 'app:unread';
   /** Opens an http(s) link in the system browser; false when refused. */
-  openExternal(url: string): Promise<boolean>;
+  openExternal: 'app:open-external';
   /** A notification for `room` was clicked. */
-  onFocusRoom(callback: (room: string) => void): () => void;
-  onJoinLink(callback: (link: JoinLink) => void): () => void;
-  onNotice(callback: (notice: DesktopNotice) => void): () => void;
+  onFocusRoom: 'app:focus-room';
+  onJoinLink: 'app:join-link';
+  onNotice: 'app:notice';
 }
 
-/** IPC channel names, `domain:verb`. invoke = request/response; send = fire and forget; event = main → renderer. */
-export const IpcChannel = {
-  settingsGet: 'settings:get',
-  settingsUpdate: 'settings:update',
-  lanList: 'lan:list',
-  lanChanged: 'lan:changed',
-  relayHost: 'relay:host',
-  relayStop: 'relay:stop',
-  relayGet: 'relay:get',
-  notify: 'app:notify',
-  unread: 'app:unread',
-  openExternal: 'app:open-external',
-  focusRoom: 'app:focus-room',
-  joinLink: 'app:join-link',
-  notice: 'app:notice',
-} as const;
+type Operation<C extends IpcChannelName> = C extends IpcInvokeChannel
+  ? IpcInvokeMethod<C>
+  : C extends IpcSendChannel
+    ? IpcSendMethod<C>
+    : C extends IpcEventChannel
+      ? IpcEventMethod<C>
+      : never;
 
-export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];
+/** The operations of a method → channel table; the constraint refuses a channel the registry lacks. */
+export type DesktopOperations<T extends { [M in keyof T]: IpcChannelName } = DesktopApiChannels> = { [M in keyof T]: Operation<T[M]> };
+
+export interface DesktopApi extends DesktopOperations {
+  readonly platform: string;
+  readonly appVersion: string;
+}
+
+/** The operations that answer, and so can fail with a code. */
+export type DesktopInvokeOperation = { [M in keyof DesktopApiChannels]: DesktopApiChannels[M] extends IpcInvokeChannel ? M : never }[keyof DesktopApiChannels];
+
+/**
+ * The codes a failed call of operation `M` rejects with (the preload's DesktopApiError `code`);
+ * without `M`, those of any operation.
+ */
+export type DesktopApiErrorCode<M extends DesktopInvokeOperation = DesktopInvokeOperation> = IpcErrorCode<Extract<DesktopApiChannels[M], IpcInvokeChannel>>;

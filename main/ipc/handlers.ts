@@ -1,15 +1,15 @@
 /**
- * The main-process side of the DesktopApi contract (protocol/desktop-api.ts). Every handler first
- * checks that the message comes from our renderer's top frame, then validates its arguments with
- * zod, and answers with an IpcResult: a value or a typed error, never a raw exception.
+ * The main-process side of the IPC registry (protocol/ipc.ts). Every handler first checks that the
+ * message comes from our renderer's top frame, then validates its arguments with the channel's zod
+ * schema (schemas.ts), and answers with an IpcResult: a value or a typed error, never a raw exception.
  * `ipcMain` is injected so the whole thing runs under Vitest with fake events.
  */
-import * as z from 'zod';
-import { IpcChannel, type ChatNotification, type DesktopSettings, type HostedSession, type HostOptions, type LanSession } from '../../protocol/index';
+import type * as z from 'zod';
+import type { DesktopApiChannels, IpcArgs, IpcEventChannel, IpcFailure, IpcInvokeChannel, IpcInvokeMap, IpcRequestChannel, IpcResult, IpcSendChannel, IpcValue } from '../../protocol/index';
 import type { RendererOrigins } from '../app-origin';
 import { HostError } from '../host/host-service';
-import { fail, ok, type IpcResult } from './result';
-import { ChatNotificationSchema, DesktopSettingsPatchSchema, ExternalUrlSchema, HostOptionsSchema, NoArgs, UnreadCountSchema } from './schemas';
+import { fail, ok } from './result';
+import { IPC_ARG_SCHEMAS, type IpcArgsSchema } from './schemas';
 import { isTrustedSender, type SenderEvent } from './sender';
 
 type Listener = (event: SenderEvent, ...args: unknown[]) => unknown;
@@ -22,17 +22,27 @@ export interface IpcMainLike {
   removeAllListeners(channel?: string): void;
 }
 
-export interface IpcServices {
-  getSettings(): DesktopSettings;
-  updateSettings(patch: Partial<DesktopSettings>): Promise<DesktopSettings>;
-  listLanSessions(): LanSession[];
-  hostSession(options: HostOptions): Promise<HostedSession>;
-  stopHosting(): Promise<void>;
-  getHostedSession(): HostedSession | null;
-  notify(notification: ChatNotification): void;
-  setUnreadCount(count: number): void;
-  openExternal(url: string): Promise<boolean>;
-}
+/** What main runs for a renderer → main channel: its arguments in, its value (or nothing for a send) out. */
+export type IpcHandler<C extends IpcRequestChannel> = C extends IpcInvokeChannel
+  ? (...args: IpcArgs<C>) => IpcValue<C> | Promise<IpcValue<C>>
+  : (...args: IpcArgs<C>) => void;
+
+/**
+ * What the shell implements: one service per DesktopApi operation that reaches main (events go the
+ * other way), named as in the DesktopApi and typed by the registry entry of its channel.
+ */
+export type IpcServices = {
+  [M in keyof DesktopApiChannels as DesktopApiChannels[M] extends IpcEventChannel ? never : M]: IpcHandler<Exclude<DesktopApiChannels[M], IpcEventChannel>>;
+};
+
+/** Channels whose registry entry declares codes of its own. */
+type ChannelWithErrors = { [C in IpcInvokeChannel]: [IpcInvokeMap[C]['errors']] extends [never] ? never : C }[IpcInvokeChannel];
+
+/**
+ * How each declared code arises: a service error it recognises becomes that code and message; anything
+ * else is INTERNAL. Declaring a code in the registry makes an entry here required.
+ */
+type DeclaredErrors = { [C in ChannelWithErrors]: (err: unknown) => IpcFailure<IpcInvokeMap[C]['errors']> | undefined };
 
 export interface IpcOptions {
   ipcMain: IpcMainLike;
@@ -41,14 +51,42 @@ export interface IpcOptions {
   log?: (msg: string, detail?: object) => void;
 }
 
+// Mapped rather than conditional (like IpcHandler), so that indexed by a channel type parameter they
+// still give that channel's own types inside the generic helpers below.
+type Answers = { [C in IpcInvokeChannel]: (...args: IpcArgs<C>) => IpcValue<C> | Promise<IpcValue<C>> };
+type Receivers = { [C in IpcSendChannel]: (...args: IpcArgs<C>) => void };
+type Schemas = { [C in IpcRequestChannel]: IpcArgsSchema<C> };
+type Translators = { [C in IpcInvokeChannel]?: (err: unknown) => IpcFailure<IpcInvokeMap[C]['errors']> | undefined };
+
+const schemas: Schemas = IPC_ARG_SCHEMAS;
+
+const declaredErrors: DeclaredErrors = {
+  'relay:host': (err) => (err instanceof HostError ? fail(err.code, err.message) : undefined),
+};
+const translators: Translators = declaredErrors;
+
 /** Registers every channel; returns a function that removes them again. */
 export function registerIpcHandlers({ ipcMain, origins, services, log }: IpcOptions): () => void {
-  const invokeChannels: string[] = [];
-  const sendChannels: string[] = [];
+  // One entry per channel of the registry, checked both ways by the types of these two tables.
+  const answers: Answers = {
+    'settings:get': () => services.getSettings(),
+    'settings:update': (patch) => services.updateSettings(patch),
+    'lan:list': () => services.listLanSessions(),
+    'relay:host': (options) => services.hostSession(options),
+    'relay:stop': () => services.stopHosting(),
+    'relay:get': () => services.getHostedSession(),
+    'app:open-external': (url) => services.openExternal(url),
+  };
+  const receivers: Receivers = {
+    'app:notify': (notification) => services.notify(notification),
+    'app:unread': (count) => services.setUnreadCount(count),
+  };
 
-  function invoke<S extends z.ZodType<unknown[]>, T>(channel: string, schema: S, run: (args: z.output<S>) => T | Promise<T>): void {
-    invokeChannels.push(channel);
-    ipcMain.handle(channel, async (event, ...args): Promise<IpcResult<T>> => {
+  function invoke<C extends IpcInvokeChannel>(channel: C): void {
+    const schema: z.ZodType<IpcArgs<C>> = schemas[channel];
+    const run: Answers[C] = answers[channel];
+    const expected: Translators[C] = translators[channel];
+    ipcMain.handle(channel, async (event, ...args): Promise<IpcResult<C>> => {
       if (!isTrustedSender(event, origins)) {
         log?.('refused IPC from untrusted sender', { channel, url: event.senderFrame?.url?.slice(0, 200) });
         return fail('FORBIDDEN_SENDER', 'This page may not use the desktop API.');
@@ -56,43 +94,45 @@ export function registerIpcHandlers({ ipcMain, origins, services, log }: IpcOpti
       const parsed = schema.safeParse(args);
       if (!parsed.success) return fail('INVALID_ARGUMENT', describeIssue(parsed.error));
       try {
-        return ok(await run(parsed.data));
+        return ok(await run(...parsed.data));
       } catch (err) {
-        if (err instanceof HostError) return fail(err.code, err.message);
+        const known = expected?.(err);
+        if (known) return known;
         log?.('IPC handler failed', { channel, err: err instanceof Error ? err.message : String(err) });
         return fail('INTERNAL', 'Something went wrong in the desktop app.');
       }
     });
   }
 
-  function send<S extends z.ZodType<unknown[]>>(channel: string, schema: S, run: (args: z.output<S>) => void): void {
-    sendChannels.push(channel);
+  function receive<C extends IpcSendChannel>(channel: C): void {
+    const schema: z.ZodType<IpcArgs<C>> = schemas[channel];
+    const run: Receivers[C] = receivers[channel];
     ipcMain.on(channel, (event, ...args) => {
       if (!isTrustedSender(event, origins)) return log?.('refused IPC from untrusted sender', { channel });
       const parsed = schema.safeParse(args);
       if (!parsed.success) return log?.('dropped invalid IPC message', { channel, issue: describeIssue(parsed.error) });
       try {
-        run(parsed.data);
+        run(...parsed.data);
       } catch (err) {
         log?.('IPC handler failed', { channel, err: err instanceof Error ? err.message : String(err) });
       }
     });
   }
 
-  invoke(IpcChannel.settingsGet, NoArgs, () => services.getSettings());
-  invoke(IpcChannel.settingsUpdate, z.tuple([DesktopSettingsPatchSchema]), ([patch]) => services.updateSettings(patch));
-  invoke(IpcChannel.lanList, NoArgs, () => services.listLanSessions());
-  invoke(IpcChannel.relayHost, z.tuple([HostOptionsSchema]), ([options]) => services.hostSession(options));
-  invoke(IpcChannel.relayStop, NoArgs, () => services.stopHosting());
-  invoke(IpcChannel.relayGet, NoArgs, () => services.getHostedSession());
-  invoke(IpcChannel.openExternal, z.tuple([ExternalUrlSchema]), ([url]) => services.openExternal(url));
-  send(IpcChannel.notify, z.tuple([ChatNotificationSchema]), ([n]) => services.notify(n));
-  send(IpcChannel.unread, z.tuple([UnreadCountSchema]), ([count]) => services.setUnreadCount(count));
+  const invokeChannels = keysOf(answers);
+  const sendChannels = keysOf(receivers);
+  for (const channel of invokeChannels) invoke(channel);
+  for (const channel of sendChannels) receive(channel);
 
   return () => {
     for (const channel of invokeChannels) ipcMain.removeHandler(channel);
     for (const channel of sendChannels) ipcMain.removeAllListeners(channel);
   };
+}
+
+// Object.keys types its result as string[]; these tables are typed by the registry, so their keys are its channels.
+function keysOf<T extends object>(table: T): (keyof T & string)[] {
+  return Object.keys(table) as (keyof T & string)[];
 }
 
 function describeIssue(error: z.ZodError): string {

@@ -1,6 +1,12 @@
-/** Runtime schemas for every IPC argument the renderer sends. The renderer is web content: trust nothing. */
+/**
+ * Runtime schemas for every IPC argument the renderer sends. The renderer is web content: trust nothing.
+ * IPC_ARG_SCHEMAS holds one per renderer → main channel of the registry (protocol/ipc.ts); each must
+ * parse to exactly that channel's argument list (test/main/ipc/contract.types.test.ts). They live in
+ * main, not protocol/, because they build on main's own rules (settings fields, mDNS labels) and zod
+ * must stay out of the preload and renderer bundles.
+ */
 import * as z from 'zod';
-import { isRoomAddress } from '../../protocol/index';
+import { isRoomAddress, type IpcArgs, type IpcRequestChannel } from '../../protocol/index';
 import { DesktopSettingsPatchSchema } from '../settings/schema';
 import { cleanLabel } from '../discovery/txt';
 
@@ -35,3 +41,19 @@ export const ExternalUrlSchema = z.string().min(1).max(4096);
 
 /** Invoke channels without arguments accept none: extra arguments are a sign of a confused or hostile caller. */
 export const NoArgs = z.tuple([]);
+
+/** A schema whose output is the argument list of channel `C`. */
+export type IpcArgsSchema<C extends IpcRequestChannel> = z.ZodType<IpcArgs<C>>;
+
+/** The argument list of every renderer → main channel, as the handlers validate it. */
+export const IPC_ARG_SCHEMAS = {
+  'settings:get': NoArgs,
+  'settings:update': z.tuple([DesktopSettingsPatchSchema]),
+  'lan:list': NoArgs,
+  'relay:host': z.tuple([HostOptionsSchema]),
+  'relay:stop': NoArgs,
+  'relay:get': NoArgs,
+  'app:open-external': z.tuple([ExternalUrlSchema]),
+  'app:notify': z.tuple([ChatNotificationSchema]),
+  'app:unread': z.tuple([UnreadCountSchema]),
+} satisfies { [C in IpcRequestChannel]: IpcArgsSchema<C> };

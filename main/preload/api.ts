@@ -4,11 +4,12 @@
  * result with contextBridge. One method per DesktopApi operation, each on its own fixed channel: the
  * page never gets ipcRenderer, a channel name, or the IPC event object.
  *
+ * Every channel, argument and result type comes from the registry (protocol/ipc.ts), through DesktopApi.
+ *
  * This file is bundled into the sandboxed preload, which can only require('electron'): it must import
  * nothing at run time except protocol/desktop-api.ts (no zod, no Node modules).
  */
-import { IpcChannel, type ChatNotification, type DesktopApi, type DesktopNotice, type DesktopSettings, type HostedSession, type HostOptions, type JoinLink, type LanSession } from '../../protocol/desktop-api';
-import type { IpcResult } from '../ipc/result';
+import { IpcChannel, type DesktopApi, type IpcArgs, type IpcErrorCode, type IpcEventChannel, type IpcInvokeChannel, type IpcPayload, type IpcResult, type IpcSendChannel, type IpcValue } from '../../protocol/desktop-api';
 import { APP_VERSION_SWITCH } from '../security/window-options';
 
 export interface IpcRendererLike {
@@ -22,10 +23,10 @@ export interface PreloadInfo {
   appVersion: string;
 }
 
-/** An error the renderer can branch on: `code` is one of main/ipc/result.ts DesktopErrorCode. */
+/** An error the renderer can branch on: `code` is one the registry declares (DesktopApiErrorCode). */
 export class DesktopApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: IpcErrorCode,
     message: string,
   ) {
     super(message);
@@ -33,8 +34,17 @@ export class DesktopApiError extends Error {
   }
 }
 
-/** Events the page may miss while it is still loading (a deep link at launch, a settings notice): kept until someone listens. */
-const BUFFERED = new Set<string>([IpcChannel.joinLink, IpcChannel.notice, IpcChannel.focusRoom]);
+/**
+ * Every main → renderer channel, and whether its events are kept until someone listens: the page may
+ * miss them while it is still loading (a deep link at launch, a settings notice). A LAN list is not
+ * kept: it would be stale, and a page that shows the list asks for the current one (listLanSessions).
+ */
+const BUFFERED: Record<IpcEventChannel, boolean> = {
+  [IpcChannel.lanChanged]: false,
+  [IpcChannel.focusRoom]: true,
+  [IpcChannel.joinLink]: true,
+  [IpcChannel.notice]: true,
+};
 const BUFFER_MAX = 20;
 
 export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): DesktopApi {
@@ -43,13 +53,14 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
 
   // One ipcRenderer listener per channel for the page's lifetime; page callbacks live in a Set, so
   // unsubscribing is exact and nothing accumulates on ipcRenderer.
-  for (const channel of [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice]) {
+  // BUFFERED is typed by the registry, so its keys are exactly the event channels.
+  for (const channel of Object.keys(BUFFERED) as IpcEventChannel[]) {
     listeners.set(channel, new Set());
     ipc.on(channel, (_event, payload) => {
       const set = listeners.get(channel);
       if (set && set.size > 0) {
         for (const callback of [...set]) safely(callback, payload);
-      } else if (BUFFERED.has(channel)) {
+      } else if (BUFFERED[channel]) {
         const queue = pending.get(channel) ?? [];
         if (queue.length < BUFFER_MAX) queue.push(payload);
         pending.set(channel, queue);
@@ -57,9 +68,10 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
     });
   }
 
-  const subscribe = <T>(channel: string, callback: (payload: T) => void): (() => void) => {
+  const subscribe = <C extends IpcEventChannel>(channel: C, callback: (payload: IpcPayload<C>) => void): (() => void) => {
     if (typeof callback !== 'function') throw new TypeError('callback must be a function');
-    const wrapped = (payload: unknown) => callback(payload as T);
+    // Main posts only registry payloads (main/shell/renderer-channel.ts is typed by the same entry).
+    const wrapped = (payload: unknown) => callback(payload as IpcPayload<C>);
     listeners.get(channel)?.add(wrapped);
     const queued = pending.get(channel);
     if (queued) {
@@ -71,29 +83,35 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
     };
   };
 
-  const call = async <T>(channel: string, ...args: unknown[]): Promise<T> => {
-    const result = (await ipc.invoke(channel, ...args)) as IpcResult<T> | undefined;
+  const call = async <C extends IpcInvokeChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcValue<C>> => {
+    // Main answers every invoke with an IpcResult of the registry's types (main/ipc/handlers.ts). Only
+    // the envelope is checked: the preload cannot carry zod, and main ships in the same app as this file.
+    const result = (await ipc.invoke(channel, ...args)) as IpcResult<C> | undefined;
     if (result && result.ok === true) return result.value;
     if (result && result.ok === false) throw new DesktopApiError(result.code, result.message);
     throw new DesktopApiError('INTERNAL', 'The desktop app gave no answer.');
   };
 
+  const send = <C extends IpcSendChannel>(channel: C, ...args: IpcArgs<C>): void => ipc.send(channel, ...args);
+
+  // One method per operation, each passing exactly its declared arguments: anything more the page
+  // adds never reaches main.
   return {
     platform: info.platform,
     appVersion: info.appVersion,
-    getSettings: () => call<DesktopSettings>(IpcChannel.settingsGet),
-    updateSettings: (patch: Partial<DesktopSettings>) => call<DesktopSettings>(IpcChannel.settingsUpdate, patch),
-    listLanSessions: () => call<LanSession[]>(IpcChannel.lanList),
-    onLanSessions: (callback: (sessions: LanSession[]) => void) => subscribe(IpcChannel.lanChanged, callback),
-    hostSession: (options: HostOptions) => call<HostedSession>(IpcChannel.relayHost, options),
-    stopHosting: () => call<void>(IpcChannel.relayStop),
-    getHostedSession: () => call<HostedSession | null>(IpcChannel.relayGet),
-    notify: (notification: ChatNotification) => ipc.send(IpcChannel.notify, notification),
-    setUnreadCount: (count: number) => ipc.send(IpcChannel.unread, count),
-    openExternal: (url: string) => call<boolean>(IpcChannel.openExternal, url),
-    onFocusRoom: (callback: (room: string) => void) => subscribe(IpcChannel.focusRoom, callback),
-    onJoinLink: (callback: (link: JoinLink) => void) => subscribe(IpcChannel.joinLink, callback),
-    onNotice: (callback: (notice: DesktopNotice) => void) => subscribe(IpcChannel.notice, callback),
+    getSettings: () => call(IpcChannel.settingsGet),
+    updateSettings: (patch) => call(IpcChannel.settingsUpdate, patch),
+    listLanSessions: () => call(IpcChannel.lanList),
+    onLanSessions: (callback) => subscribe(IpcChannel.lanChanged, callback),
+    hostSession: (options) => call(IpcChannel.relayHost, options),
+    stopHosting: () => call(IpcChannel.relayStop),
+    getHostedSession: () => call(IpcChannel.relayGet),
+    notify: (notification) => send(IpcChannel.notify, notification),
+    setUnreadCount: (count) => send(IpcChannel.unread, count),
+    openExternal: (url) => call(IpcChannel.openExternal, url),
+    onFocusRoom: (callback) => subscribe(IpcChannel.focusRoom, callback),
+    onJoinLink: (callback) => subscribe(IpcChannel.joinLink, callback),
+    onNotice: (callback) => subscribe(IpcChannel.notice, callback),
   };
 }
 

@@ -1,22 +1,23 @@
 /**
- * main → renderer events (IpcChannel.lanChanged, focusRoom, joinLink, notice). Messages sent before
- * the page has loaded are queued and delivered on did-finish-load, so a deep link that started the
- * app or a settings notice from start-up is not lost.
+ * main → renderer events (the registry's IpcEventMap: lan:changed, app:focus-room, app:join-link,
+ * app:notice), each with the payload its entry declares. Messages sent before the page has loaded are
+ * queued and delivered on did-finish-load, so a deep link that started the app or a settings notice
+ * from start-up is not lost.
  */
 import type { BrowserWindow } from 'electron';
-import type { IpcChannel } from '../../protocol/index';
+import type { IpcEventChannel, IpcPayload } from '../../protocol/index';
 
 const QUEUE_MAX = 50;
 
 export interface RendererChannel {
   attach(win: BrowserWindow): void;
-  post(channel: IpcChannel, payload: unknown): void;
+  post<C extends IpcEventChannel>(channel: C, payload: IpcPayload<C>): void;
 }
 
 export function createRendererChannel(): RendererChannel {
   let target: BrowserWindow | null = null;
   let ready = false;
-  const queue: [IpcChannel, unknown][] = [];
+  const queue: [IpcEventChannel, unknown][] = [];
 
   const flush = () => {
     if (!target || target.isDestroyed() || !ready) return;

@@ -132,6 +132,12 @@ describe('IPC handlers', () => {
     expect(await ipc.invoke(IpcChannel.relayHost, fromApp, { name: 'x', lan: true })).toEqual({ ok: false, code: 'ALREADY_HOSTING', message: 'Already hosting "Team".' });
   });
 
+  it('passes on only the codes a channel declares: elsewhere a HostError is INTERNAL too', async () => {
+    svc.stopHosting.mockRejectedValueOnce(new HostError('HOST_FAILED', 'relay would not close'));
+    expect(await ipc.invoke(IpcChannel.relayStop, fromApp)).toEqual({ ok: false, code: 'INTERNAL', message: 'Something went wrong in the desktop app.' });
+    expect(logs).toContain('IPC handler failed');
+  });
+
   it('hides unexpected errors behind INTERNAL and logs them', async () => {
     svc.updateSettings.mockRejectedValueOnce(new Error('secret path /home/ana/.config'));
     const result = await ipc.invoke(IpcChannel.settingsUpdate, fromApp, { theme: 'dark' });

@@ -25,6 +25,13 @@ describe('preload bundle', () => {
     expect([...new Set(required)]).toEqual(['electron']);
   });
 
+  it('carries no zod: the IPC argument schemas stay in main', () => {
+    const code = readFileSync(join(out, 'preload', 'index.cjs'), 'utf8');
+    expect(code).not.toMatch(/\$ZodType|ZodError|Invalid input/);
+    // The main bundle does validate with them, so the pattern would find them there.
+    expect(readFileSync(join(out, 'main', 'index.js'), 'utf8')).toMatch(/\$ZodType/);
+  });
+
   it('exposes exactly window.parley, in a sandbox-like context', () => {
     const code = readFileSync(join(out, 'preload', 'index.cjs'), 'utf8');
     const exposed: [string, Record<string, unknown>][] = [];

@@ -1,0 +1,115 @@
+/**
+ * The desktop IPC registry: every channel between the renderer (through the preload) and the main
+ * process, written once with its arguments, result and error codes, as socket.io's event maps do for
+ * the relay. The preload (main/preload/api.ts), the handlers and their services (main/ipc/handlers.ts),
+ * the argument schemas (main/ipc/schemas.ts), the main → renderer posts (main/shell/renderer-channel.ts)
+ * and the renderer's DesktopApi (desktop-api.ts) all take their types from here, so a channel, an
+ * argument, a result or an error code they disagree on fails to compile
+ * (test/main/ipc/contract.types.test.ts shows each case).
+ *
+ * Types only, apart from the channel names: the zod schemas of the arguments live in main/ipc/schemas.ts,
+ * because they are main's business and must stay out of the renderer and preload bundles.
+ */
+import type { ChatNotification, DesktopNotice, DesktopSettings, HostedSession, HostOptions, JoinLink, LanSession } from './desktop-api';
+
+/** Codes every invoke channel can fail with: the sender check, the argument schema, and the catch-all. */
+export type IpcCommonErrorCode = 'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL';
+
+/** Why a session could not be hosted (main/host's HostError). */
+export type HostingErrorCode = 'ALREADY_HOSTING' | 'PORT_IN_USE' | 'PORT_FORBIDDEN' | 'HOST_FAILED';
+
+/**
+ * Renderer → main, answered: ipcRenderer.invoke ↔ ipcMain.handle. `args` is the argument list;
+ * `errors` the codes this channel adds to IpcCommonErrorCode (main must say how each arises).
+ */
+export interface IpcInvokeMap {
+  /** The settings the renderer may see (never window bounds or update switches). */
+  'settings:get': { args: []; result: DesktopSettings; errors: never };
+  /** Saves the given fields; answers with all settings. */
+  'settings:update': { args: [patch: Partial<DesktopSettings>]; result: DesktopSettings; errors: never };
+  /** Sessions currently advertised on the LAN. */
+  'lan:list': { args: []; result: LanSession[]; errors: never };
+  /** Starts the embedded relay. */
+  'relay:host': { args: [options: HostOptions]; result: HostedSession; errors: HostingErrorCode };
+  'relay:stop': { args: []; result: void; errors: never };
+  /** The hosted session, or null when not hosting. */
+  'relay:get': { args: []; result: HostedSession | null; errors: never };
+  /** Opens an http(s) link in the system browser; false when refused. */
+  'app:open-external': { args: [url: string]; result: boolean; errors: never };
+}
+
+/** Renderer → main, fire and forget: ipcRenderer.send ↔ ipcMain.on. Main drops (and logs) invalid ones. */
+export interface IpcSendMap {
+  /** A native notification for a message (shown only when the window is not focused). */
+  'app:notify': { args: [notification: ChatNotification] };
+  /** Total unread count, for the tray. */
+  'app:unread': { args: [count: number] };
+}
+
+/** Main → renderer: webContents.send ↔ ipcRenderer.on, one payload each. */
+export interface IpcEventMap {
+  /** The full list of LAN sessions, whenever it changes. */
+  'lan:changed': { payload: LanSession[] };
+  /** A notification for this room was clicked. */
+  'app:focus-room': { payload: string };
+  /** A validated parley:// link (from the command line, a second instance or macOS open-url). */
+  'app:join-link': { payload: JoinLink };
+  'app:notice': { payload: DesktopNotice };
+}
+
+export type IpcInvokeChannel = keyof IpcInvokeMap;
+export type IpcSendChannel = keyof IpcSendMap;
+export type IpcEventChannel = keyof IpcEventMap;
+/** Renderer → main channels; their arguments are validated in main. */
+export type IpcRequestChannel = IpcInvokeChannel | IpcSendChannel;
+export type IpcChannelName = IpcRequestChannel | IpcEventChannel;
+
+/** The argument list of a renderer → main channel. */
+export type IpcArgs<C extends IpcRequestChannel> = (IpcInvokeMap & IpcSendMap)[C]['args'];
+/** What an invoke channel answers with when it succeeds. */
+export type IpcValue<C extends IpcInvokeChannel> = IpcInvokeMap[C]['result'];
+/** The codes a failed invoke of `C` can carry; without `C`, those of any channel. */
+export type IpcErrorCode<C extends IpcInvokeChannel = IpcInvokeChannel> = IpcCommonErrorCode | IpcInvokeMap[C]['errors'];
+/** What a main → renderer event carries. */
+export type IpcPayload<C extends IpcEventChannel> = IpcEventMap[C]['payload'];
+
+/** A failed invoke, as data on the wire (see main/ipc/result.ts for why errors are not thrown across). */
+export interface IpcFailure<Code extends IpcErrorCode = IpcErrorCode> {
+  ok: false;
+  code: Code;
+  message: string;
+}
+
+/** What an invoke handler sends back for channel `C`: its value, or one of its error codes. */
+export type IpcResult<C extends IpcInvokeChannel> = { ok: true; value: IpcValue<C> } | IpcFailure<IpcErrorCode<C>>;
+
+/** How each operation looks to its caller: invoke → a Promise, send → nothing, event → a subscription. */
+export type IpcInvokeMethod<C extends IpcInvokeChannel> = (...args: IpcArgs<C>) => Promise<IpcValue<C>>;
+export type IpcSendMethod<C extends IpcSendChannel> = (...args: IpcArgs<C>) => void;
+/** Calls back with each payload; returns an unsubscribe function. */
+export type IpcEventMethod<C extends IpcEventChannel> = (callback: (payload: IpcPayload<C>) => void) => () => void;
+
+/** IPC channel names, `domain:verb`, for code that needs them at run time. */
+export const IpcChannel = {
+  settingsGet: 'settings:get',
+  settingsUpdate: 'settings:update',
+  lanList: 'lan:list',
+  lanChanged: 'lan:changed',
+  relayHost: 'relay:host',
+  relayStop: 'relay:stop',
+  relayGet: 'relay:get',
+  notify: 'app:notify',
+  unread: 'app:unread',
+  openExternal: 'app:open-external',
+  focusRoom: 'app:focus-room',
+  joinLink: 'app:join-link',
+  notice: 'app:notice',
+} as const satisfies Record<string, IpcChannelName>;
+
+export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];
+
+// `satisfies` above refuses a name the registry lacks; these refuse a registry channel without a name,
+// and a channel in two directions at once (the preload and main would each pick a different one).
+type Holds<T extends true> = T;
+type _EveryChannelNamed = Holds<[IpcChannelName] extends [IpcChannel] ? true : false>;
+type _DirectionsDisjoint = Holds<[(IpcInvokeChannel & IpcSendChannel) | (IpcRequestChannel & IpcEventChannel)] extends [never] ? true : false>;
