@@ -51,8 +51,8 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Body of a failed acknowledgement and of the `parley:error` event. */
-export interface ErrorBody {
-  code: ErrorCode;
+export interface ErrorBody<C extends ErrorCode = ErrorCode> {
+  code: C;
   message: string;
   /** For RATE_LIMITED: milliseconds until a retry can succeed. */
   retryAfterMs?: number;

@@ -1,5 +1,6 @@
 /**
- * The four Socket.IO event maps and every payload type. The relay is
+ * Every payload type, and three of the four Socket.IO event maps (the fourth, ClientToServerEvents,
+ * is derived from the request contract in ./requests). The relay is
  * `Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>` and a client is
  * `Socket<ServerToClientEvents, ClientToServerEvents>`.
  *
@@ -181,27 +182,6 @@ export interface ServerStatus {
 export interface ErrorNotice extends ErrorBody {
   /** The event that failed, when the client passed no acknowledgement callback. */
   event?: string;
-}
-
-export interface ClientToServerEvents {
-  /** Log in with a nickname (classic: a string). Parley clients pass an ack for the full state. */
-  'add user': (request: string | LoginRequest, ack?: Ack<LoginOk>) => void;
-  /** Send a message (classic: a string, to the lobby). */
-  'new message': (request: string | SendRequest, ack?: Ack<SendOk>) => void;
-  /** Started typing (classic: no argument, the lobby). */
-  typing: (request?: TypingRequest) => void;
-  /** Stopped typing. */
-  'stop typing': (request?: TypingRequest) => void;
-  /** Join (or create) a public room. */
-  'room:join': (request: RoomJoinRequest, ack: Ack<RoomState>) => void;
-  /** Leave a public room (not the lobby). */
-  'room:leave': (request: RoomRef, ack: Ack<RoomRef>) => void;
-  /** Public rooms on the relay with their member counts. */
-  'room:list': (ack: Ack<{ rooms: RoomInfo[] }>) => void;
-  /** A page of a room's or DM conversation's history. */
-  'history:fetch': (request: HistoryRequest, ack: Ack<HistoryPage>) => void;
-  /** Full presence of a room the socket is in (used to resync after a missed delta). */
-  'users:list': (request: RoomRef, ack: Ack<PresenceSnapshot>) => void;
 }
 
 /**

@@ -6,6 +6,7 @@
 export * from './limits';
 export * from './errors';
 export * from './events';
+export * from './requests';
 export * from './nickname';
 export * from './rooms';
 export * from './desktop-api';

@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import { CLIENT_ID_PATTERN, CLIENT_KEY_PATTERN, HISTORY_PAGE_MAX, MAX_ROOMS_PER_SOCKET } from './limits';
 import { ErrorCode, ParleyError } from './errors';
+import type { ClientEvent, RequestOf } from './requests';
 
 // Upper bound for any string before the semantic checks: stops a 60 KB nickname from being
 // normalised or a huge room name from being regex-tested.
@@ -52,6 +53,23 @@ export const HistoryRequestSchema = z.object({
   beforeSeq: seq.optional(),
   limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
 });
+
+/**
+ * The payload schema of every client event, keyed like ClientRequests (./requests): the relay's
+ * dispatcher parses each event with its entry. `satisfies` checks each schema's output fits the
+ * contract; test/protocol/requests.types.test.ts checks they are exactly equal.
+ */
+export const REQUEST_SCHEMAS = {
+  'add user': AddUserSchema,
+  'new message': NewMessageSchema,
+  typing: TypingSchema,
+  'stop typing': TypingSchema,
+  'room:join': RoomJoinSchema,
+  'room:leave': RoomRefSchema,
+  'room:list': z.undefined(),
+  'history:fetch': HistoryRequestSchema,
+  'users:list': RoomRefSchema,
+} as const satisfies { readonly [E in ClientEvent]: z.ZodType<RequestOf<E>> };
 
 export const HandshakeAuthSchema = z.object({
   client: z.literal('parley'),

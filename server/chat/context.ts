@@ -10,7 +10,16 @@ import type { Redelivery } from './redelivery';
 import type { AddressLimitSpec } from './address-limits';
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type RawSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+/**
+ * A relay socket. Client events are routed centrally (guard.ts) and never reach `socket.on`
+ * listeners, so this type offers `on`/`once` for Socket.IO's own socket events only: a listener for
+ * a client event does not compile (add it to protocol/requests.ts and a route instead).
+ */
+export type ParleySocket = Omit<RawSocket, 'on' | 'once'> & {
+  on(event: 'disconnect' | 'disconnecting', listener: (reason: string) => void): ParleySocket;
+  once(event: 'disconnect' | 'disconnecting', listener: (reason: string) => void): ParleySocket;
+};
 
 export interface RateLimits {
   /** Every event a socket sends (local to the socket). */

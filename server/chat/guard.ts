@@ -7,21 +7,29 @@
  * The routes (event → spec + handler) are built once per relay, not per socket: a socket costs one
  * Socket.IO middleware closure instead of a listener, a spec object and a handler closure per event,
  * which is most of what an idle connection would otherwise hold beyond Socket.IO's own state.
+ *
+ * Routing is central on purpose, and explicit: client events never reach `socket.on` listeners. The
+ * ParleySocket type offers `on` for Socket.IO's own events only, a listener added anyway is logged
+ * as an error when its event arrives, and the route table refuses to start without a route for
+ * every event of protocol/requests.ts.
  */
 import type * as z from 'zod';
 import {
+  declaresError,
   ErrorCode,
+  NEEDS_LOGIN,
   ParleyError,
-  type ClientToServerEvents,
+  type AckedEvent,
+  type ClientEvent,
   type ErrorBody,
+  type OkOf,
+  type RequestOf,
 } from '../../protocol/index';
-import { parsePayload } from '../../protocol/schemas';
+import { parsePayload, REQUEST_SCHEMAS } from '../../protocol/schemas';
 import type { Connection } from './connection';
 
-export interface GuardSpec<T> {
-  schema: z.ZodType<T>;
-  /** Events before `add user` are refused with NOT_LOGGED_IN. */
-  needsLogin: boolean;
+/** How the relay runs one event; what it carries, answers and may fail with is in protocol/requests.ts. */
+export interface RouteSpec {
   /** Quietly drop (without an error frame) when rate limited: for high-frequency, low-value events like typing. */
   quietWhenLimited?: boolean;
   /** Run after this connection's earlier events finished (default). Typing opts out: it must not wait behind a slow store write. */
@@ -29,34 +37,46 @@ export interface GuardSpec<T> {
 }
 
 type AckFn = (result: object) => void;
-type Handler<T> = (conn: Connection, payload: T) => Promise<object | void | Later>;
 
 /**
  * Returned by a handler whose ordering-sensitive part is done but whose outcome comes later (a
  * message queued for a store write): the connection's next event may start at once, the ack waits
  * for `result`.
  */
-export class Later {
-  constructor(readonly result: Promise<object>) {}
+export class Later<T extends object = object> {
+  constructor(readonly result: Promise<T>) {}
 }
 
-export interface Route<T = unknown> {
-  readonly event: keyof ClientToServerEvents;
-  readonly spec: GuardSpec<T>;
-  readonly handler: Handler<T>;
+/** What a handler resolves to: its event's success payload (now or Later), or nothing for an event without an ack. */
+export type Reply<E extends ClientEvent> = E extends AckedEvent ? OkOf<E> | Later<OkOf<E>> : void;
+type Handler<E extends ClientEvent> = (conn: Connection, payload: RequestOf<E>) => Promise<Reply<E>>;
+
+export interface Route<E extends ClientEvent = ClientEvent> {
+  readonly event: E;
+  readonly spec: RouteSpec;
+  readonly handler: Handler<E>;
   /** The `"<event>" payload` label of validation errors, built once. */
   readonly what: string;
 }
 
-/** Declares the handler of one client event. */
-export function route<T>(event: keyof ClientToServerEvents, spec: GuardSpec<T>, handler: Handler<T>): Route {
-  return { event, spec, handler, what: `"${event}" payload` } as Route;
+/** Declares the handler of one client event; its payload and reply types come from the event's contract. */
+export function route<E extends ClientEvent>(event: E, spec: RouteSpec, handler: Handler<E>): Route {
+  // Widened once here: the table holds routes of every event, each checked against its own contract above.
+  return { event, spec, handler, what: `"${event}" payload` } as unknown as Route;
 }
 
 export type Routes = ReadonlyMap<string, Route>;
 
+/** The route table. Every event of the contract must have exactly one route: a missing or repeated one fails at start-up, not when a client first sends it. */
 export function routeTable(routes: readonly Route[]): Routes {
-  return new Map(routes.map((r) => [r.event, r]));
+  const table = new Map<string, Route>();
+  for (const r of routes) {
+    if (table.has(r.event)) throw new Error(`Two routes for the client event "${r.event}".`);
+    table.set(r.event, r);
+  }
+  const missing = Object.keys(NEEDS_LOGIN).filter((event) => !table.has(event));
+  if (missing.length > 0) throw new Error(`No route for the client events ${missing.map((e) => `"${e}"`).join(', ')}.`);
+  return table;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -68,7 +88,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export function dispatch(conn: Connection, routes: Routes, packet: unknown[]): void {
   const event = packet[0];
   const r = typeof event === 'string' ? routes.get(event) : undefined;
-  if (r === undefined) return refuseUnknown(conn, packet);
+  if (r === undefined) return refuseUnknown(conn, packet, event);
   // Caught flooding: the connection is closing; the rest of the flood is not even parsed.
   if (conn.flooding) return;
   const last = packet[packet.length - 1];
@@ -78,16 +98,18 @@ export function dispatch(conn: Connection, routes: Routes, packet: unknown[]): v
     if (conn.flooding) return;
     if (err instanceof ParleyError && err.code === ErrorCode.RATE_LIMITED && spec.quietWhenLimited && !ack) return;
     const body = toErrorBody(err, conn.ctx.log, r.event);
+    // Sent all the same (the client still learns it failed), but loudly: no client was written for it.
+    if (!declaresError(r.event, body.code)) conn.ctx.log.error({ event: r.event, code: body.code }, 'contract break: the event does not declare this error code (protocol/requests.ts)');
     if (ack) ack({ ok: false, ...body });
     else conn.socket.emit('parley:error', { ...body, event: r.event });
   };
   try {
     conn.charge();
     // The payload is the first argument after the event name, when there is one besides the ack.
-    const payload = parsePayload(spec.schema, packet.length > (ack ? 2 : 1) ? packet[1] : undefined, r.what);
+    const payload = parsePayload(REQUEST_SCHEMAS[r.event] as z.ZodType<RequestOf<ClientEvent>>, packet.length > (ack ? 2 : 1) ? packet[1] : undefined, r.what);
     const run = () => {
       // Checked in turn, not on arrival: an event sent right after `add user` waits for the login.
-      if (spec.needsLogin && !conn.loggedIn) {
+      if (NEEDS_LOGIN[r.event] && !conn.loggedIn) {
         throw new ParleyError(ErrorCode.NOT_LOGGED_IN, 'Log in with "add user" first.');
       }
       return r.handler(conn, payload);
@@ -110,8 +132,13 @@ export function dispatch(conn: Connection, routes: Routes, packet: unknown[]): v
  * With an ack the client learns why (INVALID_PAYLOAD, or RATE_LIMITED); without one nothing is sent,
  * so junk never makes the relay write more than it read.
  */
-function refuseUnknown(conn: Connection, packet: unknown[]): void {
+function refuseUnknown(conn: Connection, packet: unknown[], event: unknown): void {
   if (conn.flooding) return;
+  // Client events never reach socket.on listeners (every packet ends here or in a route), so a
+  // listener someone added for one would silently never fire: say so where it can be seen.
+  if (typeof event === 'string' && (conn.socket as unknown as { listenerCount(e: string): number }).listenerCount(event) > 0) {
+    conn.ctx.log.error({ event }, 'socket.on listener for a client event never fires: add a route in server/chat (protocol/requests.ts first)');
+  }
   const last: unknown = packet[packet.length - 1];
   const ack = packet.length > 1 && typeof last === 'function' ? (last as AckFn) : undefined;
   let body: ErrorBody = { code: ErrorCode.INVALID_PAYLOAD, message: 'Unknown event.' };

@@ -7,8 +7,6 @@ import {
   type RoomInfo,
   type RoomState,
 } from '../../protocol/index';
-import { RoomJoinSchema, RoomRefSchema } from '../../protocol/schemas';
-import * as z from 'zod';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS } from './context';
 import { route } from './guard';
@@ -16,16 +14,14 @@ import type { ReplyBudget } from './reply-budget';
 import { roomState } from './session';
 import { stopTyping } from './typing';
 
-const NoPayload = z.undefined();
-
 export const roomRoutes = [
-  route('room:join', { schema: RoomJoinSchema, needsLogin: true }, (conn, req) => enterRoom(conn, req.room, req.create ?? false, req.since)),
-  route('room:leave', { schema: RoomRefSchema, needsLogin: true }, async (conn, { room }) => {
+  route('room:join', {}, (conn, req) => enterRoom(conn, req.room, req.create ?? false, req.since)),
+  route('room:leave', {}, async (conn, { room }) => {
     await leaveRoom(conn, room);
     return { room };
   }),
-  route('room:list', { schema: NoPayload, needsLogin: true }, async (conn) => ({ rooms: await listRooms(conn) })),
-  route('users:list', { schema: RoomRefSchema, needsLogin: true }, async (conn, { room }) => {
+  route('room:list', {}, async (conn) => ({ rooms: await listRooms(conn) })),
+  route('users:list', {}, async (conn, { room }) => {
     if (!conn.socket.rooms.has(room) || !isRoomName(room)) throw new ParleyError(ErrorCode.NOT_IN_ROOM, `Join #${room} first.`);
     return conn.ctx.stores.presence.snapshot(room);
   }),

@@ -19,7 +19,6 @@ import {
   type LoginRequest,
   type RoomState,
 } from '../../protocol/index';
-import { AddUserSchema } from '../../protocol/schemas';
 import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS, userRoom } from './context';
@@ -29,7 +28,7 @@ import { ReplyBudget } from './reply-budget';
 import { enterRoom } from './rooms';
 import { stopAllTyping } from './typing';
 
-export const sessionRoutes = [route('add user', { schema: AddUserSchema, needsLogin: false }, login)];
+export const sessionRoutes = [route('add user', {}, login)];
 
 /** The socket went away: its presence is removed (shutdown waits for these). */
 export function onDisconnect(conn: Connection): void {

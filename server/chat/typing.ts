@@ -8,17 +8,15 @@
  * stop typing as fast as the event bucket allows cannot make the relay write to everyone 20 times a
  * second. A `stop typing` goes out only for an indicator that was shown, so it is bounded the same way.
  */
-import { type TypingRequest } from '../../protocol/index';
-import { TypingSchema } from '../../protocol/schemas';
 import { audience, resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { route } from './guard';
 
-const spec = { schema: TypingSchema, needsLogin: true, quietWhenLimited: true, serial: false } as const;
+const spec = { quietWhenLimited: true, serial: false } as const;
 const TYPING_PER_SECOND = 2;
 
 export const typingRoutes = [
-  route('typing', spec, async (conn, req?: TypingRequest) => {
+  route('typing', spec, async (conn, req) => {
     const target = resolveTarget(conn, req?.room);
     const now = Date.now();
     if (now - conn.typingSecond >= 1000) {
@@ -30,7 +28,7 @@ export const typingRoutes = [
     conn.typingRooms().set(target.room, target);
     audience(conn, target).emit('typing', notice(conn, target.room));
   }),
-  route('stop typing', spec, async (conn, req?: TypingRequest) => {
+  route('stop typing', spec, async (conn, req) => {
     stopTyping(conn, resolveTarget(conn, req?.room).room);
   }),
 ];

@@ -7,18 +7,18 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
   Ack,
   AckResult,
+  AnswerFn,
+  Refusal,
   ChatMessage,
   ClientToServerEvents,
   ErrorBody,
   ErrorCode,
   ErrorNotice,
-  HistoryPage,
   HistoryRequest,
   InterServerEvents,
   LoginOk,
   LoginRequest,
   PresenceDelta,
-  PresenceSnapshot,
   RoomInfo,
   RoomJoinRequest,
   RoomRef,
@@ -37,7 +37,7 @@ describe('ClientToServerEvents', () => {
   it("'add user' takes a nickname or a LoginRequest, and an optional Ack<LoginOk>", () => {
     type AddUser = ClientToServerEvents['add user'];
     expectTypeOf<Parameters<AddUser>[0]>().toEqualTypeOf<string | LoginRequest>();
-    expectTypeOf<Parameters<AddUser>[1]>().toEqualTypeOf<Ack<LoginOk> | undefined>();
+    expectTypeOf<Parameters<AddUser>[1]>().toEqualTypeOf<AnswerFn<'add user'> | undefined>();
     expectTypeOf<AddUser>().toBeCallableWith('ana');
     expectTypeOf<AddUser>().toBeCallableWith({ username: 'ana', rooms: ['dev'], since: { lobby: 3 } }, () => {});
     expectTypeOf<AddUser>().returns.toBeVoid();
@@ -48,7 +48,7 @@ describe('ClientToServerEvents', () => {
   it("'new message' takes text or a SendRequest, and an optional Ack<SendOk>", () => {
     type NewMessage = ClientToServerEvents['new message'];
     expectTypeOf<Parameters<NewMessage>[0]>().toEqualTypeOf<string | SendRequest>();
-    expectTypeOf<Parameters<NewMessage>[1]>().toEqualTypeOf<Ack<SendOk> | undefined>();
+    expectTypeOf<Parameters<NewMessage>[1]>().toEqualTypeOf<AnswerFn<'new message'> | undefined>();
     expectTypeOf<NewMessage>().toBeCallableWith('hi');
     // @ts-expect-error a SendRequest needs text
     expectTypeOf<NewMessage>().toBeCallableWith({ room: 'dev' });
@@ -61,11 +61,12 @@ describe('ClientToServerEvents', () => {
   });
 
   it('Parley-only events require an acknowledgement', () => {
-    expectTypeOf<Parameters<ClientToServerEvents['room:join']>>().toEqualTypeOf<[request: RoomJoinRequest, ack: Ack<RoomState>]>();
-    expectTypeOf<Parameters<ClientToServerEvents['room:leave']>>().toEqualTypeOf<[request: RoomRef, ack: Ack<RoomRef>]>();
-    expectTypeOf<Parameters<ClientToServerEvents['room:list']>>().toEqualTypeOf<[ack: Ack<{ rooms: RoomInfo[] }>]>();
-    expectTypeOf<Parameters<ClientToServerEvents['history:fetch']>>().toEqualTypeOf<[request: HistoryRequest, ack: Ack<HistoryPage>]>();
-    expectTypeOf<Parameters<ClientToServerEvents['users:list']>>().toEqualTypeOf<[request: RoomRef, ack: Ack<PresenceSnapshot>]>();
+    expectTypeOf<Parameters<AnswerFn<'room:join'>>[0]>().toEqualTypeOf<({ ok: true } & RoomState) | Refusal<'room:join'>>();
+    expectTypeOf<Parameters<ClientToServerEvents['room:join']>>().toEqualTypeOf<[request: RoomJoinRequest, ack: AnswerFn<'room:join'>]>();
+    expectTypeOf<Parameters<ClientToServerEvents['room:leave']>>().toEqualTypeOf<[request: RoomRef, ack: AnswerFn<'room:leave'>]>();
+    expectTypeOf<Parameters<ClientToServerEvents['room:list']>>().toEqualTypeOf<[ack: AnswerFn<'room:list'>]>();
+    expectTypeOf<Parameters<ClientToServerEvents['history:fetch']>>().toEqualTypeOf<[request: HistoryRequest, ack: AnswerFn<'history:fetch'>]>();
+    expectTypeOf<Parameters<ClientToServerEvents['users:list']>>().toEqualTypeOf<[request: RoomRef, ack: AnswerFn<'users:list'>]>();
     // @ts-expect-error the ack is not optional
     expectTypeOf<ClientToServerEvents['room:join']>().toBeCallableWith({ room: 'dev' });
   });

@@ -1,0 +1,144 @@
+/**
+ * The client → relay contract, written once. For every event a client may send: what it carries,
+ * how it is answered (an ack with a success payload, an optional ack for classic events, or no ack
+ * at all), and which error codes the relay may answer it with. `ClientToServerEvents` (the Socket.IO
+ * event map), the relay's route table (server/chat/guard.ts), the runtime schemas
+ * (protocol/schemas.ts, relay only) and the client's `request()` all derive from here, so adding an
+ * event is one entry below plus its handler, and a misspelt event, a missing field or an undeclared
+ * error code fails to compile.
+ *
+ * This module holds types and one small table of strings: it is safe for the renderer bundle.
+ */
+import type { ErrorBody, ErrorCode } from './errors';
+import type {
+  HistoryPage,
+  HistoryRequest,
+  LoginOk,
+  LoginRequest,
+  PresenceSnapshot,
+  RoomInfo,
+  RoomJoinRequest,
+  RoomRef,
+  RoomState,
+  SendOk,
+  SendRequest,
+  TypingRequest,
+} from './events';
+
+/**
+ * How an event is answered:
+ *  - `required`  Parley-only events: the last argument is always an ack callback.
+ *  - `optional`  classic events: the classic page sends no callback, Parley clients pass one.
+ *  - `none`      fire-and-forget (typing); a failure comes back as a `parley:error` event.
+ */
+export type AckMode = 'required' | 'optional' | 'none';
+
+/** One event's contract. `request` is `undefined` for an event that takes no payload. */
+interface Contract<Request, Ok extends object | undefined, Mode extends AckMode, Codes extends ErrorCode> {
+  request: Request;
+  ok: Ok;
+  ack: Mode;
+  errors: Codes;
+}
+
+/** What addressing a room or DM can fail with (server/chat/addressing.ts). */
+type AddressErrors = 'UNKNOWN_ROOM' | 'NOT_IN_ROOM' | 'USER_NOT_FOUND';
+
+export interface ClientRequests {
+  /** Log in with a nickname (classic: a string). Parley clients pass an ack for the full state. */
+  'add user': Contract<string | LoginRequest, LoginOk, 'optional', 'ALREADY_LOGGED_IN' | 'INVALID_NICKNAME' | 'NICKNAME_TAKEN'>;
+  /** Send a message (classic: a string, to the lobby). */
+  'new message': Contract<string | SendRequest, SendOk, 'optional', 'TOO_LARGE' | 'EMPTY_MESSAGE' | AddressErrors>;
+  /** Started typing (classic: no argument, the lobby). */
+  typing: Contract<TypingRequest | undefined, undefined, 'none', AddressErrors>;
+  /** Stopped typing. */
+  'stop typing': Contract<TypingRequest | undefined, undefined, 'none', AddressErrors>;
+  /** Join (or create) a public room. */
+  'room:join': Contract<RoomJoinRequest, RoomState, 'required', 'UNKNOWN_ROOM' | 'ROOM_LIMIT'>;
+  /** Leave a public room (not the lobby). */
+  'room:leave': Contract<RoomRef, RoomRef, 'required', 'CANNOT_LEAVE_LOBBY' | 'NOT_IN_ROOM'>;
+  /** Public rooms on the relay with their member counts. */
+  'room:list': Contract<undefined, { rooms: RoomInfo[] }, 'required', never>;
+  /** A page of a room's or DM conversation's history. */
+  'history:fetch': Contract<HistoryRequest, HistoryPage, 'required', AddressErrors>;
+  /** Full presence of a room the socket is in (used to resync after a missed delta). */
+  'users:list': Contract<RoomRef, PresenceSnapshot, 'required', 'NOT_IN_ROOM'>;
+}
+
+export type ClientEvent = keyof ClientRequests;
+/** Events answered with an ack (always or when the client asks). */
+export type AckedEvent = { [E in ClientEvent]: ClientRequests[E]['ack'] extends 'none' ? never : E }[ClientEvent];
+export type RequestOf<E extends ClientEvent> = ClientRequests[E]['request'];
+export type OkOf<E extends AckedEvent> = Exclude<ClientRequests[E]['ok'], undefined>;
+
+/**
+ * What any event can fail with besides its own codes: a malformed payload, the rate limit, a store
+ * that is down, a relay that is shutting down, a fault. Events after login add NOT_LOGGED_IN.
+ */
+export const COMMON_ERRORS = ['INVALID_PAYLOAD', 'RATE_LIMITED', 'UNAVAILABLE', 'SHUTTING_DOWN', 'INTERNAL'] as const;
+export type CommonError = (typeof COMMON_ERRORS)[number];
+
+/** Whether an event needs `add user` first; part of the contract a client relies on. */
+export const NEEDS_LOGIN = {
+  'add user': false,
+  'new message': true,
+  typing: true,
+  'stop typing': true,
+  'room:join': true,
+  'room:leave': true,
+  'room:list': true,
+  'history:fetch': true,
+  'users:list': true,
+} as const satisfies { readonly [E in ClientEvent]: boolean };
+
+export type ErrorsOf<E extends ClientEvent> =
+  | ClientRequests[E]['errors']
+  | CommonError
+  | ((typeof NEEDS_LOGIN)[E] extends true ? 'NOT_LOGGED_IN' : never);
+
+/**
+ * The same error codes at run time: the relay logs a handler that answers with a code its event
+ * does not declare (a contract break a client could not have been written for), and the protocol
+ * document lists them. `satisfies` plus the type test keep this table and ClientRequests equal.
+ */
+export const EVENT_ERRORS = {
+  'add user': ['ALREADY_LOGGED_IN', 'INVALID_NICKNAME', 'NICKNAME_TAKEN'],
+  'new message': ['TOO_LARGE', 'EMPTY_MESSAGE', 'UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
+  typing: ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
+  'stop typing': ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
+  'room:join': ['UNKNOWN_ROOM', 'ROOM_LIMIT'],
+  'room:leave': ['CANNOT_LEAVE_LOBBY', 'NOT_IN_ROOM'],
+  'room:list': [],
+  'history:fetch': ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
+  'users:list': ['NOT_IN_ROOM'],
+} as const satisfies { readonly [E in ClientEvent]: readonly ClientRequests[E]['errors'][] };
+
+/** Whether `code` is one the event may answer with. */
+export function declaresError(event: ClientEvent, code: ErrorCode): boolean {
+  if ((COMMON_ERRORS as readonly string[]).includes(code)) return true;
+  if (code === 'NOT_LOGGED_IN') return NEEDS_LOGIN[event];
+  return (EVENT_ERRORS[event] as readonly string[]).includes(code);
+}
+
+/** A failed answer, narrowed to the codes an event declares. */
+export type Refusal<E extends ClientEvent> = { ok: false } & ErrorBody<ErrorsOf<E>>;
+/** The answer to an acked event. */
+export type Answer<E extends AckedEvent> = ({ ok: true } & OkOf<E>) | Refusal<E>;
+export type AnswerFn<E extends AckedEvent> = (answer: Answer<E>) => void;
+
+/** The Socket.IO listener signature of one event, from its contract. */
+type Signature<E extends ClientEvent> = ClientRequests[E]['ack'] extends 'none'
+  ? (request?: Exclude<RequestOf<E>, undefined>) => void
+  : E extends AckedEvent
+    ? RequestOf<E> extends undefined
+      ? (ack: AnswerFn<E>) => void
+      : ClientRequests[E]['ack'] extends 'optional'
+        ? (request: RequestOf<E>, ack?: AnswerFn<E>) => void
+        : (request: RequestOf<E>, ack: AnswerFn<E>) => void
+    : never;
+
+/** The Socket.IO client → server event map, derived from ClientRequests. */
+export type ClientToServerEvents = { [E in ClientEvent]: Signature<E> };
+
+/** The arguments `request(event, ...)` takes before the ack: the payload, or nothing. */
+export type RequestArgs<E extends AckedEvent> = RequestOf<E> extends undefined ? [] : [request: RequestOf<E>];
