@@ -15,7 +15,7 @@
  *  - timeout, relay trouble, disconnect   → queued again; resent after a growing pause, or when
  *                                           the connection is back
  */
-import { ErrorCode, type AckResult, type SendOk } from '../../protocol/index';
+import { ErrorCode, type Answer, type ErrorsOf, type SendOk } from '../../protocol/index';
 
 export interface OutboxItem {
   clientId: string;
@@ -27,7 +27,7 @@ export interface OutboxItem {
   error?: string;
 }
 
-export type SendFn = (item: OutboxItem) => Promise<AckResult<SendOk>>;
+export type SendFn = (item: OutboxItem) => Promise<Answer<'new message'>>;
 
 export interface OutboxStorage {
   load(): OutboxItem[];
@@ -39,7 +39,7 @@ export interface OutboxEvents {
   changed(item: OutboxItem): void;
 }
 
-const PERMANENT = new Set<string>([
+const PERMANENT: ReadonlySet<ErrorsOf<'new message'>> = new Set<ErrorsOf<'new message'>>([
   ErrorCode.INVALID_PAYLOAD,
   ErrorCode.TOO_LARGE,
   ErrorCode.EMPTY_MESSAGE,
@@ -167,7 +167,7 @@ export class Outbox {
       });
   }
 
-  private settle(item: OutboxItem, result: AckResult<SendOk> | null): void {
+  private settle(item: OutboxItem, result: Answer<'new message'> | null): void {
     if (!this.items.includes(item)) return; // discarded meanwhile
     if (result?.ok) {
       this.items = this.items.filter((i) => i !== item);

@@ -1,7 +1,7 @@
 /** The chat: conversations on the left, the active one in the middle, its participants on the right. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import type { ChatMessage } from '../../protocol/index';
+import { DEFAULT_ROOM, type ChatMessage } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
 import { titleWithUnread } from '../model/unread';
 import { desktop } from '../platform/desktop';
@@ -16,7 +16,7 @@ import { useModel } from './use-model';
 
 export function ChatScreen({ client, onLeave }: { client: ChatClient; onLeave: () => void }): JSX.Element {
   useModel(client);
-  const conv = client.conversation(client.active.value) ?? client.conversation('lobby')!;
+  const conv = client.conversation(client.active.value) ?? client.conversation(DEFAULT_ROOM)!;
   const me = client.me.value;
   const [announcement, setAnnouncement] = useState('');
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -39,7 +39,7 @@ export function ChatScreen({ client, onLeave }: { client: ChatClient; onLeave: (
           <span class="muted" aria-label={`${conv.presence.size} participants`}>
             {conv.kind === 'room' ? `${conv.presence.size} here` : ''}
           </span>
-          {conv.kind === 'room' && conv.id !== 'lobby' && (
+          {conv.kind === 'room' && conv.id !== DEFAULT_ROOM && (
             <button type="button" class="quiet" onClick={() => void client.leaveRoom(conv.id).catch((e: Error) => (client.notice.value = e.message))}>
               Leave #{conv.id}
             </button>
@@ -81,12 +81,10 @@ function useAttention(client: ChatClient, announce: (text: string) => void): voi
     window.addEventListener('online', online);
     window.addEventListener('offline', online);
     const offFocus = desktop()?.onFocusRoom((room) => client.setActive(room));
-    const previous = client.onIncoming;
-    client.onIncoming = (conv, msg: ChatMessage) => {
-      previous?.(conv, msg);
+    const offIncoming = client.incoming.subscribe((conv, msg: ChatMessage) => {
       announce(`${msg.username} in ${conv.title}: ${msg.message.slice(0, 200)}`);
       if (!windowIsAttended()) notifyMessage(`${msg.username} · ${conv.title}`, msg, () => client.setActive(conv.id));
-    };
+    });
     return () => {
       window.removeEventListener('focus', update);
       window.removeEventListener('blur', update);
@@ -94,7 +92,7 @@ function useAttention(client: ChatClient, announce: (text: string) => void): voi
       window.removeEventListener('online', online);
       window.removeEventListener('offline', online);
       offFocus?.();
-      client.onIncoming = previous;
+      offIncoming();
     };
   }, [client]);
 }

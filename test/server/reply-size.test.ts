@@ -78,7 +78,7 @@ describe('reply sizes', () => {
       // Written straight to the store: Bob gets none of it live, as if he had been away.
       for (let i = 10; i < PER_ROOM; i++) await say(i);
       // His connection drops; on reconnecting he catches up from his cursor, far more than one page.
-      (bob as unknown as { socket: { io: { engine: { close(): void } } } }).socket.io.engine.close();
+      (bob as unknown as { relay: { socket: { io: { engine: { close(): void } } } } }).relay.socket.io.engine.close();
       await until(() => seen().length === PER_ROOM, 20_000, 'every message after catch-up');
       expect(seen()).toEqual([...Array(PER_ROOM).keys()]);
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type AckResult, type SendOk } from '../../../protocol/index';
+import { ErrorCode, type Answer, type ErrorsOf, type SendOk } from '../../../protocol/index';
 import { MAX_ATTEMPTS, Outbox, WINDOW, type Clock, type OutboxItem, type OutboxStorage } from '../../../renderer/model/outbox';
 
 /** Time moves only when the test says so; due timers run in order. */
@@ -46,7 +46,7 @@ class FakeStorage implements OutboxStorage {
 
 interface Call {
   clientId: string;
-  resolve(r: AckResult<SendOk>): void;
+  resolve(r: Answer<'new message'>): void;
   reject(e: unknown): void;
 }
 
@@ -70,8 +70,8 @@ function setup(storage?: OutboxStorage) {
 
 /** Lets the send promises' then/finally handlers run. */
 const flush = () => new Promise<void>((r) => setTimeout(r, 0));
-const ok = (seq: number): AckResult<SendOk> => ({ ok: true, id: `id-${seq}`, seq, ts: seq, room: 'lobby', duplicate: false });
-const refused = (code: ErrorCode, retryAfterMs?: number): AckResult<SendOk> =>
+const ok = (seq: number): Answer<'new message'> => ({ ok: true, id: `id-${seq}`, seq, ts: seq, room: 'lobby', duplicate: false });
+const refused = (code: ErrorsOf<'new message'>, retryAfterMs?: number): Answer<'new message'> =>
   retryAfterMs === undefined ? { ok: false, code, message: `refused: ${code}` } : { ok: false, code, message: `refused: ${code}`, retryAfterMs };
 
 describe('Outbox sending', () => {
