@@ -83,7 +83,9 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
       }
       // A retry of a stored message: its first broadcast may have died with another instance.
       // Parley clients drop a copy they have by id; classic clients cannot, so they get first copies only.
-      else if (ctx.redelivery.claim(message.id, message.ts)) audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', message);
+      // A client id reused for another conversation is answered with the message it first named, but
+      // that message goes only to its own conversation's audience, never to this request's.
+      else if (message.room === target.room && ctx.redelivery.claim(message.id, message.ts)) audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', message);
       return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate };
     }),
   );

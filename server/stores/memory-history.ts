@@ -14,6 +14,12 @@ interface RoomLog {
 
 export class MemoryHistoryStore implements HistoryStore {
   private readonly rooms = new Map<string, RoomLog>();
+  /**
+   * Which conversation's window holds each idempotency key: a key is one per (user, clientId) across
+   * all conversations, as in Redis. Only keys some window still holds are here, so this is bounded
+   * by the windows and goes with them when a conversation expires.
+   */
+  private readonly keyHolder = new Map<string, RoomLog>();
   private readonly dedupeWindow: number;
 
   constructor(private readonly limit: number) {
@@ -33,12 +39,13 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 
   async append(draft: MessageDraft): Promise<AppendResult> {
-    const log = this.log(draft.room);
     const key = draft.clientId === undefined ? undefined : `${draft.userId}/${draft.clientId}`;
     if (key !== undefined) {
-      const earlier = log.seen.get(key);
+      const earlier = this.keyHolder.get(key)?.seen.get(key);
       if (earlier) return { message: earlier, duplicate: true };
     }
+    // After the check: a duplicate naming another conversation must not open a log there.
+    const log = this.log(draft.room);
     const message: ChatMessage = {
       username: draft.username,
       message: draft.message,
@@ -52,7 +59,8 @@ export class MemoryHistoryStore implements HistoryStore {
     if (this.limit > 0) log.ring.push(message);
     if (key !== undefined) {
       log.seen.set(key, message);
-      if (log.seen.size > this.dedupeWindow) log.seen.delete(log.seen.keys().next().value as string);
+      this.keyHolder.set(key, log);
+      if (log.seen.size > this.dedupeWindow) this.forget(log, log.seen.keys().next().value as string);
     }
     return { message, duplicate: false };
   }
@@ -70,8 +78,15 @@ export class MemoryHistoryStore implements HistoryStore {
   /** Drops a conversation's log (it expired), if nothing was written since the caller saw `lastSeq`. */
   drop(room: string, lastSeq: number): boolean {
     if (this.lastSeq(room) !== lastSeq) return false;
+    const log = this.rooms.get(room);
+    if (log) for (const key of [...log.seen.keys()]) this.forget(log, key);
     this.rooms.delete(room);
     return true;
+  }
+
+  private forget(log: RoomLog, key: string): void {
+    log.seen.delete(key);
+    if (this.keyHolder.get(key) === log) this.keyHolder.delete(key);
   }
 
   async page(room: string, query: PageQuery): Promise<HistoryPage> {

@@ -5,7 +5,7 @@
  * not sent the repeat. Re-delivery happens once per message, so retries cannot amplify fan-out.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, SendOk } from '../../../protocol/index';
+import { dmRoomId, type ChatMessage, type SendOk } from '../../../protocol/index';
 import { classicClient, collect, connected, loggedIn, newKey, request, until } from '../../helpers/clients';
 import { redisRelay } from '../../helpers/cluster';
 import { useRedisSuite } from '../../helpers/redis-suite';
@@ -47,5 +47,26 @@ describe('a retry of a message stored but never broadcast', () => {
     expect(seenByCy.map((m: ChatMessage) => m.message)).toEqual(['lost in the crash', 'next']);
     // The classic client only ever gets first copies (it cannot tell a repeat by id).
     expect(seenByClassic.map((m) => m.message)).toEqual(['next']);
+  });
+
+  it('goes only to its own conversation: a stored DM retried under its client id for the lobby reaches no one in the lobby', async () => {
+    const a = await redisRelay(redis().url);
+    const b = await redisRelay(redis().url);
+    relays.push(a, b);
+    const { socket: ana, login } = await loggedIn(b.url, 'ana', { key: newKey() });
+    const { login: bobLogin } = await loggedIn(a.url, 'bob');
+    const { socket: cy } = await loggedIn(b.url, 'cy');
+    const seenByCy = collect(cy, 'new message');
+    const userId = (login as unknown as { userId: string }).userId;
+    const bobId = (bobLogin as unknown as { userId: string }).userId;
+
+    // Instance A stored Ana's DM to Bob and died before broadcasting it.
+    const stored = await a.stores.history.append({ room: dmRoomId(userId, bobId), userId, username: 'ana', message: 'for bob only', clientId: 'dm-reuse-0001' });
+    // A client reuses that client id for a lobby message on instance B.
+    const reuse = await request<SendOk>(ana, 'new message', { text: 'for everyone', clientId: 'dm-reuse-0001' });
+    expect(reuse).toMatchObject({ ok: true, duplicate: true, id: stored.message!.id, room: stored.message!.room });
+    expect(await request<SendOk>(ana, 'new message', { text: 'next', clientId: 'dm-reuse-0002' })).toMatchObject({ ok: true, duplicate: false });
+    await until(() => seenByCy.length >= 1, 10_000, 'the next lobby message');
+    expect(seenByCy.map((m: ChatMessage) => m.message)).toEqual(['next']);
   });
 });

@@ -78,12 +78,10 @@ describe.each(backends)('idempotent append ($kind)', (backend) => {
     }
   });
 
-  // BUG (memory-history.ts keys its idempotency records per conversation: `RoomLog.seen`): the
-  // contract (HistoryStore.append, AppendResult, docs/protocol.md "Idempotent sends") is per
-  // (userId, clientId), which Redis keeps (one `d:<userId>/<clientId>` key for all conversations).
-  // The same user's clientId sent to a second conversation is a duplicate in Redis and a second
-  // stored message in memory.
-  (backend.kind === 'memory' ? it.fails : it)('is idempotent per (userId, clientId) across conversations', async () => {
+  // The contract (HistoryStore.append, AppendResult, docs/protocol.md "Idempotent sends") is per
+  // (userId, clientId) across conversations: Redis keeps one `d:<userId>/<clientId>` key, memory one
+  // index over its per-conversation windows (it kept them per conversation before this test).
+  it('is idempotent per (userId, clientId) across conversations', async () => {
     const { history } = await backend.stores();
     const first = await history.append(draft('hi', { room: 'a', clientId: 'client-0001' }));
     const again = await history.append(draft('hi', { room: 'b', clientId: 'client-0001' }));
