@@ -11,7 +11,7 @@ import type { Connection } from './connection';
 import { CLASSIC_SOCKETS } from './context';
 import { route } from './guard';
 import type { ReplyBudget } from './reply-budget';
-import { roomState } from './session';
+import { roomState } from './room-state';
 import { stopTyping } from './typing';
 
 export const roomRoutes = [

@@ -13,7 +13,6 @@ import {
   MAX_ROOMS_PER_SOCKET,
   ParleyError,
   PROTOCOL_VERSION,
-  REPLY_HISTORY_BYTES,
   type HistoryPage,
   type LoginOk,
   type LoginRequest,
@@ -26,6 +25,7 @@ import { route } from './guard';
 import { nicknameKey } from '../nickname-key';
 import { ReplyBudget } from './reply-budget';
 import { enterRoom } from './rooms';
+import { roomState } from './room-state';
 import { stopAllTyping } from './typing';
 
 export const sessionRoutes = [route('add user', {}, login)];
@@ -94,23 +94,6 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
     }
   }
   return { userId: conn.userId, username, numUsers: result.numUsers, protocol: PROTOCOL_VERSION, rooms, dms };
-}
-
-/** Presence and history of a room the socket is already in. */
-export async function roomState(conn: Connection, room: string, since: number | undefined, budget = new ReplyBudget(REPLY_HISTORY_BYTES)): Promise<RoomState> {
-  const { stores, historyLimit } = conn.ctx;
-  const query = since === undefined ? { limit: historyLimit } : { afterSeq: since, limit: historyLimit };
-  const [presence, history] = await Promise.all([
-    stores.presence.snapshot(room),
-    stores.history.page(room, query).catch((err: unknown) => {
-      // The store is down: log in anyway (local chat works) and say history is not available yet.
-      if (err instanceof ParleyError && err.code === ErrorCode.UNAVAILABLE) {
-        return { room, messages: [], lastSeq: 0, hasMore: false, gap: false, unavailable: true };
-      }
-      throw err;
-    }),
-  ]);
-  return { presence, history: budget.fit(history) };
 }
 
 async function logout(conn: Connection): Promise<void> {
