@@ -37,10 +37,18 @@ export class TokenBucket {
 
 const OK: RateResult = { ok: true };
 
-/** Many keyed buckets; full ones are swept so idle keys cost nothing. */
+/** How often idle buckets are looked for while any exist. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Many keyed buckets; full ones are swept so idle keys cost nothing: every 4096 takes under load,
+ * and on a timer while any bucket exists, so that the buckets of users who came and went are given
+ * back when the traffic stops too (every new user has one).
+ */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private takes = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly spec: BucketSpec) {}
 
@@ -50,12 +58,29 @@ export class MemoryRateLimiter implements RateLimiter {
     if (!bucket) {
       bucket = new TokenBucket(this.spec, now);
       this.buckets.set(key, bucket);
+      this.timer ??= this.scheduleSweep();
     }
     if (++this.takes % 4096 === 0) this.sweep(now);
     return bucket.take(cost, now);
   }
 
-  private sweep(now: number): void {
+  /** Buckets held (tests). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  sweep(now: number = Date.now()): void {
     for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
+  }
+
+  private scheduleSweep(): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.sweep();
+      // Rescheduled only while there is something to sweep: an idle limiter holds no timer.
+      this.timer = this.buckets.size > 0 ? this.scheduleSweep() : undefined;
+    }, SWEEP_EVERY_MS);
+    // Never what keeps a process alive.
+    timer.unref?.();
+    return timer;
   }
 }

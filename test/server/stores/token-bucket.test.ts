@@ -113,3 +113,32 @@ describe('MemoryRateLimiter', () => {
     expect(limiter.take('ana').ok).toBe(false);
   });
 });
+
+describe('MemoryRateLimiter after the traffic stops', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives back the buckets of users who came and went, with no further takes, and then holds no timer', () => {
+    vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const limiter = new MemoryRateLimiter({ capacity: 2, perSecond: 1 });
+    // Fewer takes than the load-driven sweep needs: only the timer can give these back.
+    for (let i = 0; i < 100; i++) limiter.take(`user-${i}`);
+    limiter.take('ana');
+    limiter.take('ana');
+    expect(limiter.size).toBe(101);
+    vi.advanceTimersByTime(60_000);
+    // Every bucket refilled within the minute and was forgotten.
+    expect(limiter.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps a bucket that is still draining when the timer sweeps', () => {
+    vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const limiter = new MemoryRateLimiter({ capacity: 100, perSecond: 1 });
+    for (let i = 0; i < 100; i++) limiter.take('ana');
+    vi.advanceTimersByTime(60_000);
+    expect(limiter.size).toBe(1);
+    expect(limiter.take('ana').ok).toBe(true);
+  });
+});
