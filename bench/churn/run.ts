@@ -18,6 +18,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../protocol/index';
@@ -29,6 +31,10 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '30' },
     clients: { type: 'string', default: '150' },
     expiry: { type: 'string', default: '60' },
+    // glibc malloc arenas for the relay (MALLOC_ARENA_MAX); unset keeps glibc's default (8 per core).
+    arenas: { type: 'string' },
+    // V8's young-generation ceiling for the relay (--max-semi-space-size, MiB); unset keeps Node's default.
+    'semi-space': { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -65,10 +71,25 @@ function rssBreakdown(pid: number): { brkHeapMiB: number; anonMiB: number; fileM
   return { brkHeapMiB: mib(kib.brk), anonMiB: mib(kib.anon), fileMiB: mib(kib.file) };
 }
 
-/** The relay's own count of open Engine.IO connections (from /healthz details): "zero connections" is checked, not assumed. */
-async function relayConnections(url: string): Promise<number> {
-  const body = (await (await fetch(`${url}/healthz`)).json()) as { connections?: number };
-  return body.connections ?? -1;
+interface RelayView {
+  /** The relay's own count of open Engine.IO connections: "zero connections" is checked, not assumed. */
+  connections: number;
+  /** process.memoryUsage() in MiB after a full collection: heap that stays up is reachable (a leak), RSS above it is not. */
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+}
+
+async function relayView(url: string): Promise<RelayView> {
+  const body = (await (await fetch(`${url}/healthz`)).json()) as Partial<RelayView>;
+  return { connections: body.connections ?? -1, memory: body.memory! };
+}
+
+const HEAP_STATS = join(tmpdir(), `parley-churn-heap-${process.pid}.json`);
+
+/** Asks the relay for a full garbage collection (bench/churn/gc-on-signal.mjs), lets it settle, and returns V8's space sizes after it. */
+async function collect(pid: number): Promise<Record<string, { sizeMiB: number; usedMiB: number }>> {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(2000);
+  return JSON.parse(readFileSync(HEAP_STATS, 'utf8')) as Record<string, { sizeMiB: number; usedMiB: number }>;
 }
 
 /** Median RSS over `seconds` of one sample a second. */
@@ -164,8 +185,20 @@ async function churn(url: string, seconds: number, clients: number, counts: Coun
 
 async function main(): Promise<void> {
   const port = await freePort();
-  const relay = spawn(process.execPath, ['dist/server/cli.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CONVERSATION_EXPIRY_S: String(EXPIRY_S), HEALTH_DETAILS: 'public' },
+  const v8Flags = flags['semi-space'] ? [`--max-semi-space-size=${flags['semi-space']}`] : [];
+  const relay = spawn(process.execPath, ['--expose-gc', ...v8Flags, '--import', './bench/churn/gc-on-signal.mjs', 'dist/server/cli.js'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      CONVERSATION_EXPIRY_S: String(EXPIRY_S),
+      HEALTH_DETAILS: 'public',
+      // The in-memory relay, as measured before the durable store existed: memory is what is asked here.
+      DATA_DIR: ':memory:',
+      CHURN_HEAP_STATS: HEAP_STATS,
+      ...(flags.arenas ? { MALLOC_ARENA_MAX: flags.arenas } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -180,8 +213,9 @@ async function main(): Promise<void> {
     const n = await churn(url, WARMUP_S, CLIENTS, warm, 0);
     log(`warm-up done (${warm.sessions} sessions); waiting ${(drainMs / 1000).toFixed(0)} s for idle conversations to expire`);
     await sleep(drainMs);
+    const baselineSpaces = await collect(pid);
     const baseline = await idleRss(pid);
-    const baselineParts = { ...rssBreakdown(pid), connections: await relayConnections(url) };
+    const baselineParts = { ...rssBreakdown(pid), ...(await relayView(url)), spaces: baselineSpaces };
     log(`baseline: ${baseline.toFixed(1)} MiB with zero connections; churn ${DURATION_S} s`);
 
     const main = newCounts();
@@ -192,16 +226,18 @@ async function main(): Promise<void> {
     log(`churn done: ${main.sessions} sessions, ${main.messages} messages, ${main.dms} DMs, ${main.refused} refused ${JSON.stringify(main.codes)}; peak ${peak.toFixed(1)} MiB`);
     log(`waiting ${(drainMs / 1000).toFixed(0)} s for idle conversations to expire`);
     await sleep(drainMs);
+    const afterSpaces = await collect(pid);
     const after = await idleRss(pid);
-    const afterParts = { ...rssBreakdown(pid), connections: await relayConnections(url) };
+    const afterParts = { ...rssBreakdown(pid), ...(await relayView(url)), spaces: afterSpaces };
     const growthPct = ((after - baseline) / baseline) * 100;
     const report = {
-      command: `npm run churn -- --duration ${DURATION_S} --warmup ${WARMUP_S} --clients ${CLIENTS} --expiry ${EXPIRY_S}`,
+      command: `npm run churn -- --duration ${DURATION_S} --warmup ${WARMUP_S} --clients ${CLIENTS} --expiry ${EXPIRY_S}${flags.arenas ? ` --arenas ${flags.arenas}` : ''}${flags['semi-space'] ? ` --semi-space ${flags['semi-space']}` : ''}`,
       startMiB: +started.toFixed(1),
       baselineMiB: +baseline.toFixed(1),
       peakMiB: +peak.toFixed(1),
       afterMiB: +after.toFixed(1),
       growthPct: +growthPct.toFixed(1),
+      heapGrowthPct: +(((afterParts.memory.heapUsed - baselineParts.memory.heapUsed) / baselineParts.memory.heapUsed) * 100).toFixed(1),
       breakdown: { baseline: baselineParts, after: afterParts },
       ratio: +(after / baseline).toFixed(3),
       churn: main,
