@@ -1,10 +1,11 @@
 /**
  * The contract between the desktop main process and the renderer: what the preload script exposes as
- * `window.parley` (through contextBridge), its payload types, and which IPC channel of the registry
+ * `window.parley` (through contextBridge: DesktopBridge), what the renderer's code calls (DesktopApi,
+ * from renderer/platform/desktop.ts), their payload types, and which IPC channel of the registry
  * (ipc.ts) carries each operation. The renderer treats the whole API as optional, because the same UI
  * also runs as a plain web client.
  */
-import type { IpcChannelName, IpcErrorCode, IpcEventChannel, IpcEventMethod, IpcInvokeChannel, IpcInvokeMethod, IpcSendChannel, IpcSendMethod } from './ipc';
+import type { IpcChannelName, IpcErrorCode, IpcEventChannel, IpcEventMethod, IpcFailure, IpcInvokeChannel, IpcInvokeMethod, IpcSendChannel, IpcSendMethod } from './ipc';
 
 // The registry and the channel names live in ipc.ts; re-exported so `protocol/index` carries them.
 export * from './ipc';
@@ -114,16 +115,32 @@ type Operation<C extends IpcChannelName> = C extends IpcInvokeChannel
 /** The operations of a method → channel table; the constraint refuses a channel the registry lacks. */
 export type DesktopOperations<T extends { [M in keyof T]: IpcChannelName } = DesktopApiChannels> = { [M in keyof T]: Operation<T[M]> };
 
+/**
+ * What the renderer's code calls (renderer/platform/desktop.ts `desktop()`): a failed invoke rejects
+ * with a DesktopApiError (renderer/platform/desktop-api.ts) whose `code` is one of DesktopApiErrorCode.
+ */
 export interface DesktopApi extends DesktopOperations {
   readonly platform: string;
   readonly appVersion: string;
 }
 
+/**
+ * What the preload exposes as `window.parley` (main/preload/api.ts): the same operations, except that a
+ * failed invoke rejects with its DesktopBridgeFailure, plain data, and never with an Error. Electron's
+ * contextBridge re-creates an Error that crosses it from its message alone, so a `code` on an Error
+ * would never reach the page; plain objects are copied whole. The renderer adapts this object into the
+ * DesktopApi (renderer/platform/desktop-api.ts) and nothing else reads it.
+ */
+export type DesktopBridge = DesktopApi;
+
 /** The operations that answer, and so can fail with a code. */
 export type DesktopInvokeOperation = { [M in keyof DesktopApiChannels]: DesktopApiChannels[M] extends IpcInvokeChannel ? M : never }[keyof DesktopApiChannels];
 
 /**
- * The codes a failed call of operation `M` rejects with (the preload's DesktopApiError `code`);
+ * The codes a failed call of operation `M` rejects with (the renderer's DesktopApiError `code`);
  * without `M`, those of any operation.
  */
 export type DesktopApiErrorCode<M extends DesktopInvokeOperation = DesktopInvokeOperation> = IpcErrorCode<Extract<DesktopApiChannels[M], IpcInvokeChannel>>;
+
+/** What a DesktopBridge invoke of operation `M` rejects with: the registry's failure envelope, as data. */
+export type DesktopBridgeFailure<M extends DesktopInvokeOperation = DesktopInvokeOperation> = IpcFailure<DesktopApiErrorCode<M>>;

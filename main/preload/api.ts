@@ -6,10 +6,15 @@
  *
  * Every channel, argument and result type comes from the registry (protocol/ipc.ts), through DesktopApi.
  *
+ * A failed invoke rejects with the registry's failure envelope `{ ok: false, code, message }` as plain
+ * data, never with an Error: contextBridge re-creates an Error from its message alone, so its code
+ * would not reach the page, while plain objects cross whole (DesktopBridge in protocol/desktop-api.ts).
+ * The renderer turns that data into its DesktopApiError (renderer/platform/desktop-api.ts).
+ *
  * This file is bundled into the sandboxed preload, which can only require('electron'): it must import
  * nothing at run time except protocol/desktop-api.ts (no zod, no Node modules).
  */
-import { IpcChannel, type DesktopApi, type IpcArgs, type IpcErrorCode, type IpcEventChannel, type IpcInvokeChannel, type IpcPayload, type IpcResult, type IpcSendChannel, type IpcValue } from '../../protocol/desktop-api';
+import { IpcChannel, type DesktopBridge, type IpcArgs, type IpcErrorCode, type IpcEventChannel, type IpcFailure, type IpcInvokeChannel, type IpcPayload, type IpcResult, type IpcSendChannel, type IpcValue } from '../../protocol/desktop-api';
 import { APP_VERSION_SWITCH } from '../security/window-options';
 
 export interface IpcRendererLike {
@@ -21,17 +26,6 @@ export interface IpcRendererLike {
 export interface PreloadInfo {
   platform: string;
   appVersion: string;
-}
-
-/** An error the renderer can branch on: `code` is one the registry declares (DesktopApiErrorCode). */
-export class DesktopApiError extends Error {
-  constructor(
-    readonly code: IpcErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DesktopApiError';
-  }
 }
 
 /**
@@ -47,7 +41,7 @@ const BUFFERED: Record<IpcEventChannel, boolean> = {
 };
 const BUFFER_MAX = 20;
 
-export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): DesktopApi {
+export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): DesktopBridge {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const pending = new Map<string, unknown[]>();
 
@@ -86,10 +80,16 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
   const call = async <C extends IpcInvokeChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcValue<C>> => {
     // Main answers every invoke with an IpcResult of the registry's types (main/ipc/handlers.ts). Only
     // the envelope is checked: the preload cannot carry zod, and main ships in the same app as this file.
-    const result = (await ipc.invoke(channel, ...args)) as IpcResult<C> | undefined;
+    let result: IpcResult<C> | undefined;
+    try {
+      result = (await ipc.invoke(channel, ...args)) as IpcResult<C> | undefined;
+    } catch (err) {
+      // No handler, or main threw past its own catch-all: Electron's text, as INTERNAL.
+      throw failure('INTERNAL', err instanceof Error ? err.message : 'The desktop app did not answer.');
+    }
     if (result && result.ok === true) return result.value;
-    if (result && result.ok === false) throw new DesktopApiError(result.code, result.message);
-    throw new DesktopApiError('INTERNAL', 'The desktop app gave no answer.');
+    if (result && result.ok === false) throw failure(result.code, result.message);
+    throw failure('INTERNAL', 'The desktop app gave no answer.');
   };
 
   const send = <C extends IpcSendChannel>(channel: C, ...args: IpcArgs<C>): void => ipc.send(channel, ...args);
@@ -120,6 +120,14 @@ export function appVersionFromArgv(argv: readonly string[]): string {
   const arg = argv.find((a) => a.startsWith(APP_VERSION_SWITCH));
   const version = arg?.slice(APP_VERSION_SWITCH.length) ?? '';
   return /^[0-9A-Za-z.+-]{1,64}$/.test(version) ? version : '0.0.0';
+}
+
+/**
+ * What a failed invoke rejects with: a fresh object of the envelope's three fields (whatever else main
+ * put on it stays here), deliberately not an Error (see the top of this file).
+ */
+function failure<Code extends IpcErrorCode>(code: Code, message: string): IpcFailure<Code> {
+  return { ok: false, code, message: String(message) };
 }
 
 // A throwing page callback must not stop the others or surface in the preload's world.

@@ -8,6 +8,11 @@
  * script of the page. It is pasted in as source rather than evaluated, because the page's CSP
  * forbids eval, as in the app.
  *
+ * What crosses the bridge is copied as Electron copies it (PassValueToOtherContext): an Error, thrown or
+ * rejected, arrives as a new Error with its message only (no class, name or `code`; electron/electron
+ * #28346); anything else thrown keeps only a string `message`; functions and promises are proxied, and
+ * plain data passes as it is.
+ *
  * Not emulated: the isolated world. Electron runs the preload in its own JavaScript world; here it
  * runs in the page's world. The bindings are taken off `window` before the page's scripts run, and
  * the exposed API is frozen, but a page script could still see what the preload leaves on globals.
@@ -78,10 +83,33 @@ export function bridgeScript(options: BridgeOptions): string {
       return ipcRenderer;
     },
   };
+  // Electron's copy of a value into the other world, as far as errors are concerned: an Error keeps its
+  // message only; functions and promises are proxied so that what they throw or reject with is copied
+  // too; other values pass (both worlds are one here, so they need no copy).
+  const UNKNOWN_THROW = 'An unknown exception occurred in the isolated context, an error occurred but a valid exception was not thrown.';
+  const isError = (value) => Object.prototype.toString.call(value) === '[object Error]';
+  const cross = (value) => {
+    if (typeof value === 'function') {
+      return (...args) => {
+        let result;
+        try {
+          result = value(...args.map(cross));
+        } catch (err) {
+          throw new Error(err !== null && typeof err === 'object' && typeof err.message === 'string' ? err.message : UNKNOWN_THROW);
+        }
+        return cross(result);
+      };
+    }
+    if (value instanceof Promise) return new Promise((resolve, reject) => void value.then((v) => resolve(cross(v)), (e) => reject(cross(e))));
+    if (isError(value)) return new Error(typeof value.message === 'string' ? value.message : UNKNOWN_THROW);
+    return value;
+  };
   const contextBridge = {
     exposeInMainWorld(key, api) {
       // Electron copies the object into the page's world; functions stay callable, nothing is writable.
-      Object.defineProperty(window, key, { value: Object.freeze({ ...api }), enumerable: true });
+      const copy = {};
+      for (const [name, member] of Object.entries(api)) copy[name] = cross(member);
+      Object.defineProperty(window, key, { value: Object.freeze(copy), enumerable: true });
     },
   };
   const electron = Object.freeze({ ipcRenderer, contextBridge });

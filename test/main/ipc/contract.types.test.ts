@@ -1,6 +1,6 @@
 /**
  * The IPC registry (protocol/ipc.ts) and what derives from it must agree exactly: the renderer's
- * DesktopApi, the preload that implements it, main's services and handlers, the zod schemas of the
+ * DesktopApi and its adapter of the preload's bridge, the preload that implements the bridge, main's services and handlers, the zod schemas of the
  * arguments, and the main → renderer posts. The expectTypeOf and @ts-expect-error lines are checked by
  * `tsc` (npm run typecheck); the runtime tests check that each operation rides on its channel.
  */
@@ -11,6 +11,8 @@ import {
   type ChatNotification,
   type DesktopApi,
   type DesktopApiChannels,
+  type DesktopBridge,
+  type DesktopBridgeFailure,
   type DesktopApiErrorCode,
   type DesktopOperations,
   type DesktopSettings,
@@ -20,6 +22,7 @@ import {
   type IpcChannelName,
   type IpcErrorCode,
   type IpcEventChannel,
+  type IpcFailure,
   type IpcInvokeChannel,
   type IpcRequestChannel,
   type IpcResult,
@@ -30,7 +33,8 @@ import {
 import type { IpcHandler, IpcServices } from '../../../main/ipc/handlers';
 import { fail } from '../../../main/ipc/result';
 import { IPC_ARG_SCHEMAS, NoArgs, type IpcArgsSchema } from '../../../main/ipc/schemas';
-import { createDesktopApi, DesktopApiError, type IpcRendererLike } from '../../../main/preload/api';
+import { createDesktopApi, type IpcRendererLike } from '../../../main/preload/api';
+import { adaptDesktopBridge, DesktopApiError } from '../../../renderer/platform/desktop-api';
 import { createRendererChannel } from '../../../main/shell/renderer-channel';
 
 type Operation = keyof DesktopApiChannels;
@@ -63,9 +67,13 @@ describe('the registry and its derivations agree', () => {
     expectTypeOf<DesktopApi['onJoinLink']>().toEqualTypeOf<(callback: (payload: JoinLink) => void) => () => void>();
   });
 
-  it('the preload implements exactly DesktopApi', () => {
-    expectTypeOf(createDesktopApi).returns.toEqualTypeOf<DesktopApi>();
+  it('the preload implements exactly the DesktopBridge, and the renderer adapts it into the DesktopApi', () => {
+    expectTypeOf(createDesktopApi).returns.toEqualTypeOf<DesktopBridge>();
+    expectTypeOf(adaptDesktopBridge).parameter(0).toEqualTypeOf<DesktopBridge>();
+    expectTypeOf(adaptDesktopBridge).returns.toEqualTypeOf<DesktopApi>();
     expectTypeOf<DesktopApiError['code']>().toEqualTypeOf<IpcErrorCode>();
+    expectTypeOf<DesktopApiError<'hostSession'>['code']>().toEqualTypeOf<IpcErrorCode<'relay:host'>>();
+    expectTypeOf<DesktopBridgeFailure<'hostSession'>>().toEqualTypeOf<IpcFailure<IpcErrorCode<'relay:host'>>>();
   });
 
   it("main's services are the DesktopApi operations that reach main, without the Promise", () => {
@@ -143,8 +151,10 @@ describe('mismatches do not compile', () => {
     // @ts-expect-error no such code anywhere
     const unknown = fail('NOT_A_CODE', 'x');
     // @ts-expect-error no such code anywhere
-    const error = new DesktopApiError('NOT_A_CODE', 'x');
-    expect([undeclared, result, unknown, error]).toHaveLength(4);
+    const error = new DesktopApiError('hostSession', 'NOT_A_CODE', 'x');
+    // @ts-expect-error getSettings declares no PORT_IN_USE
+    const elsewhere = new DesktopApiError('getSettings', 'PORT_IN_USE', 'x');
+    expect([undeclared, result, unknown, error, elsewhere]).toHaveLength(5);
   });
 });
 

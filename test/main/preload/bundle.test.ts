@@ -1,7 +1,8 @@
 /**
  * The built preload as Electron would run it: a CommonJS script in a sandboxed renderer whose
  * `require` only knows `electron` (and a few modules Parley does not use). It must expose exactly
- * `window.parley`, and nothing may leak ipcRenderer.
+ * `window.parley`, and nothing may leak ipcRenderer. Exposed through a stand-in for contextBridge that
+ * copies errors as Electron does (message only), a failed call's typed code must still reach the page.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DesktopBridge } from '../../../protocol/index';
+import { adaptDesktopBridge, DesktopApiError } from '../../../renderer/platform/desktop-api';
+import { fakeContextBridge } from './context-bridge';
 
 let out: string;
 beforeAll(() => {
@@ -32,16 +36,24 @@ describe('preload bundle', () => {
     expect(readFileSync(join(out, 'main', 'index.js'), 'utf8')).toMatch(/\$ZodType/);
   });
 
-  it('exposes exactly window.parley, in a sandbox-like context', () => {
+  /** Runs the built preload with a fake ipcRenderer; returns what the page's window got. */
+  function runPreload(answer: (channel: string) => unknown) {
     const code = readFileSync(join(out, 'preload', 'index.cjs'), 'utf8');
-    const exposed: [string, Record<string, unknown>][] = [];
+    const window: Record<string, unknown> = {};
+    const exposed: string[] = [];
     const ipcCalls: string[] = [];
+    const bridge = fakeContextBridge(window);
     const electron = {
-      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => void exposed.push([key, api]) },
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: unknown) => {
+          exposed.push(key);
+          bridge.exposeInMainWorld(key, api);
+        },
+      },
       ipcRenderer: {
         invoke: async (channel: string) => {
           ipcCalls.push(channel);
-          return { ok: true, value: { nickname: 'Ana' } };
+          return answer(channel);
         },
         send: (channel: string) => void ipcCalls.push(channel),
         on: () => undefined,
@@ -53,14 +65,32 @@ describe('preload bundle', () => {
     };
     const module = { exports: {} };
     runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, process: { platform: 'linux', argv: ['electron', '--parley-app-version=2.0.0'] }, queueMicrotask });
-    expect(exposed.map(([key]) => key)).toEqual(['parley']);
-    const api = exposed[0]?.[1] ?? {};
+    return { window, exposed, ipcCalls };
+  }
+
+  it('exposes exactly window.parley, in a sandbox-like context', () => {
+    const { window, exposed, ipcCalls } = runPreload(() => ({ ok: true, value: { nickname: 'Ana' } }));
+    expect(exposed).toEqual(['parley']);
+    expect(Object.keys(window)).toEqual(['parley']);
+    const api = window.parley as Record<string, unknown>;
+    expect(Object.isFrozen(api)).toBe(true);
     expect(api.platform).toBe('linux');
     expect(api.appVersion).toBe('2.0.0');
     expect(Object.keys(api)).toHaveLength(15);
     expect(Object.keys(api).some((k) => /ipc|invoke|send|require/i.test(k))).toBe(false);
     void (api.getSettings as () => Promise<unknown>)();
     expect(ipcCalls).toEqual(['settings:get']);
+  });
+
+  it("carries a failed call's typed code across the bridge to the renderer's DesktopApiError", async () => {
+    const { window } = runPreload((channel) =>
+      channel === 'relay:host' ? { ok: false, code: 'ALREADY_HOSTING', message: 'Already hosting "Team".' } : { ok: true, value: { nickname: 'Ana' } },
+    );
+    const api = adaptDesktopBridge(window.parley as DesktopBridge);
+    expect(await api.getSettings()).toEqual({ nickname: 'Ana' });
+    const err = await api.hostSession({ name: 'again', lan: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DesktopApiError);
+    expect(err).toMatchObject({ operation: 'hostSession', code: 'ALREADY_HOSTING', message: 'Already hosting "Team".' });
   });
 });
 
