@@ -1,7 +1,9 @@
 /**
  * What an invoke handler sends back: a value, or a typed error. Errors travel as data rather than as
  * thrown exceptions, because Electron flattens a thrown error into "Error invoking remote method …"
- * text; the preload turns `{ ok: false }` back into an Error with a readable message and a `code`.
+ * text. The preload passes `{ ok: false }` on as plain data too (Electron's context bridge would keep
+ * only an Error's message), and the renderer's adapter (renderer/platform/desktop-api.ts) makes it an
+ * Error with a readable message and a typed `code`.
  * The shapes and the codes of each channel are the registry's (protocol/ipc.ts).
  */
 import type { IpcErrorCode, IpcFailure, IpcResult } from '../../protocol/index';
