@@ -17,6 +17,9 @@ const DESKTOP_EXTERNAL = [
   'electron',
   // Loaded with import() only when an update feed is configured, so it never costs start-up.
   'electron-updater',
+  // The hosted session's history database: a native add-on, loaded from its package's prebuilds/
+  // (unpacked from app.asar, electron-builder.yml asarUnpack).
+  'classic-level',
   // Optional native add-ons of ws; ws falls back to JavaScript without them.
   'bufferutil',
   'utf-8-validate',

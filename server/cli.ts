@@ -16,11 +16,12 @@ import { ConfigError, resolveConfig, type CliFlags, type StandaloneConfig } from
 
 const program = new Command()
   .name('parley-server')
-  .description('Parley chat relay: Socket.IO chat server and web client, in memory or scaled out with Redis.')
+  .description('Parley chat relay: Socket.IO chat server and web client; history on disk, in memory, or in Redis when scaled out.')
   .option('-p, --port <port|path>', 'TCP port or pipe/socket path (env PORT, default 3000)')
   .option('-H, --host <address>', 'interface to bind (env HOST, default 127.0.0.1; 0.0.0.0 serves the network)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)')
   .option('--history-limit <n>', 'messages kept per room (env HISTORY_LIMIT, default 200)')
+  .option('--data-dir <dir>', 'folder of the history database without Redis, or :memory: for none (env DATA_DIR, default ./data)')
   .option('--redis-url <url>', 'redis://, rediss:// or Azure connection string; enables scale-out (env REDIS_URL)')
   .option('--redis-prefix <prefix>', 'key prefix in Redis (env REDIS_PREFIX, default parley:)')
   .option('--redis-tls-ca <file>', 'PEM file of a private CA to trust for rediss:// (env REDIS_TLS_CA)')
@@ -41,6 +42,7 @@ const program = new Command()
       '  CONNECTIONS_PER_ADDRESS  connections one client address may hold (default 256; loopback exempt)',
       '  FAST_PATH=off            stock Socket.IO delivery instead of the relay\'s tuning',
       '  CONVERSATION_EXPIRY_S    idle rooms and DM logs are deleted after this (default 604800, a week)',
+      '  HISTORY_MAX_AGE          messages older than this are deleted, e.g. 30d or 12h (default: kept until HISTORY_LIMIT)',
       '',
       'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above).',
     ].join('\n'),
@@ -68,6 +70,9 @@ async function main(): Promise<void> {
       port: config.port,
       host: config.host,
       historyLimit: config.historyLimit,
+      // Without Redis, history is kept on disk here (':memory:': in memory only).
+      dataDir: config.dataDir,
+      ...(config.historyMaxAgeS > 0 ? { historyMaxAgeMs: config.historyMaxAgeS * 1000 } : {}),
       logger: log,
       staticDir: config.staticDir ?? join(here, '..', 'renderer'),
       allowedOrigins: config.allowedOrigins,
@@ -82,7 +87,13 @@ async function main(): Promise<void> {
       ...(stores ? { stores } : {}),
     });
   } catch (err) {
-    log.fatal({ err }, 'relay failed to start');
+    // A database that cannot be opened (locked, damaged, unwritable) says why and what to do.
+    if ((err as Error).name === 'DatabaseOpenError') {
+      log.fatal({ dataDir: config.dataDir }, (err as Error).message);
+      process.stderr.write(`${(err as Error).message}\n`);
+    } else {
+      log.fatal({ err }, 'relay failed to start');
+    }
     process.exit(1);
   }
   let signals = 0;

@@ -35,8 +35,15 @@ export interface RelayOptions {
   joinCode?: string;
   /** Lockout after repeated wrong join codes from one address. */
   lockout?: LockoutPolicy;
-  /** Shared state backend; default: in-memory. The standalone entry passes Redis stores. */
+  /** Shared state backend; default: the durable store under `dataDir`, or in-memory. The standalone entry passes Redis stores. */
   stores?: ChatStores;
+  /**
+   * Folder of the history database (stores/durable): history, rooms, DM logs and idempotency
+   * records survive a restart. Unset or ':memory:': kept in memory only. Ignored when `stores` is given.
+   */
+  dataDir?: string;
+  /** Messages older than this are deleted from the durable store; default: kept until the history limit pushes them out. */
+  historyMaxAgeMs?: number;
   /** Idle rooms and DM logs are deleted after this long (chat/expiry.ts); default a week. */
   conversationExpiryMs?: number;
   /** Rate limits; defaults suit human chat. */

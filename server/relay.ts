@@ -54,7 +54,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const opts = resolveOptions(options);
   const log: Logger = options.logger ?? pino({ level: 'silent' });
   const instanceId = options.instanceId ?? defaultInstanceId();
-  const stores = options.stores ?? createMemoryStores({ historyLimit: opts.historyLimit, lobby: opts.lobby, userMessages: opts.limits.userMessages });
+  const stores = options.stores ?? (await defaultStores(options, opts));
   const startedAt = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -164,7 +164,17 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     log.warn('cross-instance broadcasts not yet subscribed; starting without them');
   }
   const target = parsePort(opts.port, opts.host);
-  await listen(httpServer, target);
+  try {
+    await listen(httpServer, target);
+  } catch (err) {
+    // Nothing listens, so nothing will close this relay: release what it opened (the durable store
+    // holds its database's lock, and a host that retries on another port must be able to reopen it).
+    clearInterval(sweeper);
+    await presence.close();
+    io.close();
+    if (!options.stores) await stores.close();
+    throw err;
+  }
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : undefined;
   const url = target.kind === 'pipe' ? `unix:${target.path}` : `http://${urlHost(opts.host)}:${port}`;
@@ -200,6 +210,14 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     health,
     close: () => (closing ??= shutdown()),
   };
+}
+
+/** On disk under `dataDir` (loaded only then: it brings LevelDB's native binding), else in memory. */
+async function defaultStores(options: RelayOptions, opts: ReturnType<typeof resolveOptions>): Promise<ChatStores> {
+  const base = { historyLimit: opts.historyLimit, lobby: opts.lobby, userMessages: opts.limits.userMessages };
+  if (options.dataDir === undefined || options.dataDir === ':memory:') return createMemoryStores(base);
+  const { createDurableStores } = await import('./stores/durable/index');
+  return createDurableStores({ ...base, dataDir: options.dataDir, ...(options.historyMaxAgeMs ? { historyMaxAgeMs: options.historyMaxAgeMs } : {}) });
 }
 
 /** Room creation allowances of this relay alone (memory mode). */

@@ -4,7 +4,8 @@
  * per socket, 5 messages/s per user) the relay would refuse most of the load, which is right for
  * human chat and meaningless for a throughput figure. Everything else keeps its default.
  *
- * In memory by default. `--redis-url URL` builds the Redis stores the way the standalone CLI does
+ * In memory by default. `--data-dir DIR` keeps history in the durable store there (as the CLI does
+ * without Redis). `--redis-url URL` builds the Redis stores the way the standalone CLI does
  * (server/cli.ts: presence, history, rooms and rate limits in Redis, the Socket.IO Redis adapter for
  * cross-instance broadcasts), so several of these processes form one multi-instance relay. A flag,
  * not the REDIS_URL variable: a REDIS_URL left in the shell must not turn the memory series into
@@ -27,6 +28,7 @@ const relay = await createRelay({
   // No `logger`: createRelay's default is a silent pino logger, i.e. logging off.
   limits: { ...DEFAULT_LIMITS, socketEvents: UNLIMITED, userMessages: UNLIMITED, floodStrikes: Number.MAX_SAFE_INTEGER },
   ...(stores ? { stores } : {}),
+  ...(flagValue('--data-dir') ? { dataDir: flagValue('--data-dir') } : {}),
 });
 // createRelay starts without Redis when it is unreachable (local chat keeps working); a benchmark
 // of Redis mode that quietly ran without it would measure the wrong thing.

@@ -138,7 +138,7 @@ export interface StoreHooks {
 }
 
 export interface ChatStores {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'durable' | 'redis';
   presence: PresenceStore;
   history: HistoryStore;
   rooms: RoomStore;

@@ -3,6 +3,9 @@
  * running the built CLI (so an instance can be SIGKILLed like a crashed machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRelay, type Relay, type RelayOptions } from '../../server/index';
 import { createRedisStores, type RedisStores } from '../../server/stores/redis/index';
 import { DEFAULT_ROOM } from '../../protocol/index';
@@ -36,18 +39,25 @@ export async function redisRelay(redisUrl: string, options: InstanceOptions = {}
 export class RelayProcess {
   private constructor(readonly port: number, readonly proc: ChildProcess, readonly output: () => string) {}
 
+  /** Starts the CLI; without REDIS_URL it keeps history in `env.DATA_DIR`, by default a fresh folder of its own. */
   static async start(env: Record<string, string>): Promise<RelayProcess> {
     const port = await freePort();
     const proc = spawn(process.execPath, ['dist/server/cli.js'], {
       // Tests on loopback read /healthz details (instance, backend state): public here, private by default.
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', HEALTH_DETAILS: 'public', ...env },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', HEALTH_DETAILS: 'public', DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-relay-')), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const rp = new RelayProcess(port, proc, () => out);
-    await waitForHttp({ port }, '/healthz', 10_000);
+    try {
+      await waitForHttp({ port }, '/healthz', 10_000);
+    } catch (err) {
+      // Say why: a relay that exited (and what it printed) is a different failure from a slow one.
+      proc.kill('SIGKILL');
+      throw new Error(`relay on port ${port} did not answer (${(err as Error).message}); exit ${proc.exitCode ?? proc.signalCode ?? 'none yet'}; output:\n${out.slice(-2000)}`, { cause: err });
+    }
     return rp;
   }
 

@@ -117,8 +117,9 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
     // with no NODE_PATH: only the packed node_modules can satisfy them (electron is the runtime's own).
     const main = readFileSync(join(extracted, 'dist/main/index.js'), 'utf8');
     const specs = [...new Set([...main.matchAll(/(?:^import[^;]*?from\s*|\bimport\()\s*"([^"]+)"/gm)].map((m) => m[1] as string))].filter((s) => !isBuiltin(s) && !s.startsWith('.') && s !== 'electron');
-    // scripts/build-node.mjs inlines every other package (start-up: bench/scenarios/startup.ts).
-    expect(specs.sort()).toEqual(['electron-updater']);
+    // scripts/build-node.mjs inlines every other package (start-up: bench/scenarios/startup.ts);
+    // classic-level (the hosted session's history) is a native add-on and loads from its package.
+    expect(specs.sort()).toEqual(['classic-level', 'electron-updater']);
     for (const inlined of ['bonjour-service', 'pino', 'zod', 'socket.io']) expect(main, inlined).not.toMatch(new RegExp(`from\\s*"${inlined}"`));
     // socket.io's code is inlined too, but the classic client's script is read from its package
     // folder, resolved from the main bundle at run time.
@@ -132,6 +133,11 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
     );
     const probe = run(process.execPath, [join(extracted, 'dist/main/probe.mjs')], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });
     expect(probe.stdout).toContain(`imported ${specs.length}`);
+    // The history database's binary lies beside app.asar (a .node file cannot be loaded from inside
+    // it), for this platform at least; Electron's asar support redirects the require there.
+    const binary = join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'classic-level', 'prebuilds', 'linux-x64');
+    expect(readdirSync(binary).some((f) => f.endsWith('.node'))).toBe(true);
+    expect(asarEntries.some((e) => e.startsWith('/node_modules/classic-level/deps/'))).toBe(false);
     expect(probe.stdout).toContain('client true');
   });
 

@@ -17,8 +17,13 @@ beforeAll(() => {
   if (!existsSync(CLI)) spawnSync(process.execPath, ['scripts/build-node.mjs', 'server'], { stdio: 'inherit' });
 });
 
+/** Each relay of these tests keeps its history in a folder of its own (two on one DATA_DIR would refuse). */
+function dataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'parley-cli-'));
+}
+
 function run(env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir(), ...env } });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -62,7 +67,7 @@ describe('parley-server CLI', () => {
 
   it('binds loopback when HOST is not set: serving the network is a choice (HOST=0.0.0.0)', async () => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'info', DATA_DIR: dataDir() };
     delete env.HOST;
     const child = spawn(process.execPath, [CLI], { env });
     let out = '';

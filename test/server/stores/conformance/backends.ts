@@ -1,13 +1,21 @@
 /**
- * The two ChatStores backends as `describe.each` cases, so one suite states each store contract once
- * and holds both implementations to it. Memory stores are built fresh per call; Redis stores run on
- * one real redis-server per test file, each call with its own key prefix so tests never see each
- * other's keys (and the Redis store's caches start as empty as a fresh memory store).
+ * The three ChatStores backends as `describe.each` cases, so one suite states each store contract
+ * once and holds every implementation to it. Memory stores are built fresh per call; durable stores
+ * open a LevelDB in a fresh temporary folder per call; Redis stores run on one real redis-server per
+ * test file, each call with its own key prefix so tests never see each other's keys (and the Redis
+ * store's caches start as empty as a fresh memory store).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, expect } from 'vitest';
 import type { PresenceChange } from '../../../../protocol/index';
 import { nicknameKey } from '../../../../server/nickname-key';
+import { openDatabase } from '../../../../server/stores/durable/database';
+import { GroupCommit } from '../../../../server/stores/durable/group-commit';
+import { createDurableStores } from '../../../../server/stores/durable/index';
+import { DurableRoomStore } from '../../../../server/stores/durable/rooms';
 import { createMemoryStores } from '../../../../server/stores/memory';
 import { MemoryRoomStore } from '../../../../server/stores/memory-rooms';
 import { defineCommands } from '../../../../server/stores/redis/commands';
@@ -25,11 +33,11 @@ export interface StoreOptions {
 }
 
 export interface Backend {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'durable' | 'redis';
   /** A fresh, empty ChatStores, closed after the test. */
   stores(opts?: StoreOptions): Promise<ChatStores>;
   /** A fresh room store with a small room limit (the ChatStores one is fixed at MAX_ROOMS). */
-  rooms(maxRooms: number): RoomStore;
+  rooms(maxRooms: number): Promise<RoomStore>;
 }
 
 // Tests that are not about rate limits must never meet one.
@@ -39,11 +47,18 @@ const silent = pino({ level: 'silent' });
 /** Call once at the top of a test file: registers the redis-server hooks and returns both backends. */
 export function useBackends(): Backend[] {
   const suite = useRedisConnections();
-  const open: ChatStores[] = [];
+  const open: { close(): Promise<void> }[] = [];
+  const folders: string[] = [];
   let made = 0;
   const prefix = (): string => `conformance${++made}:`;
+  const folder = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-conformance-'));
+    folders.push(dir);
+    return dir;
+  };
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
   const memory: Backend = {
     kind: 'memory',
@@ -52,7 +67,20 @@ export function useBackends(): Backend[] {
       open.push(stores);
       return stores;
     },
-    rooms: (maxRooms) => new MemoryRoomStore(LOBBY, maxRooms),
+    rooms: async (maxRooms) => new MemoryRoomStore(LOBBY, maxRooms),
+  };
+  const durable: Backend = {
+    kind: 'durable',
+    async stores(opts = {}) {
+      const stores = await createDurableStores({ dataDir: folder(), historyLimit: opts.historyLimit ?? 200, lobby: LOBBY, userMessages: opts.userMessages ?? UNLIMITED });
+      open.push(stores);
+      return stores;
+    },
+    async rooms(maxRooms) {
+      const db = await openDatabase(folder());
+      open.push(db);
+      return DurableRoomStore.load(db, new GroupCommit(db), LOBBY, maxRooms);
+    },
   };
   const redis: Backend = {
     kind: 'redis',
@@ -72,9 +100,9 @@ export function useBackends(): Backend[] {
       expect(await stores.connections.waitReady(5000)).toBe('up');
       return stores;
     },
-    rooms: (maxRooms) => new RedisRoomStore(suite.conns, defineCommands(suite.conns.command), prefix(), LOBBY, maxRooms),
+    rooms: async (maxRooms) => new RedisRoomStore(suite.conns, defineCommands(suite.conns.command), prefix(), LOBBY, maxRooms),
   };
-  return [memory, redis];
+  return [memory, durable, redis];
 }
 
 export function draft(message: string, extra: Partial<MessageDraft> = {}): MessageDraft {

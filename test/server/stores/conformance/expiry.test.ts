@@ -105,7 +105,7 @@ describe.each(backends)('room expiry ($kind)', (backend) => {
     expect((await stores.history.page('standup', { afterSeq: old.lastSeq, limit: 10 })).messages).toEqual([message]);
   });
 
-  it('idempotency records after expiry: memory forgets them with the log, Redis keeps them 24 h', async () => {
+  it('idempotency records after expiry: memory forgets them with the log, durable and Redis keep them 24 h', async () => {
     // docs/reliability.md: memory's records live in the conversation's log; Redis's are keys of their
     // own with a 24-hour TTL "whatever the history window", so a retry of a message whose room expired
     // is still answered with that (now deleted) stored copy rather than stored again.

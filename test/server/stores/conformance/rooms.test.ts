@@ -37,7 +37,7 @@ describe.each(backends)('RoomStore ($kind)', (backend) => {
   });
 
   it('refuses a new room with ROOM_LIMIT when full, the lobby counted, and keeps accepting existing ones', async () => {
-    const rooms = backend.rooms(3);
+    const rooms = await backend.rooms(3);
     await rooms.create('a');
     await rooms.create('b');
     const err = await rooms.create('c').catch((e: unknown) => e);
@@ -50,7 +50,7 @@ describe.each(backends)('RoomStore ($kind)', (backend) => {
   });
 
   it('lets exactly one of two racing creations take the last place', async () => {
-    const rooms = backend.rooms(3);
+    const rooms = await backend.rooms(3);
     await rooms.create('a');
     const outcomes = await Promise.allSettled([rooms.create('b'), rooms.create('c')]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);

@@ -62,10 +62,11 @@ describe.each(backends)('idempotent append ($kind)', (backend) => {
     expect((await history.page(LOBBY, { limit: 10 })).lastSeq).toBe(first.message.seq);
   });
 
-  it('how long a key is remembered: memory, max(historyLimit, 100) keys per conversation; Redis, 24 hours', async () => {
+  it('how long a key is remembered: memory, max(historyLimit, 100) keys per conversation; durable and Redis, 24 hours', async () => {
     // docs/reliability.md ("Idempotency records"): memory bounds its keys by the history window;
-    // Redis keeps one key per message for 24 h whatever the window, so an outbox resending after an
-    // app restart is still answered with the stored copy.
+    // Redis keeps one key per message for 24 h whatever the window, and so does the durable store (a
+    // record per message on disk), so an outbox resending after an app restart is still answered
+    // with the stored copy.
     const { history } = await backend.stores({ historyLimit: 10 });
     const first = await history.append(draft('first', { clientId: 'client-first' }));
     for (let i = 0; i < 100; i++) await history.append(draft(`m${i}`, { clientId: `client-${String(i).padStart(4, '0')}` }));
@@ -123,7 +124,7 @@ describe.each(backends)('submit ($kind)', (backend) => {
     expect(bob.message?.message).toBe('hi');
   });
 
-  it('a retry of a stored message: Redis answers it free of charge, memory charges it like any message', async () => {
+  it('a retry of a stored message: Redis answers it free of charge, memory and durable charge it like any message', async () => {
     // Redis: the SUBMIT script looks the key up before taking a token (history-lua.ts: "a duplicate
     // is answered without charging the bucket"). Memory: submitLocally takes the token first, as the
     // SubmitMessage doc reads ("one token ..., then the append"), so with an empty bucket the retry

@@ -1,0 +1,236 @@
+/**
+ * History on disk. Each message is acknowledged only after the batch holding it is durable
+ * (group-commit.ts), and is broadcast after that too, so nobody is ever shown a message a crash
+ * could take back. Seqs are assigned in memory in arrival order and continue above the stored ones
+ * after a restart; a page never shows past the newest committed seq.
+ *
+ * Idempotency records live for DEDUPE_TTL_MS, as in Redis mode: an outbox retrying after the relay
+ * crashed between commit and ack gets the stored copy, from disk. Records of messages in flight (or
+ * just written) are checked in memory first, so a retry racing its original cannot store twice.
+ */
+import { ErrorCode, ParleyError, type ChatMessage, type HistoryPage } from '../../../protocol/index';
+import { newMessageId, seqBase } from '../../ids';
+import { selectWindow } from '../history-window';
+import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from '../types';
+import type { Database } from './database';
+import type { GroupCommit, WriteOp } from './group-commit';
+import { conversationOf, dedupeKey, DEDUPE, messageKey, messageRange, META, metaKey, prefixRange } from './keys';
+
+/** How long a (user, clientId) is remembered, as the Redis store does. */
+export const DEDUPE_TTL_MS = 24 * 3600 * 1000;
+/** Keys written recently, kept in memory: covers a lookup that read the disk just before their batch landed. */
+const RECENT_KEYS = 10_000;
+
+interface Conversation {
+  /** Newest seq assigned (in memory, perhaps not yet on disk). */
+  lastSeq: number;
+  /** Newest seq on disk: pages stop here. */
+  committedSeq: number;
+  /** Oldest seq still kept (lastSeq + 1 when none is). */
+  oldestSeq: number;
+}
+
+interface DedupeRecord {
+  message: ChatMessage;
+}
+
+export class DurableHistoryStore implements HistoryStore {
+  private readonly convs = new Map<string, Conversation>();
+  private readonly inFlight = new Map<string, ChatMessage>();
+  private readonly recent = new Map<string, ChatMessage>();
+  /** Assignment happens in arrival order, after each draft's own idempotency lookup. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private lookups: { key: string; resolve(m: ChatMessage | undefined): void; reject(err: unknown): void }[] = [];
+
+  private constructor(
+    private readonly db: Database,
+    private readonly commit: GroupCommit,
+    private readonly limit: number,
+  ) {}
+
+  /** Opens the store over `db`, loading every conversation's newest and oldest kept seq. */
+  static async load(db: Database, commit: GroupCommit, limit: number): Promise<DurableHistoryStore> {
+    const store = new DurableHistoryStore(db, commit, limit);
+    const metas: [string, number][] = [];
+    for await (const [key, value] of db.iterator(prefixRange(META))) metas.push([conversationOf(key, META), (value as { lastSeq: number }).lastSeq]);
+    await Promise.all(
+      metas.map(async ([id, lastSeq]) => {
+        const first = await db.keys({ ...messageRange(id, 0, lastSeq), limit: 1 }).all();
+        const oldestSeq = first[0] === undefined ? lastSeq + 1 : Number(first[0].slice(first[0].lastIndexOf('!') + 1));
+        store.convs.set(id, { lastSeq, committedSeq: lastSeq, oldestSeq });
+      }),
+    );
+    return store;
+  }
+
+  append(draft: MessageDraft): Promise<AppendResult> {
+    const key = draft.clientId === undefined ? undefined : dedupeKey(draft.userId, draft.clientId);
+    // The disk lookup starts now, in parallel with earlier drafts; the assignment waits its turn.
+    const stored = key === undefined ? Promise.resolve(undefined) : this.storedCopy(key);
+    // The chain waits for each draft's assignment, not for its write: writes of many drafts share a batch.
+    const assigned = this.tail.then(() => stored).then((found) => ({ written: this.assign(draft, key, found) }));
+    this.tail = assigned.catch(() => {});
+    return assigned.then((a) => a.written);
+  }
+
+  /**
+   * The message an idempotency key named, from disk. The keys asked for in one turn are read with one
+   * getMany: their answers then arrive together, the drafts are assigned in one turn, and their
+   * writes share one batch. (One read each would hand them back in separate turns, one per batch.)
+   */
+  private storedCopy(key: string): Promise<ChatMessage | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.lookups.length === 0) setImmediate(() => this.readLookups());
+      this.lookups.push({ key, resolve, reject });
+    });
+  }
+
+  private readLookups(): void {
+    const batch = this.lookups;
+    this.lookups = [];
+    this.commit
+      .readable()
+      .then(() => this.db.getMany(batch.map((l) => l.key)))
+      .then(
+      (records) => {
+        const now = Date.now();
+        batch.forEach((l, i) => {
+          const record = records[i] as DedupeRecord | undefined;
+          l.resolve(record && now - record.message.ts < DEDUPE_TTL_MS ? record.message : undefined);
+        });
+      },
+      (err: unknown) => {
+        for (const l of batch) l.reject(new ParleyError(ErrorCode.UNAVAILABLE, `The relay could not read its history (${reason(err)}); try again later.`));
+      },
+    );
+  }
+
+  private assign(draft: MessageDraft, key: string | undefined, onDisk: ChatMessage | undefined): Promise<AppendResult> {
+    if (key !== undefined) {
+      const earlier = this.inFlight.get(key) ?? this.recent.get(key) ?? onDisk;
+      if (earlier) return Promise.resolve({ message: earlier, duplicate: true });
+    }
+    const conv = this.conversation(draft.room);
+    const message: ChatMessage = {
+      username: draft.username,
+      message: draft.message,
+      id: newMessageId(),
+      seq: ++conv.lastSeq,
+      ts: Date.now(),
+      room: draft.room,
+      userId: draft.userId,
+    };
+    if (draft.clientId !== undefined) message.clientId = draft.clientId;
+    const ops: WriteOp[] = [{ type: 'put', key: metaKey(draft.room), value: { lastSeq: message.seq } }];
+    if (this.limit > 0) {
+      ops.push({ type: 'put', key: messageKey(draft.room, message.seq), value: message });
+      const dropped = message.seq - this.limit;
+      if (dropped >= conv.oldestSeq) ops.push({ type: 'del', key: messageKey(draft.room, dropped) });
+    }
+    if (key !== undefined) {
+      ops.push({ type: 'put', key, value: { message } satisfies DedupeRecord });
+      this.inFlight.set(key, message);
+    }
+    return this.commit.write(ops).then(
+      () => {
+        conv.committedSeq = Math.max(conv.committedSeq, message.seq);
+        if (this.limit > 0) conv.oldestSeq = Math.max(conv.oldestSeq, message.seq - this.limit + 1);
+        else conv.oldestSeq = conv.committedSeq + 1;
+        if (key !== undefined) this.remember(key, message);
+        return { message, duplicate: false };
+      },
+      (err: unknown) => {
+        if (key !== undefined) this.inFlight.delete(key);
+        // Nothing of it is on disk, so nothing was acknowledged: the sender's outbox retries it.
+        throw new ParleyError(ErrorCode.UNAVAILABLE, `The relay could not save the message (${reason(err)}); try again later.`);
+      },
+    );
+  }
+
+  private remember(key: string, message: ChatMessage): void {
+    this.inFlight.delete(key);
+    this.recent.set(key, message);
+    if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  private conversation(id: string): Conversation {
+    let conv = this.convs.get(id);
+    if (!conv) {
+      const base = seqBase();
+      conv = { lastSeq: base, committedSeq: base, oldestSeq: base + 1 };
+      this.convs.set(id, conv);
+    }
+    return conv;
+  }
+
+  async page(room: string, query: PageQuery): Promise<HistoryPage> {
+    const conv = this.convs.get(room);
+    // As the memory store: a conversation nobody wrote to has no seqs yet.
+    const lastSeq = conv?.committedSeq ?? 0;
+    const oldestSeq = conv ? Math.min(conv.oldestSeq, lastSeq + 1) : 1;
+    const w = selectWindow(oldestSeq, lastSeq, query);
+    let messages: ChatMessage[] = [];
+    try {
+      await this.commit.readable();
+      if (w.from <= w.to) messages = (await this.db.values(messageRange(room, w.from, w.to)).all()) as ChatMessage[];
+    } catch (err) {
+      // The database is being reopened after a failed write, or cannot be (disk still full).
+      throw new ParleyError(ErrorCode.UNAVAILABLE, `The relay could not read its history (${reason(err)}); try again later.`);
+    }
+    return { room, messages, lastSeq, hasMore: w.hasMore, gap: w.gap };
+  }
+
+  /** Every conversation (room or DM) with a log. */
+  conversations(): string[] {
+    return [...this.convs.keys()];
+  }
+
+  /** The newest seq of a conversation; 0 when nobody wrote to it. */
+  lastSeq(room: string): number {
+    return this.convs.get(room)?.lastSeq ?? 0;
+  }
+
+  /** Deletes a conversation's log (it expired), if nothing was written since the caller saw `lastSeq`. */
+  async drop(room: string, lastSeq: number): Promise<boolean> {
+    if (this.lastSeq(room) !== lastSeq) return false;
+    this.convs.delete(room);
+    // Queued before any later append's batch; a conversation re-created meanwhile starts at a higher
+    // seq (seqBase of now), so bounding the range by `lastSeq` never touches its messages.
+    await this.commit.write([{ type: 'del', key: metaKey(room) }]);
+    await this.db.clear(messageRange(room, 0, lastSeq));
+    return true;
+  }
+
+  /**
+   * Retention by age (HISTORY_MAX_AGE): deletes messages older than `cutoffTs` from the oldest end of
+   * each conversation, and idempotency records past their time. Returns how many messages went.
+   */
+  async sweep(cutoffTs: number | undefined, now = Date.now()): Promise<number> {
+    let removed = 0;
+    if (cutoffTs !== undefined) {
+      for (const [id, conv] of this.convs) {
+        const old: number[] = [];
+        for await (const message of this.db.values(messageRange(id, conv.oldestSeq, conv.committedSeq))) {
+          if ((message as ChatMessage).ts >= cutoffTs) break;
+          old.push((message as ChatMessage).seq);
+        }
+        if (old.length === 0) continue;
+        await this.commit.write(old.map((seq) => ({ type: 'del', key: messageKey(id, seq) })));
+        conv.oldestSeq = Math.max(conv.oldestSeq, old[old.length - 1]! + 1);
+        removed += old.length;
+      }
+    }
+    const stale: WriteOp[] = [];
+    for await (const [key, value] of this.db.iterator(prefixRange(DEDUPE))) {
+      if (now - (value as DedupeRecord).message.ts >= DEDUPE_TTL_MS) stale.push({ type: 'del', key });
+    }
+    if (stale.length > 0) await this.commit.write(stale);
+    return removed;
+  }
+}
+
+/** LevelDB's own words when there are some (abstract-level wraps them as the error's cause). */
+export function reason(err: unknown): string {
+  const e = err as Error & { cause?: Error };
+  return e.cause?.message ?? e.message;
+}
