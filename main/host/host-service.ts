@@ -1,10 +1,12 @@
 /**
- * Hosting a chat session on this computer: one embedded relay at a time, in memory. LAN mode binds
+ * Hosting a chat session on this computer: one embedded relay at a time. Each session name has its
+ * own history database (sessionDataDir), so hosting the same session again resumes its history. LAN mode binds
  * every interface, requires a join code and is advertised on the LAN; loopback mode binds 127.0.0.1
  * only and needs no code (nobody else can reach it). The desktop window connects to the loopback URL
  * either way, from app://parley, an origin the relay accepts. A LAN session also serves the web
  * client, so someone without the app can join from a browser (with the code).
  */
+import { createHash } from 'node:crypto';
 import type { HostedSession, HostOptions } from '../../protocol/index';
 import { allowedHostNames, lanUrls, type InterfaceMap } from './network';
 
@@ -24,6 +26,8 @@ export interface HostRelayOptions {
   allowedOrigins: string[];
   /** The built web client, so browsers on the LAN can join too (they still need the join code). */
   staticDir: string | null;
+  /** The session's history database (server/stores/durable); absent: history in memory only. */
+  dataDir?: string;
 }
 
 export interface Advertisement {
@@ -51,6 +55,8 @@ export interface HostDeps {
   webClientDir?: string;
   /** Origins the relay accepts besides app://parley and its own web client (see HostRelayOptions.allowedOrigins). */
   extraOrigins?: string[];
+  /** The folder of a session's history database, from its name (same name, same history). */
+  sessionDataDir?: (sessionName: string) => string;
   log?: (msg: string, detail?: object) => void;
 }
 
@@ -108,6 +114,7 @@ export function createHostService(deps: HostDeps): HostService {
             allowedHosts: options.lan ? allowedHostNames(interfaces, deps.hostname()) : [],
             allowedOrigins: deps.extraOrigins ?? [],
             staticDir: options.lan ? (deps.webClientDir ?? null) : null,
+            ...(deps.sessionDataDir ? { dataDir: deps.sessionDataDir(options.name) } : {}),
           });
         } catch (err) {
           throw toHostError(err, options.port);
@@ -145,5 +152,16 @@ function toHostError(err: unknown, port: number | undefined): HostError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') return new HostError('PORT_IN_USE', `Port ${port} is already in use. Pick another port or leave it empty.`);
   if (code === 'EACCES') return new HostError('PORT_FORBIDDEN', `Port ${port} needs administrator rights. Pick a port above 1024.`);
+  // The session's database says what is wrong with it (locked by another Parley, damaged) and what to do.
+  if ((err as Error | undefined)?.name === 'DatabaseOpenError') return new HostError('HOST_FAILED', `The session's history could not be opened: ${(err as Error).message}`);
   return new HostError('HOST_FAILED', `The session could not be started: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * A session's folder name: readable (a slug of its name) and unique (a hash of the exact name), so
+ * two names that slug alike still get their own history, and no name can reach outside the folder.
+ */
+export function sessionFolder(name: string): string {
+  const slug = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32);
+  return `${slug || 'session'}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }

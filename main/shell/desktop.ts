@@ -5,13 +5,14 @@
  * this very code with stand-ins for Electron's objects.
  */
 import { hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { IpcChannel, type DesktopNotice, type LanSession } from '../../protocol/index';
 import { createLogger, createRelay, newJoinCode } from '../../server/index';
 import { APP_ENTRY_URL, devServerOrigin, type RendererOrigins } from '../app-origin';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, parseDeepLink, type DeepLinkResult } from '../deep-link';
 import { createBonjour } from '../discovery/bonjour-adapter';
 import { createDiscovery } from '../discovery/discovery';
-import { createHostService } from '../host/host-service';
+import { createHostService, sessionFolder } from '../host/host-service';
 import { registerIpcHandlers } from '../ipc/handlers';
 import { createExternalOpener } from '../security/external';
 import { createSettingsStore } from '../settings/store';
@@ -107,6 +108,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
     // A renderer from a dev server has that server's origin, not app://parley: the embedded relay
     // must accept it too, or the window could not join its own session.
     extraOrigins: origins.devServer ? [origins.devServer] : [],
+    sessionDataDir: (name) => join(app.getPath('userData'), 'sessions', sessionFolder(name)),
     log,
   });
 

@@ -1,8 +1,11 @@
-import type { NetworkInterfaceInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, type NetworkInterfaceInfo } from 'node:os';
+import { join } from 'node:path';
+import type { SendOk } from '../../../protocol/index';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelay, newJoinCode } from '../../../server/index';
-import { createHostService, HostError, type Advertisement, type HostRelayOptions, type RelayHandle } from '../../../main/host/host-service';
-import { closeAllClients, connected, loggedIn, parleyClient } from '../../helpers/clients';
+import { createHostService, HostError, sessionFolder, type Advertisement, type HostRelayOptions, type RelayHandle } from '../../../main/host/host-service';
+import { closeAllClients, connected, loggedIn, parleyClient, request } from '../../helpers/clients';
 import { httpGet } from '../../helpers/net';
 
 const eth0: NetworkInterfaceInfo = { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' };
@@ -125,5 +128,45 @@ describe('host service (real relay, on loopback)', () => {
     await service.stop();
     await gone;
     await expect(fetch(`${session.localUrl}/healthz`)).rejects.toThrow();
+  });
+
+  it('hosting the same session again resumes its history from its own folder; another session starts empty', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'parley-host-sessions-'));
+    try {
+      const service = createHostService({ createRelay: loopbackRelay, newJoinCode, networkInterfaces: () => ({}), hostname: () => 'x', nickname: () => '', sessionDataDir: (name) => join(root, sessionFolder(name)) });
+      services.push(service);
+      const first = await service.start({ name: 'Team chat', lan: false });
+      const { socket } = await loggedIn(first.localUrl, 'ana');
+      const sent = await request<SendOk>(socket, 'new message', { text: 'kept across hosting', clientId: 'host-resume-1' });
+      expect(sent.ok).toBe(true);
+      closeAllClients();
+      await service.stop();
+
+      const again = await service.start({ name: 'Team chat', lan: false });
+      const back = await loggedIn(again.localUrl, 'ana');
+      expect(back.login.rooms[0]!.history.messages.map((m) => [m.message, m.id])).toEqual([['kept across hosting', sent.ok && sent.id]]);
+      closeAllClients();
+      await service.stop();
+
+      const other = await service.start({ name: 'Other', lan: false });
+      expect((await loggedIn(other.localUrl, 'ana')).login.rooms[0]!.history.messages).toEqual([]);
+    } finally {
+      closeAllClients();
+      await Promise.all(services.splice(0).map((s) => s.stop()));
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sessionFolder', () => {
+  it('is readable, unique per exact name, and never leaves its parent folder', () => {
+    expect(sessionFolder('Team chat')).toMatch(/^team-chat-[0-9a-f]{12}$/);
+    expect(sessionFolder('Team chat')).toBe(sessionFolder('Team chat'));
+    expect(sessionFolder('Team chat')).not.toBe(sessionFolder('team chat'));
+    for (const name of ['../../etc', '..', '/', 'a/b\\c', '', '   ', 'Ünïcødé ☕']) {
+      const folder = sessionFolder(name);
+      expect(folder).toMatch(/^[a-z0-9-]+$/);
+      expect(folder).not.toMatch(/^\.|\.\./);
+    }
   });
 });
