@@ -14,7 +14,7 @@ import { selectWindow } from '../history-window';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from '../types';
 import type { Database } from './database';
 import type { GroupCommit, WriteOp } from './group-commit';
-import { conversationOf, dedupeKey, DEDUPE, messageKey, messageRange, META, metaKey, prefixRange } from './keys';
+import { dedupeKey, DEDUPE, MESSAGE, messageKey, messageRange, prefixRange, seqOf } from './keys';
 
 /** How long a (user, clientId) is remembered, as the Redis store does. */
 export const DEDUPE_TTL_MS = 24 * 3600 * 1000;
@@ -38,6 +38,14 @@ export class DurableHistoryStore implements HistoryStore {
   private readonly convs = new Map<string, Conversation>();
   private readonly inFlight = new Map<string, ChatMessage>();
   private readonly recent = new Map<string, ChatMessage>();
+  /**
+   * How many idempotency records on disk have each 32-bit fingerprint. A key whose fingerprint is not
+   * here is certainly not on disk, so the disk is asked only about true retries (and the rare
+   * collision): LevelDB has no Bloom filter here, and a lookup of a missing key reads every level,
+   * which cost more than the write itself (bench/README.md). About 50 bytes per record of the last
+   * DEDUPE_TTL_MS.
+   */
+  private readonly onDisk = new Map<number, number>();
   /** Assignment happens in arrival order, after each draft's own idempotency lookup. */
   private tail: Promise<unknown> = Promise.resolve();
   private lookups: { key: string; resolve(m: ChatMessage | undefined): void; reject(err: unknown): void }[] = [];
@@ -48,25 +56,34 @@ export class DurableHistoryStore implements HistoryStore {
     private readonly limit: number,
   ) {}
 
-  /** Opens the store over `db`, loading every conversation's newest and oldest kept seq. */
+  /**
+   * Opens the store over `db`. Each conversation's oldest and newest kept seq are its first and last
+   * message keys: found with two seeks per conversation, skipping over its messages, so start-up
+   * time follows the number of conversations, not of messages. (No per-conversation record is
+   * written with each message for this: it would cost every message a second write.)
+   */
   static async load(db: Database, commit: GroupCommit, limit: number): Promise<DurableHistoryStore> {
     const store = new DurableHistoryStore(db, commit, limit);
-    const metas: [string, number][] = [];
-    for await (const [key, value] of db.iterator(prefixRange(META))) metas.push([conversationOf(key, META), (value as { lastSeq: number }).lastSeq]);
-    await Promise.all(
-      metas.map(async ([id, lastSeq]) => {
-        const first = await db.keys({ ...messageRange(id, 0, lastSeq), limit: 1 }).all();
-        const oldestSeq = first[0] === undefined ? lastSeq + 1 : Number(first[0].slice(first[0].lastIndexOf('!') + 1));
-        store.convs.set(id, { lastSeq, committedSeq: lastSeq, oldestSeq });
-      }),
-    );
+    const keys = db.keys(prefixRange(MESSAGE));
+    try {
+      for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
+        const id = key.slice(MESSAGE.length, key.lastIndexOf('!'));
+        const [last] = await db.keys({ ...prefixRange(`${MESSAGE}${id}!`), reverse: true, limit: 1 }).all();
+        const lastSeq = seqOf(last!);
+        store.convs.set(id, { lastSeq, committedSeq: lastSeq, oldestSeq: seqOf(key) });
+        keys.seek(`${MESSAGE}${id}!\uffff`);
+      }
+    } finally {
+      await keys.close();
+    }
+    for await (const key of db.keys(prefixRange(DEDUPE))) store.countOnDisk(key, 1);
     return store;
   }
 
   append(draft: MessageDraft): Promise<AppendResult> {
     const key = draft.clientId === undefined ? undefined : dedupeKey(draft.userId, draft.clientId);
     // The disk lookup starts now, in parallel with earlier drafts; the assignment waits its turn.
-    const stored = key === undefined ? Promise.resolve(undefined) : this.storedCopy(key);
+    const stored = key === undefined || !this.onDisk.has(fingerprint(key)) ? Promise.resolve(undefined) : this.storedCopy(key);
     // The chain waits for each draft's assignment, not for its write: writes of many drafts share a batch.
     const assigned = this.tail.then(() => stored).then((found) => ({ written: this.assign(draft, key, found) }));
     this.tail = assigned.catch(() => {});
@@ -121,7 +138,7 @@ export class DurableHistoryStore implements HistoryStore {
       userId: draft.userId,
     };
     if (draft.clientId !== undefined) message.clientId = draft.clientId;
-    const ops: WriteOp[] = [{ type: 'put', key: metaKey(draft.room), value: { lastSeq: message.seq } }];
+    const ops: WriteOp[] = [];
     if (this.limit > 0) {
       ops.push({ type: 'put', key: messageKey(draft.room, message.seq), value: message });
       const dropped = message.seq - this.limit;
@@ -147,7 +164,15 @@ export class DurableHistoryStore implements HistoryStore {
     );
   }
 
+  private countOnDisk(key: string, delta: 1 | -1): void {
+    const fp = fingerprint(key);
+    const n = (this.onDisk.get(fp) ?? 0) + delta;
+    if (n > 0) this.onDisk.set(fp, n);
+    else this.onDisk.delete(fp);
+  }
+
   private remember(key: string, message: ChatMessage): void {
+    this.countOnDisk(key, 1);
     this.inFlight.delete(key);
     this.recent.set(key, message);
     if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.keys().next().value as string);
@@ -194,9 +219,8 @@ export class DurableHistoryStore implements HistoryStore {
   async drop(room: string, lastSeq: number): Promise<boolean> {
     if (this.lastSeq(room) !== lastSeq) return false;
     this.convs.delete(room);
-    // Queued before any later append's batch; a conversation re-created meanwhile starts at a higher
-    // seq (seqBase of now), so bounding the range by `lastSeq` never touches its messages.
-    await this.commit.write([{ type: 'del', key: metaKey(room) }]);
+    // A conversation re-created meanwhile starts at a higher seq (seqBase of now), so bounding the
+    // range by `lastSeq` never touches its messages.
     await this.db.clear(messageRange(room, 0, lastSeq));
     return true;
   }
@@ -224,9 +248,22 @@ export class DurableHistoryStore implements HistoryStore {
     for await (const [key, value] of this.db.iterator(prefixRange(DEDUPE))) {
       if (now - (value as DedupeRecord).message.ts >= DEDUPE_TTL_MS) stale.push({ type: 'del', key });
     }
-    if (stale.length > 0) await this.commit.write(stale);
+    if (stale.length > 0) {
+      await this.commit.write(stale);
+      for (const op of stale) this.countOnDisk(op.key, -1);
+    }
     return removed;
   }
+}
+
+/** FNV-1a, 32 bits: cheap, and spread well enough for a presence filter. */
+function fingerprint(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** LevelDB's own words when there are some (abstract-level wraps them as the error's cause). */

@@ -2,7 +2,6 @@
  * The durable store's key layout. LevelDB orders keys bytewise, so each kind of record has a prefix
  * and a conversation's messages sort by seq when the seq is written at a fixed width:
  *
- *   m!<conversation>                   conversation meta: its newest seq (written with every message)
  *   h!<conversation>!<seq, 16 digits>  one message
  *   d!<userId>/<clientId>              idempotency record: the message that key named, and when
  *   r!<room>                           a public room exists
@@ -12,12 +11,10 @@
  */
 const SEQ_WIDTH = 16; // Number.MAX_SAFE_INTEGER has 16 digits
 
-export const META = 'm!';
 export const MESSAGE = 'h!';
 export const DEDUPE = 'd!';
 export const ROOM = 'r!';
 
-export const metaKey = (conversation: string) => `${META}${conversation}`;
 export const roomKey = (room: string) => `${ROOM}${room}`;
 export const dedupeKey = (userId: string, clientId: string) => `${DEDUPE}${userId}/${clientId}`;
 export const messageKey = (conversation: string, seq: number) => `${MESSAGE}${conversation}!${String(seq).padStart(SEQ_WIDTH, '0')}`;
@@ -30,6 +27,11 @@ export function prefixRange(prefix: string): { gte: string; lt: string } {
 /** Bounds of one conversation's messages with seq in [from, to]. */
 export function messageRange(conversation: string, from: number, to: number): { gte: string; lte: string } {
   return { gte: messageKey(conversation, from), lte: messageKey(conversation, to) };
+}
+
+/** The seq of a message key. */
+export function seqOf(key: string): number {
+  return Number(key.slice(key.lastIndexOf('!') + 1));
 }
 
 /** The conversation a key under `prefix` belongs to. */
