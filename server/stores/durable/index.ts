@@ -63,6 +63,7 @@ export async function createDurableStores(opts: DurableStoreOptions): Promise<Ch
       close: async () => {
         clearInterval(sweeper);
         await sweeping;
+        await history.fingerprintsRead();
         await commit.drain();
         commit.stop();
         if (db.status === 'open') await db.close();
