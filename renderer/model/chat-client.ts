@@ -5,13 +5,16 @@
  *
  * This class puts the parts together and routes the relay's events to them; each part is a module
  * of its own: the socket and reconnection (relay-connection), login, the conversation list,
- * history sync and hole repair, presence and typing, and sending through the outbox.
+ * history sync and hole repair, presence and typing, sending through the outbox, and the local
+ * history cache (history-persistence).
  */
 import { DEFAULT_ROOM, dmRoomId, ErrorCode, type ChatMessage, type UserSummary } from '../../protocol/index';
 import { ClientState } from './client-state';
 import type { Conversation } from './conversation';
 import { ConversationList } from './conversation-list';
 import { Emitter } from './emitter';
+import type { HistoryCache } from './history-cache';
+import { HistoryPersistence } from './history-persistence';
 import { HistorySync } from './history-sync';
 import { Login, type LoginAnswer } from './login';
 import type { Outbox } from './outbox';
@@ -21,6 +24,7 @@ import { Sending, unsendable } from './sending';
 import { MemoryStore, type KeyValueStore } from './storage';
 import { TypingSender } from './typing-sender';
 import { UnreadCounter } from './unread';
+import { userIdFromKey } from './user-id';
 
 export type { ConnectionStatus } from './client-state';
 
@@ -35,6 +39,8 @@ export class ConnectFailure extends Error {
 export interface ChatClientOptions extends ConnectionOptions {
   nickname: string;
   storage?: KeyValueStore;
+  /** This server and identity's history cache: shown before connecting, kept up to date while chatting. */
+  cache?: HistoryCache;
   /** A message from someone else arrived (for notifications); the same as subscribing to `incoming`. */
   onIncoming?: (conversation: Conversation, message: ChatMessage) => void;
 }
@@ -51,6 +57,7 @@ export class ChatClient {
   readonly numUsers = this.state.numUsers;
   readonly serverStatus = this.state.serverStatus;
   readonly serverClosed = this.state.serverClosed;
+  readonly fromCache = this.state.fromCache;
 
   readonly unread = new UnreadCounter();
   /** Each new message from someone else (notifications, screen-reader announcements). */
@@ -62,6 +69,7 @@ export class ChatClient {
   private readonly typing: TypingSender;
   private readonly sending: Sending;
   private readonly login: Login;
+  private readonly persistence: HistoryPersistence | undefined;
   private viewing = true;
 
   constructor(private readonly opts: ChatClientOptions) {
@@ -75,6 +83,7 @@ export class ChatClient {
     this.typing = new TypingSender(this.state, this.relay);
     this.sending = new Sending(this.state, this.convs, this.relay, storage, storageKey);
     this.login = new Login(this.state, this.convs, this.relay, this.sync, () => this.opts.nickname);
+    if (opts.cache) this.persistence = new HistoryPersistence(opts.cache, this.state, this.convs);
     this.wire();
   }
 
@@ -84,8 +93,27 @@ export class ChatClient {
 
   // ── lifecycle ────────────────────────────────────────────────────────────
 
-  /** Connects and logs in; rejects with a ConnectFailure the connect screen can show. */
-  start(): Promise<void> {
+  /**
+   * Shows what the history cache holds for this server and identity, without a connection; resolves
+   * whether it held anything. Once per client; `start` does it first.
+   */
+  async restore(): Promise<boolean> {
+    if (!this.persistence) return false;
+    // Who this is, as the relay will say at login (the same derivation): cached DMs are named by
+    // their other party, and the user's own cached messages show as theirs.
+    this.me.value ??= { userId: userIdFromKey(this.opts.key), username: this.opts.nickname };
+    return (await this.persistence.restore()) > 0;
+  }
+
+  /**
+   * Shows the cache, then connects and logs in, asking for what came after the cached cursors.
+   * Rejects with a ConnectFailure the connect screen can show; but with `resume`, a relay that cannot
+   * be reached while the cache held this user's conversations is no failure: they show, the client
+   * retries as after a lost connection, and this resolves 'cached' instead of 'online'.
+   */
+  async start({ resume = false }: { resume?: boolean } = {}): Promise<'online' | 'cached'> {
+    this.status.value = 'connecting';
+    const cached = await this.restore();
     return new Promise((resolve, reject) => {
       const fail = (err: ConnectFailure) => {
         cleanup();
@@ -94,11 +122,18 @@ export class ChatClient {
       };
       const onError = (err: Error & { data?: { code?: ErrorCode; message?: string } }) => {
         if (err.data?.code) fail(new ConnectFailure(err.data.code, err.data.message ?? err.message));
-        else fail(new ConnectFailure('UNREACHABLE', `Cannot reach ${this.opts.url}.`));
+        else if (resume && cached && !this.relay.isClosed) {
+          cleanup();
+          // This user has been here before: the session goes on from the cache, as if just cut off.
+          this.relay.established = true;
+          this.relay.scheduleReconnect();
+          this.fromCache.value = true;
+          resolve('cached');
+        } else fail(new ConnectFailure('UNREACHABLE', `Cannot reach ${this.opts.url}.`));
       };
       const onLogin = (res: LoginAnswer) => {
         cleanup();
-        if (res.ok) resolve();
+        if (res.ok) resolve('online');
         else fail(new ConnectFailure(res.code, res.message));
       };
       const cleanup = () => {
@@ -122,6 +157,20 @@ export class ChatClient {
     this.sync.close();
     this.sending.outbox.setOnline(false);
     this.relay.close();
+    void this.persistence?.stop();
+  }
+
+  /** Leaves the relay and forgets this server and identity's cached history; resolves once it is gone. */
+  async signOut(): Promise<void> {
+    // Cleared first: closing would otherwise write out pending changes that are about to be deleted.
+    const cleared = this.persistence?.clear();
+    this.close();
+    await cleared;
+  }
+
+  /** Writes pending changes to the history cache now; resolves once written. */
+  async flushCache(): Promise<void> {
+    await this.persistence?.flush();
   }
 
   /** Skip the wait and reconnect now (the banner's "Retry now"). */

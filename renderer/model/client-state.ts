@@ -22,6 +22,8 @@ export class ClientState {
   readonly serverStatus = signal<'ok' | 'degraded'>('ok');
   /** Set when the relay said it is shutting down (a LAN host quit, a deployment); cleared at the next login. */
   readonly serverClosed = signal(false);
+  /** The session started from the history cache, the relay out of reach; cleared at the first login. */
+  readonly fromCache = signal(false);
 
   bump(): void {
     this.revision.value++;

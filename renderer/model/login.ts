@@ -46,6 +46,7 @@ export class Login {
     }
     this.relay.loggedIn();
     this.state.serverClosed.value = false;
+    this.state.fromCache.value = false;
     this.state.me.value = { userId: res.userId, username: res.username };
     this.state.numUsers.value = res.numUsers;
     for (const room of res.rooms) this.sync.applyRoomState(this.convs.ensure(room.presence.room), room, since.get(room.presence.room));

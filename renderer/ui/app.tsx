@@ -38,7 +38,8 @@ export function App(): JSX.Element {
       <ChatScreen
         client={client}
         onLeave={() => {
-          client.close();
+          // Sign out: this server's cached history goes with the session (a shared computer keeps none of it).
+          void client.signOut();
           setClient(null);
         }}
       />

@@ -24,9 +24,13 @@ export function Banner({ client }: { client: ChatClient }): JSX.Element | null {
   else if (status === 'offline') text = `You're offline.${queuedText}`;
   else {
     // A relay that announced its shutdown ended the session on purpose: say so, not "connection lost".
-    const lost = client.serverClosed.value ? 'The server closed the session.' : 'Connection lost.';
+    const lost = client.serverClosed.value
+      ? 'The server closed the session.'
+      : client.fromCache.value
+        ? "Can't reach the server: showing saved messages."
+        : 'Connection lost.';
     if (retryAt !== null && retryAt > now) text = `${lost} Reconnecting in ${Math.ceil((retryAt - now) / 1000)} s…${queuedText}`;
-    else text = `${client.serverClosed.value ? `${lost} ` : ''}Reconnecting…${queuedText}`;
+    else text = `${client.serverClosed.value || client.fromCache.value ? `${lost} ` : ''}Reconnecting…${queuedText}`;
   }
   return (
     <div class={`banner ${status}`} role="status">

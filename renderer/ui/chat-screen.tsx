@@ -37,7 +37,8 @@ export function ChatScreen({ client, onLeave }: { client: ChatClient; onLeave: (
         <header class="conv-header">
           <h1 id="conv-title">{conv.title}</h1>
           <span class="muted" aria-label={`${conv.presence.size} participants`}>
-            {conv.kind === 'room' ? `${conv.presence.size} here` : ''}
+            {/* Who is here is only known while connected (the participant list says when it is older). */}
+            {conv.kind === 'room' && client.status.value === 'online' ? `${conv.presence.size} here` : ''}
           </span>
           {conv.kind === 'room' && conv.id !== DEFAULT_ROOM && (
             <button type="button" class="quiet" onClick={() => void client.leaveRoom(conv.id).catch((e: Error) => (client.notice.value = e.message))}>

@@ -3,12 +3,15 @@
  * the page's own origin (the relay that served it); in the desktop app to the last server, and the
  * main process also offers LAN sessions found by discovery, saved servers, and hosting a session on
  * this computer. A parley:// link prefills the form and names the room to open once joined.
+ * A server this user has chatted on before opens even when it cannot be reached: the cached
+ * conversations show, under the reconnecting banner, instead of an error.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { cleanNickname, ErrorCode, type DesktopSettings, type HostedSession, type JoinLink, type LanSession } from '../../protocol/index';
 import { ChatClient, ConnectFailure } from '../model/chat-client';
 import { desktop } from '../platform/desktop';
+import { historyCache } from '../platform/history-cache';
 import { askNotificationPermission } from '../platform/notify';
 import { lastLogin, saveLastLogin, store, userKey } from './session';
 import { normalizeServerUrl } from './server-url';
@@ -70,12 +73,15 @@ export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Eleme
     if (!nick.ok) return setError(nick.reason);
     setBusy(true);
     void askNotificationPermission();
-    const client = new ChatClient({ url, nickname: nick.nickname, key: userKey(), storage: store, ...(code.trim() ? { joinCode: code.trim().toUpperCase() } : {}) });
+    const key = userKey();
+    const cache = historyCache(url, key);
+    const client = new ChatClient({ url, nickname: nick.nickname, key, storage: store, ...(cache ? { cache } : {}), ...(code.trim() ? { joinCode: code.trim().toUpperCase() } : {}) });
     try {
-      await client.start();
+      const how = await client.start({ resume: true });
       saveLastLogin({ server: url, nickname: nick.nickname });
       void desktop()?.updateSettings({ nickname: nick.nickname, lastServer: url });
-      if (room) await client.joinRoom(room, false).catch((e: Error) => (client.notice.value = `Could not open #${room}: ${e.message}`));
+      if (room && how === 'cached') client.notice.value = `Could not open #${room}: the server cannot be reached yet.`;
+      else if (room) await client.joinRoom(room, false).catch((e: Error) => (client.notice.value = `Could not open #${room}: ${e.message}`));
       onConnected(client);
     } catch (err) {
       const failure = err instanceof ConnectFailure ? err : new ConnectFailure('UNREACHABLE', String(err));
