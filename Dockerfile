@@ -25,15 +25,20 @@ RUN npm run build
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: the relay's dependencies are plain JavaScript, and the project's postinstall only
-# concerns Electron (a dev dependency, absent here).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# --ignore-scripts: the relay's dependencies are plain JavaScript but for classic-level (the history
+# database), whose binary ships prebuilt in its package, and the project's postinstall only concerns
+# Electron (a dev dependency, absent here). /data holds the history (DATA_DIR), writable by `node`.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+ && mkdir -p /data && chown node:node /data
 COPY --from=build /app/dist/server ./dist/server
 COPY --from=build /app/dist/renderer ./dist/renderer
 USER node
+# History survives a new container only on a volume (Redis mode ignores it).
+VOLUME /data
 EXPOSE 3000
 # Slim images have no curl: probe with node. 200 = ok or degraded; 503 = misconfigured or stopping.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \

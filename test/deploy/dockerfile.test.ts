@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
 import { envOf, execForm, parseDockerfile, type Instruction } from './dockerfile';
 import { freePort, waitForHttp } from '../helpers/net';
@@ -69,6 +70,14 @@ describe('Dockerfile', () => {
     expect(runtime.instructions.filter((i) => i.line > userLine).map((i) => i.keyword)).not.toContain('RUN');
   });
 
+  it('keeps history in a volume the unprivileged user can write (/app belongs to root)', () => {
+    expect(envOf(runtime).DATA_DIR).toBe('/data');
+    const volumes = runtime.instructions.filter((i) => i.keyword === 'VOLUME').map((i) => i.args);
+    expect(volumes).toEqual(['/data']);
+    const user = runtime.instructions.find((i) => i.keyword === 'USER')!.args.split(':')[0];
+    expect(runtime.instructions.some((i) => i.keyword === 'RUN' && i.args.includes(`chown ${user}:${user} /data`))).toBe(true);
+  });
+
   it('has a HEALTHCHECK on /healthz that needs only node', () => {
     const hc = runtime.instructions.filter((i) => i.keyword === 'HEALTHCHECK');
     expect(hc).toHaveLength(1);
@@ -111,7 +120,7 @@ describe('the HEALTHCHECK command against a real relay', () => {
   beforeAll(async () => {
     if (!existsSync('dist/server/cli.js')) spawnSync(process.execPath, ['scripts/build-node.mjs', 'server'], { stdio: 'inherit' });
     port = await freePort();
-    relay = spawn(process.execPath, ['dist/server/cli.js'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+    relay = spawn(process.execPath, ['dist/server/cli.js'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-docker-')) }, stdio: 'ignore' });
     await waitForHttp({ port });
   });
   afterAll(() => {
