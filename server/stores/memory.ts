@@ -6,6 +6,7 @@ import { submitLocally } from './submit';
 import { MemoryRateLimiter, type BucketSpec } from './token-bucket';
 import { isDmRoom } from '../../protocol/index';
 import type { ChatStores } from './types';
+import { localExpiry } from './local-expiry';
 
 export function createMemoryStores(opts: { historyLimit: number; lobby: string; userMessages: BucketSpec }): ChatStores {
   const history = new MemoryHistoryStore(opts.historyLimit);
@@ -17,15 +18,7 @@ export function createMemoryStores(opts: { historyLimit: number; lobby: string; 
     history,
     rooms,
     dmConversations: async () => history.conversations().filter(isDmRoom),
-    // Synchronous from check to delete: nothing can join or write in between.
-    expire: async (conversation, expect) => {
-      if (isDmRoom(conversation)) return history.drop(conversation, expect.lastSeq);
-      if (conversation === opts.lobby || history.lastSeq(conversation) !== expect.lastSeq) return false;
-      if (!presence.dropRoom(conversation, expect.pv ?? 0)) return false;
-      history.drop(conversation, expect.lastSeq);
-      rooms.remove(conversation);
-      return true;
-    },
+    expire: localExpiry(opts.lobby, history, presence, rooms),
     submit: submitLocally(new MemoryRateLimiter(opts.userMessages), history),
     health: () => 'ok',
     describe: () => ({ backend: 'memory' }),

@@ -8,6 +8,7 @@ import { MemoryPresenceStore } from '../memory-presence';
 import { submitLocally } from '../submit';
 import { MemoryRateLimiter, type BucketSpec } from '../token-bucket';
 import type { ChatStores } from '../types';
+import { localExpiry } from '../local-expiry';
 import { openDatabase } from './database';
 import { GroupCommit } from './group-commit';
 import { DurableHistoryStore } from './history';
@@ -47,16 +48,7 @@ export async function createDurableStores(opts: DurableStoreOptions): Promise<Ch
       history,
       rooms,
       dmConversations: async () => history.conversations().filter(isDmRoom),
-      // The checks are synchronous, as in memory mode: nothing can join or write between them.
-      expire: async (conversation, expect) => {
-        if (isDmRoom(conversation)) return history.drop(conversation, expect.lastSeq);
-        if (conversation === opts.lobby || history.lastSeq(conversation) !== expect.lastSeq) return false;
-        if (!presence.dropRoom(conversation, expect.pv ?? 0)) return false;
-        const removing = rooms.remove(conversation);
-        await history.drop(conversation, expect.lastSeq);
-        await removing;
-        return true;
-      },
+      expire: localExpiry(opts.lobby, history, presence, rooms),
       submit: submitLocally(new MemoryRateLimiter(opts.userMessages), history),
       health: () => 'ok',
       describe: () => ({ backend: 'durable', commits: { ...commit.stats } }),
