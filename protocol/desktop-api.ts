@@ -36,7 +36,6 @@ export interface DesktopSettings {
   nickname: string;
   savedServers: SavedServer[];
   lastServer: string | null;
-  lastRoom: string;
   theme: ThemePreference;
   notifications: boolean;
 }
@@ -73,6 +72,11 @@ export interface DesktopNotice {
   message: string;
 }
 
+/** What powerMonitor reported: back from sleep, or the screen unlocked (a sleep may have come with the lock). */
+export interface SystemResume {
+  cause: 'resume' | 'unlock-screen';
+}
+
 export interface ChatNotification {
   title: string;
   body: string;
@@ -102,6 +106,8 @@ export interface DesktopApiChannels {
   onFocusRoom: 'app:focus-room';
   onJoinLink: 'app:join-link';
   onNotice: 'app:notice';
+  /** The computer woke from sleep or was unlocked; calls back each time. */
+  onSystemResume: 'power:resumed';
 }
 
 type Operation<C extends IpcChannelName> = C extends IpcInvokeChannel

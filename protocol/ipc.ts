@@ -10,7 +10,7 @@
  * Types only, apart from the channel names: the zod schemas of the arguments live in main/ipc/schemas.ts,
  * because they are main's business and must stay out of the renderer and preload bundles.
  */
-import type { ChatNotification, DesktopNotice, DesktopSettings, HostedSession, HostOptions, JoinLink, LanSession } from './desktop-api';
+import type { ChatNotification, DesktopNotice, DesktopSettings, HostedSession, HostOptions, JoinLink, LanSession, SystemResume } from './desktop-api';
 
 /** Codes every invoke channel can fail with: the sender check, the argument schema, and the catch-all. */
 export type IpcCommonErrorCode = 'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL';
@@ -55,6 +55,11 @@ export interface IpcEventMap {
   /** A validated parley:// link (from the command line, a second instance or macOS open-url). */
   'app:join-link': { payload: JoinLink };
   'app:notice': { payload: DesktopNotice };
+  /**
+   * The computer woke from sleep or was unlocked (Electron's powerMonitor): the page's connection may
+   * have died meanwhile without a word, so it checks it now rather than at the next heartbeat.
+   */
+  'power:resumed': { payload: SystemResume };
 }
 
 export type IpcInvokeChannel = keyof IpcInvokeMap;
@@ -104,6 +109,7 @@ export const IpcChannel = {
   focusRoom: 'app:focus-room',
   joinLink: 'app:join-link',
   notice: 'app:notice',
+  powerResumed: 'power:resumed',
 } as const satisfies Record<string, IpcChannelName>;
 
 export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];

@@ -38,6 +38,8 @@ const BUFFERED: Record<IpcEventChannel, boolean> = {
   [IpcChannel.focusRoom]: true,
   [IpcChannel.joinLink]: true,
   [IpcChannel.notice]: true,
+  // A wake before the page listens needs no replay: a page that is just starting connects afresh.
+  [IpcChannel.powerResumed]: false,
 };
 const BUFFER_MAX = 20;
 
@@ -112,6 +114,7 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
     onFocusRoom: (callback) => subscribe(IpcChannel.focusRoom, callback),
     onJoinLink: (callback) => subscribe(IpcChannel.joinLink, callback),
     onNotice: (callback) => subscribe(IpcChannel.notice, callback),
+    onSystemResume: (callback) => subscribe(IpcChannel.powerResumed, callback),
   };
 }
 

@@ -4,7 +4,7 @@
  * kept as they are: a newer Parley may have written them, and an older one must not drop them.
  */
 import * as z from 'zod';
-import { cleanNickname, DEFAULT_ROOM, isRoomAddress, type DesktopSettings } from '../../protocol/index';
+import { cleanNickname, type DesktopSettings } from '../../protocol/index';
 
 export const SETTINGS_VERSION = 1;
 export const MAX_SAVED_SERVERS = 50;
@@ -48,7 +48,6 @@ export const desktopFields = {
   nickname,
   savedServers: z.array(SavedServerSchema).max(MAX_SAVED_SERVERS),
   lastServer: httpUrl.nullable(),
-  lastRoom: z.string().max(200).refine(isRoomAddress, 'not a room name'),
   theme: z.enum(['system', 'light', 'dark']),
   notifications: z.boolean(),
 } satisfies { [K in keyof DesktopSettings]: z.ZodType<DesktopSettings[K]> };
@@ -62,6 +61,14 @@ export const internalFields = {
 
 export const settingsFields = { ...desktopFields, ...internalFields };
 
+/**
+ * Fields earlier versions wrote that mean nothing now: dropped when read (no notice, whatever their
+ * value), so the next write leaves them out, without a version bump an older Parley would not know.
+ * `lastRoom` was one room for every server and identity and was never read; the conversation last
+ * open is now kept per server and identity by the chat client itself (renderer/model/last-conversation.ts).
+ */
+export const RETIRED_FIELDS: ReadonlySet<string> = new Set(['lastRoom']);
+
 export type StoredSettings = DesktopSettings & {
   window: z.infer<typeof windowBoundsSchema> | null;
   updates: boolean;
@@ -71,7 +78,6 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   nickname: '',
   savedServers: [],
   lastServer: null,
-  lastRoom: DEFAULT_ROOM,
   theme: 'system',
   notifications: true,
   window: null,
@@ -86,7 +92,6 @@ export function toDesktopSettings(s: StoredSettings): DesktopSettings {
     nickname: s.nickname,
     savedServers: s.savedServers.map((x) => ({ ...x })),
     lastServer: s.lastServer,
-    lastRoom: s.lastRoom,
     theme: s.theme,
     notifications: s.notifications,
   };
@@ -129,7 +134,7 @@ export function readSettings(raw: Record<string, unknown>): { settings: StoredSe
   const problems: FieldProblem[] = [];
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(migrated)) {
-    if (key === 'version') continue;
+    if (key === 'version' || RETIRED_FIELDS.has(key)) continue;
     const schema = (settingsFields as Record<string, z.ZodType>)[key];
     if (!schema) {
       if (!isUnsafeKey(key)) extra[key] = value;

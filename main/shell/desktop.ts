@@ -6,7 +6,7 @@
  */
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { IpcChannel, type DesktopNotice, type LanSession } from '../../protocol/index';
+import { IpcChannel, type DesktopNotice, type LanSession, type SystemResume } from '../../protocol/index';
 import { createLogger, createRelay, newJoinCode } from '../../server/index';
 import { APP_ENTRY_URL, devServerOrigin, type RendererOrigins } from '../app-origin';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, parseDeepLink, type DeepLinkResult } from '../deep-link';
@@ -178,6 +178,13 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
     },
     log,
   );
+
+  // A sleep can kill the page's relay connection without a word; the page checks it at once on wake
+  // instead of at the next heartbeat. An unlock counts too: a lock often hides a sleep, and on some
+  // systems (modern standby) the network went away during a lock without any 'resume'.
+  const woke = (cause: SystemResume['cause']) => () => channel.post(IpcChannel.powerResumed, { cause });
+  electron.powerMonitor.on('resume', woke('resume'));
+  electron.powerMonitor.on('unlock-screen', woke('unlock-screen'));
 
   win = openWindow();
   deliverLink(deepLinkFromArgv(proc.argv));

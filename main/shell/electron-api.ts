@@ -15,6 +15,8 @@ export interface ElectronMain {
   shell: Electron.Shell;
   screen: Electron.Screen;
   nativeTheme: Electron.NativeTheme;
+  /** Sleep and wake, lock and unlock; usable once the app is ready. */
+  powerMonitor: Electron.PowerMonitor;
   nativeImage: typeof Electron.nativeImage;
   Menu: typeof Electron.Menu;
   Tray: typeof Electron.Tray;

@@ -1,6 +1,6 @@
 /**
  * main → renderer events (the registry's IpcEventMap: lan:changed, app:focus-room, app:join-link,
- * app:notice), each with the payload its entry declares. Messages sent before the page has loaded are
+ * app:notice, power:resumed), each with the payload its entry declares. Messages sent before the page has loaded are
  * queued and delivered on did-finish-load, so a deep link that started the app or a settings notice
  * from start-up is not lost.
  */

@@ -16,10 +16,11 @@ import { Emitter } from './emitter';
 import type { HistoryCache } from './history-cache';
 import { HistoryPersistence } from './history-persistence';
 import { HistorySync } from './history-sync';
-import { Login, type LoginAnswer } from './login';
+import { LastConversation } from './last-conversation';
+import { Login, type LoggedIn, type LoginAnswer } from './login';
 import type { Outbox } from './outbox';
 import { PresenceSync } from './presence-sync';
-import { RelayConnection, type ConnectionOptions } from './relay-connection';
+import { RelayConnection, type ConnectionOptions, type ResumeOutcome } from './relay-connection';
 import { Sending, unsendable } from './sending';
 import { MemoryStore, type KeyValueStore } from './storage';
 import { TypingSender } from './typing-sender';
@@ -27,6 +28,7 @@ import { UnreadCounter } from './unread';
 import { userIdFromKey } from './user-id';
 
 export type { ConnectionStatus } from './client-state';
+export type { ResumeOutcome } from './relay-connection';
 
 /** Why a first connection failed: an ErrorCode from the relay, or UNREACHABLE. */
 export class ConnectFailure extends Error {
@@ -70,6 +72,7 @@ export class ChatClient {
   private readonly sending: Sending;
   private readonly login: Login;
   private readonly persistence: HistoryPersistence | undefined;
+  private readonly last: LastConversation;
   private viewing = true;
 
   constructor(private readonly opts: ChatClientOptions) {
@@ -78,6 +81,7 @@ export class ChatClient {
     if (opts.onIncoming) this.incoming.subscribe(opts.onIncoming);
     this.relay = new RelayConnection(opts, this.state);
     this.convs = new ConversationList(this.state, storage, storageKey);
+    this.last = new LastConversation(storage, storageKey);
     this.sync = new HistorySync(this.state, this.convs, this.relay);
     this.presence = new PresenceSync(this.state, this.convs, this.relay);
     this.typing = new TypingSender(this.state, this.relay);
@@ -102,7 +106,11 @@ export class ChatClient {
     // Who this is, as the relay will say at login (the same derivation): cached DMs are named by
     // their other party, and the user's own cached messages show as theirs.
     this.me.value ??= { userId: userIdFromKey(this.opts.key), username: this.opts.nickname };
-    return (await this.persistence.restore()) > 0;
+    const restored = (await this.persistence.restore()) > 0;
+    // The conversation last open here, if the cache held it; the first login confirms it or moves on.
+    const saved = this.last.saved();
+    if (saved !== undefined && this.convs.has(saved)) this.active.value = saved;
+    return restored;
   }
 
   /**
@@ -178,6 +186,15 @@ export class ChatClient {
     this.relay.retryNow();
   }
 
+  /**
+   * The computer woke from sleep, the network came back, or the page was hidden a while: check the
+   * connection now instead of at Socket.IO's next missed heartbeat (up to 45 s later), reconnect at
+   * once if it is dead, and catch up as after any reconnect. See RelayConnection.resume.
+   */
+  resume(): Promise<ResumeOutcome> {
+    return this.relay.resume();
+  }
+
   /** The browser's network state (navigator.onLine and its events). */
   setNetworkOnline(up: boolean): void {
     this.relay.setNetworkOnline(up);
@@ -209,6 +226,7 @@ export class ChatClient {
     if (!conv) return;
     this.typing.stop();
     this.active.value = id;
+    this.last.save(id);
     this.markRead(id);
     if (!conv.loaded && this.status.value === 'online') void this.sync.loadLatest(conv);
     this.state.bump();
@@ -234,7 +252,10 @@ export class ChatClient {
     this.convs.remove(name);
     this.unread.forget(name);
     this.convs.saveRooms();
-    if (this.active.value === name) this.active.value = DEFAULT_ROOM;
+    if (this.active.value === name) {
+      this.active.value = DEFAULT_ROOM;
+      this.last.save(DEFAULT_ROOM);
+    }
     this.state.bump();
   }
 
@@ -325,11 +346,20 @@ export class ChatClient {
   }
 
   private async loggedIn(): Promise<void> {
-    if (!(await this.login.run())) return;
+    const answer = await this.login.run();
+    if (!answer) return;
+    this.reopenLast(answer);
     this.sending.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);
     if (active && !active.loaded) void this.sync.loadLatest(active);
     this.state.bump();
+  }
+
+  /** At the first login: back to the conversation last open on this server, if the relay still has the user in it. */
+  private reopenLast(answer: LoggedIn): void {
+    const rejoined = new Set([...answer.rooms.map((r) => r.presence.room), ...answer.dms.map((p) => p.room)]);
+    const target = this.last.afterLogin(this.active.value, rejoined);
+    if (target !== undefined && this.convs.has(target)) this.setActive(target);
   }
 
   private onMessage(msg: ChatMessage): void {

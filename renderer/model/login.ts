@@ -9,6 +9,7 @@ import type { HistorySync } from './history-sync';
 import type { RelayConnection } from './relay-connection';
 
 export type LoginAnswer = Answer<'add user'>;
+export type LoggedIn = Extract<LoginAnswer, { ok: true }>;
 
 export class Login {
   /** Told of every login outcome (the first connection's promise waits on it). */
@@ -22,8 +23,8 @@ export class Login {
     private readonly nickname: () => string,
   ) {}
 
-  /** Logs in; resolves whether the client is online afterwards. */
-  async run(): Promise<boolean> {
+  /** Logs in; resolves with the relay's answer once its state is applied, or null when not online. */
+  async run(): Promise<LoggedIn | null> {
     // A Map, not an object: a room named "constructor" must not read Object.prototype.constructor.
     const since = new Map<string, number>();
     for (const c of this.convs.all()) if (c.timeline.syncedSeq > 0) since.set(c.id, c.timeline.syncedSeq);
@@ -42,7 +43,7 @@ export class Login {
         this.relay.socket.disconnect();
         this.relay.scheduleReconnect();
       }
-      return false;
+      return null;
     }
     this.relay.loggedIn();
     this.state.serverClosed.value = false;
@@ -52,6 +53,6 @@ export class Login {
     for (const room of res.rooms) this.sync.applyRoomState(this.convs.ensure(room.presence.room), room, since.get(room.presence.room));
     for (const page of res.dms) this.sync.applyPage(this.convs.ensure(page.room), page, since.get(page.room));
     this.state.status.value = 'online';
-    return true;
+    return res;
   }
 }

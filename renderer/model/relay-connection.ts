@@ -6,6 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import {
+  DEFAULT_ROOM,
   ErrorCode,
   PROTOCOL_VERSION,
   type AckedEvent,
@@ -33,6 +34,15 @@ export interface ConnectionOptions {
 }
 
 const ACK_TIMEOUT_MS = 10_000;
+/**
+ * How long a connection that may have died in a sleep gets to answer before it is replaced. Short:
+ * the probe is tiny, and a needless reconnect costs one login with `since` cursors, while waiting
+ * keeps the user looking at a stale conversation.
+ */
+const PROBE_TIMEOUT_MS = 3000;
+
+/** What `resume` found: the connection answered, a reconnect is under way, or there was nothing to do (closed, or still making the first connection). */
+export type ResumeOutcome = 'alive' | 'reconnecting' | 'idle';
 
 export class RelayConnection {
   readonly socket: ClientSocket;
@@ -42,6 +52,7 @@ export class RelayConnection {
   private networkUp = true;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private probe: Promise<ResumeOutcome> | undefined;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -132,6 +143,42 @@ export class RelayConnection {
     this.state.retryAt.value = null;
     this.state.status.value = this.networkUp ? 'reconnecting' : 'offline';
     this.socket.connect();
+  }
+
+  /**
+   * After a sleep (or a network change) a socket can look connected while its peer is long gone: the
+   * relay dropped it during the sleep and its goodbye never arrived, and Socket.IO only notices when
+   * the next heartbeat is missed, up to pingInterval + pingTimeout later. So a connected socket is
+   * asked something now, and dropped and replaced at once if it does not answer in time; a
+   * disconnected one retries now instead of waiting out the back-off. Calls while a check runs share
+   * it (a wake brings 'resume', 'online' and visibility events together).
+   */
+  resume(): Promise<ResumeOutcome> {
+    if (this.closed || !this.established) return Promise.resolve('idle');
+    if (!this.socket.connected) {
+      this.retryNow();
+      return Promise.resolve('reconnecting');
+    }
+    this.probe ??= this.verify().finally(() => (this.probe = undefined));
+    return this.probe;
+  }
+
+  private async verify(): Promise<ResumeOutcome> {
+    const checked = this.socket.id;
+    let answered = true;
+    try {
+      // The cheapest request there is: a page of lobby history before seq 1, empty by construction
+      // (seqs start at 1). Any answer counts, a refusal too: it came back over this connection.
+      await this.socket.timeout(PROBE_TIMEOUT_MS).emitWithAck('history:fetch', { room: DEFAULT_ROOM, beforeSeq: 1, limit: 1 });
+    } catch {
+      answered = false;
+    }
+    if (this.closed) return 'idle';
+    if (answered) return 'alive';
+    // Only the connection that was checked is dropped: one made meanwhile is fresh.
+    if (this.socket.connected && this.socket.id === checked) this.socket.disconnect();
+    this.retryNow();
+    return 'reconnecting';
   }
 
   /** The browser's network state (navigator.onLine and its events). */

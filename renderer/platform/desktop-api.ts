@@ -69,6 +69,7 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
     onFocusRoom: bridge.onFocusRoom,
     onJoinLink: bridge.onJoinLink,
     onNotice: bridge.onNotice,
+    onSystemResume: bridge.onSystemResume,
   };
 }
 

@@ -68,20 +68,41 @@ export function ChatScreen({ client, onLeave }: { client: ChatClient; onLeave: (
 }
 
 /**
+ * Hidden at least this long, the page may have been frozen or the computer asleep (a page is not told
+ * of a sleep): its connection is checked on return. Shorter absences skip it, the heartbeat having run.
+ */
+const LONG_HIDDEN_MS = 30_000;
+
+/**
  * Tells the model whether the user can see the window (for unread counts), raises notifications
  * when they cannot, follows notification clicks to their room, and feeds the screen-reader region.
+ * Checks the connection at once when the computer wakes (desktop), the network returns, or the page
+ * comes back after being hidden a while, so missed messages show without waiting for a heartbeat.
  */
 function useAttention(client: ChatClient, announce: (text: string) => void): void {
   useEffect(() => {
+    let hiddenSince = document.visibilityState === 'hidden' ? Date.now() : null;
     const update = () => client.setViewing(windowIsAttended());
-    const online = () => client.setNetworkOnline(navigator.onLine);
+    const visibility = () => {
+      update();
+      if (document.visibilityState === 'hidden') hiddenSince ??= Date.now();
+      else {
+        if (hiddenSince !== null && Date.now() - hiddenSince >= LONG_HIDDEN_MS) void client.resume();
+        hiddenSince = null;
+      }
+    };
+    const online = () => {
+      client.setNetworkOnline(navigator.onLine);
+      if (navigator.onLine) void client.resume();
+    };
     update();
     window.addEventListener('focus', update);
     window.addEventListener('blur', update);
-    document.addEventListener('visibilitychange', update);
+    document.addEventListener('visibilitychange', visibility);
     window.addEventListener('online', online);
     window.addEventListener('offline', online);
     const offFocus = desktop()?.onFocusRoom((room) => client.setActive(room));
+    const offWake = desktop()?.onSystemResume(() => void client.resume());
     const offIncoming = client.incoming.subscribe((conv, msg: ChatMessage) => {
       announce(`${msg.username} in ${conv.title}: ${msg.message.slice(0, 200)}`);
       if (!windowIsAttended()) notifyMessage(`${msg.username} · ${conv.title}`, msg, () => client.setActive(conv.id));
@@ -89,10 +110,11 @@ function useAttention(client: ChatClient, announce: (text: string) => void): voi
     return () => {
       window.removeEventListener('focus', update);
       window.removeEventListener('blur', update);
-      document.removeEventListener('visibilitychange', update);
+      document.removeEventListener('visibilitychange', visibility);
       window.removeEventListener('online', online);
       window.removeEventListener('offline', online);
       offFocus?.();
+      offWake?.();
       offIncoming();
     };
   }, [client]);

@@ -2,11 +2,16 @@
  * A TCP relay between one component and a server that the test can cut and restore: a cut closes
  * every connection through it and refuses new ones until `restore()`; a stall accepts them and never answers. It stands for a network
  * partition between one relay instance and Redis while the other instances still reach it.
+ * `freeze` silences only the connections open now, both ways and without closing them, while new ones
+ * pass: a laptop waking from sleep, its old connection dead without a word and the network fine.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export class TcpCut {
   private readonly open = new Set<Socket>();
+  /** Client-side sockets whose traffic is dropped in both directions (freeze). */
+  private readonly frozen = new WeakSet<Socket>();
+  private readonly inbound = new Set<Socket>();
   private severed = false;
   private stalled = false;
   private holding = false;
@@ -31,6 +36,8 @@ export class TcpCut {
       return;
     }
     const outbound = connect(targetPort, targetHost);
+    this.inbound.add(inbound);
+    inbound.on('close', () => this.inbound.delete(inbound));
     for (const s of [inbound, outbound]) {
       this.open.add(s);
       s.on('close', () => this.open.delete(s));
@@ -39,13 +46,18 @@ export class TcpCut {
         outbound.destroy();
       });
     }
-    inbound.pipe(outbound);
+    inbound.on('data', (chunk: Buffer) => {
+      if (!this.frozen.has(inbound)) outbound.write(chunk);
+    });
     // Replies pass unless held (holdReplies): the server then has the commands but answers nobody.
     outbound.on('data', (chunk: Buffer) => {
-      if (!this.holding) inbound.write(chunk);
+      if (!this.holding && !this.frozen.has(inbound)) inbound.write(chunk);
     });
-    // Either side going away closes the other, as a dead server or client would.
-    outbound.on('close', () => inbound.destroy());
+    // Either side going away closes the other, as a dead server or client would; but a frozen client
+    // never hears of it (a sleeping laptop does not get the server's goodbye).
+    outbound.on('close', () => {
+      if (!this.frozen.has(inbound)) inbound.destroy();
+    });
     inbound.on('close', () => outbound.destroy());
   }
 
@@ -68,6 +80,11 @@ export class TcpCut {
     this.cut();
     this.severed = false;
     this.stalled = true;
+  }
+
+  /** The connections open now go silent both ways and stay open, for good; later ones pass as usual. */
+  freeze(): void {
+    for (const s of this.inbound) this.frozen.add(s);
   }
 
   restore(): void {

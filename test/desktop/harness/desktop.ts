@@ -88,6 +88,8 @@ export async function launchDesktop(options: LaunchOptions) {
       return tray;
     },
     opened: fake.opened,
+    /** Emit 'resume' or 'unlock-screen' on it to play the computer waking. */
+    powerMonitor: fake.powerMonitor,
     pageErrors: fake.pageErrors,
     /** Quits as the tray's "Quit Parley" or Ctrl+Q would, and waits until the app has finished. */
     async quit(): Promise<void> {

@@ -75,6 +75,7 @@ export function createFakeElectron(options: AdapterOptions) {
     shell: os.shell,
     screen: os.screen,
     nativeTheme: os.nativeTheme,
+    powerMonitor: os.powerMonitor,
     nativeImage,
     Menu,
     Tray: os.Tray,
@@ -88,6 +89,7 @@ export function createFakeElectron(options: AdapterOptions) {
     notifications: os.shown,
     trays: os.trays,
     opened: os.opened,
+    powerMonitor: os.powerMonitor,
     privilegedSchemes,
     pageErrors,
   };

@@ -1,7 +1,7 @@
 /**
  * The OS-facing Electron objects, recording what the app asks of them so a test can check what a
  * person would see: the tray (icon, tooltip, menu), notifications (and clicking one), links handed
- * to the system browser, displays and the theme.
+ * to the system browser, displays and the theme; and the power monitor, whose sleep and wake the test plays.
  */
 import { EventEmitter } from 'node:events';
 
@@ -104,5 +104,7 @@ export function osObjects(dark: boolean) {
     getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
   };
   const nativeTheme = { shouldUseDarkColors: dark };
-  return { Notification, Tray, shell, screen, nativeTheme, shown, trays, opened };
+  // Sleep and wake come from the test: `powerMonitor.emit('resume')` is the laptop lid opening.
+  const powerMonitor = new EventEmitter();
+  return { Notification, Tray, shell, screen, nativeTheme, powerMonitor, shown, trays, opened };
 }

@@ -174,6 +174,7 @@ describe('each operation rides on the channel the registry gives it', () => {
     onFocusRoom: 'app:focus-room',
     onJoinLink: 'app:join-link',
     onNotice: 'app:notice',
+    onSystemResume: 'power:resumed',
   };
   // Typed by the registry: every channel's direction, forced per channel.
   const kindOf: { [C in IpcChannelName]: C extends IpcInvokeChannel ? 'invoke' : C extends IpcSendChannel ? 'send' : 'event' } = {
@@ -190,6 +191,7 @@ describe('each operation rides on the channel the registry gives it', () => {
     'app:focus-room': 'event',
     'app:join-link': 'event',
     'app:notice': 'event',
+    'power:resumed': 'event',
   };
   const sample: { [M in ServiceOperation]: Parameters<DesktopApi[M]> } = {
     getSettings: [],

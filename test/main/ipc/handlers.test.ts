@@ -39,7 +39,7 @@ const fromWeb: SenderEvent = { senderFrame: { url: 'https://evil.example/', pare
 const fromIframe: SenderEvent = { senderFrame: { url: 'app://parley/index.html', parent: {} } };
 const fromGone: SenderEvent = { senderFrame: null };
 
-const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, lastRoom: 'lobby', theme: 'system', notifications: true };
+const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, theme: 'system', notifications: true };
 const hosted: HostedSession = { name: 'Team', localUrl: 'http://127.0.0.1:4000', lanUrls: ['http://192.168.1.2:4000'], joinCode: 'ABC234', port: 4000 };
 
 function services(): IpcServices & { [K in keyof IpcServices]: ReturnType<typeof vi.fn> } {
@@ -68,7 +68,7 @@ describe('IPC handlers', () => {
   });
 
   it('registers every channel of the contract except main → renderer events', () => {
-    const events = [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice];
+    const events = [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice, IpcChannel.powerResumed];
     const expected = Object.values(IpcChannel).filter((c) => !(events as string[]).includes(c));
     expect([...ipc.handlers.keys(), ...ipc.listeners.keys()].sort()).toEqual([...expected].sort());
   });

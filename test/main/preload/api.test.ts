@@ -34,7 +34,7 @@ describe('createDesktopApi', () => {
     const api = createDesktopApi(fakeIpc().ipc, info);
     expectTypeOf(api).toEqualTypeOf<DesktopBridge>();
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice'].sort(),
+      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume'].sort(),
     );
     for (const value of Object.values(api)) expect(['string', 'function']).toContain(typeof value);
     expect(JSON.stringify(api)).not.toMatch(/invoke|ipc/i);
@@ -93,7 +93,7 @@ describe('createDesktopApi', () => {
     expect(a.mock.calls).toEqual([[[{ id: 'x' }]]]);
     expect(b.mock.calls).toEqual([[[{ id: 'x' }]], [[]]]);
     // One ipcRenderer listener per channel, however many page listeners come and go.
-    expect(fake.listeners.size).toBe(4);
+    expect(fake.listeners.size).toBe(5);
   });
 
   it('keeps a join link or notice that arrives before anyone listens, but not stale LAN lists', () => {
@@ -111,6 +111,13 @@ describe('createDesktopApi', () => {
     expect(links).toHaveBeenCalledWith({ url: 'http://10.0.0.2:3000' });
     expect(notices).toHaveBeenCalledWith({ level: 'warning', message: 'Settings were reset' });
     expect(lists).not.toHaveBeenCalled();
+    // A wake before the page listens is not replayed: a page that is only starting connects afresh.
+    fake.emit(IpcChannel.powerResumed, { cause: 'resume' });
+    const wakes = vi.fn();
+    api.onSystemResume(wakes);
+    expect(wakes).not.toHaveBeenCalled();
+    fake.emit(IpcChannel.powerResumed, { cause: 'unlock-screen' });
+    expect(wakes.mock.calls).toEqual([[{ cause: 'unlock-screen' }]]);
     // Delivered once.
     api.onJoinLink(links);
     expect(links).toHaveBeenCalledTimes(1);

@@ -24,7 +24,7 @@ describe('settings store', () => {
     const s = store();
     expect(await s.load()).toEqual(DEFAULT_SETTINGS);
     expect(notices).toEqual([]);
-    expect(s.desktop()).toEqual({ nickname: '', savedServers: [], lastServer: null, lastRoom: 'lobby', theme: 'system', notifications: true });
+    expect(s.desktop()).toEqual({ nickname: '', savedServers: [], lastServer: null, theme: 'system', notifications: true });
   });
 
   it('saves and reads back', async () => {
@@ -130,9 +130,25 @@ describe('settings store', () => {
   it('serialises concurrent updates; the file ends with the last one', async () => {
     const s = store();
     await s.load();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => s.update({ lastRoom: `room-${i}` })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => s.update({ nickname: `Ana${i}` })));
     await s.flush();
-    expect(JSON.parse(await fs.readFile(file(), 'utf8')).lastRoom).toBe('room-19');
+    expect(JSON.parse(await fs.readFile(file(), 'utf8')).nickname).toBe('Ana19');
+  });
+
+  it('drops the retired lastRoom of older files, whatever its value, without a notice or a backup', async () => {
+    for (const lastRoom of ['design', 'Not A Room', 42]) {
+      await fs.writeFile(file(), JSON.stringify({ version: 1, nickname: 'Ana', lastRoom, theme: 'dark' }));
+      const s = store();
+      expect(await s.load()).toMatchObject({ nickname: 'Ana', theme: 'dark' });
+      expect(s.get()).not.toHaveProperty('lastRoom');
+      expect(s.desktop()).not.toHaveProperty('lastRoom');
+      await s.update({ notifications: false });
+      const written = JSON.parse(await fs.readFile(file(), 'utf8')) as Record<string, unknown>;
+      expect(written).toMatchObject({ version: 1, nickname: 'Ana', theme: 'dark', notifications: false });
+      expect(written).not.toHaveProperty('lastRoom');
+    }
+    expect(notices).toEqual([]);
+    expect(await backups()).toEqual([]);
   });
 
   it('never crashes on an unreadable file', async () => {
@@ -150,7 +166,7 @@ describe('renderer patch schema', () => {
   });
 
   it('refuses internal fields, unknown fields and bad values', () => {
-    for (const patch of [{ window: { width: 800, height: 600 } }, { updates: true }, { evil: 1 }, { theme: 'neon' }, { nickname: 'a\u202Eb' }, { nickname: 'x'.repeat(40) }, { lastServer: 'file:///x' }, { savedServers: [{ name: 'x', url: 'smb://host' }] }, { lastRoom: 'Not A Room' }]) {
+    for (const patch of [{ window: { width: 800, height: 600 } }, { updates: true }, { evil: 1 }, { theme: 'neon' }, { nickname: 'a\u202Eb' }, { nickname: 'x'.repeat(40) }, { lastServer: 'file:///x' }, { savedServers: [{ name: 'x', url: 'smb://host' }] }, { lastRoom: 'design' }]) {
       expect(DesktopSettingsPatchSchema.safeParse(patch).success, JSON.stringify(patch)).toBe(false);
     }
   });

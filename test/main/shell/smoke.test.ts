@@ -123,6 +123,7 @@ const h = await vi.hoisted(async () => {
     shell: { openExternal: async (url: string) => void record('openExternal')(url) },
     screen: { getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }), getAllDisplays: () => [] },
     nativeTheme: { shouldUseDarkColors: false },
+    powerMonitor: new EventEmitter(),
     nativeImage: { createFromBitmap: () => ({ addRepresentation: () => undefined }) },
     Menu: { buildFromTemplate: (t: unknown) => t },
     Tray: FakeTray,
@@ -271,6 +272,14 @@ describe('main/shell/index.ts with a fake electron', () => {
     expect(h.notifications).toHaveLength(1);
     h.notifications[0]?.emit('click');
     await until('focus-room', () => h.windows[0]?.webContents.sent.some(([c, p]) => c === IpcChannel.focusRoom && p === 'design') ?? false);
+  });
+
+  it('tells the page when the computer wakes or is unlocked', () => {
+    h.electron.powerMonitor.emit('resume');
+    h.electron.powerMonitor.emit('unlock-screen');
+    h.electron.powerMonitor.emit('lock-screen');
+    const wakes = h.windows[0]?.webContents.sent.filter(([c]) => c === IpcChannel.powerResumed).map(([, p]) => p);
+    expect(wakes).toEqual([{ cause: 'resume' }, { cause: 'unlock-screen' }]);
   });
 
   it('forwards a deep link from a second instance, and reports a bad one', async () => {

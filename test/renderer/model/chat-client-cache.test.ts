@@ -4,47 +4,22 @@
  * relay resumes from the cache when asked to, and sign-out clears the cache.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createRelay, type Relay } from '../../../server/index';
+import { describe, expect, it } from 'vitest';
+import type { Relay } from '../../../server/index';
 import { ChatClient, ConnectFailure } from '../../../renderer/model/chat-client';
-import { cacheScope, type HistoryCache } from '../../../renderer/model/history-cache';
-import { IdbHistoryCache } from '../../../renderer/model/idb-history-cache';
+import type { HistoryCache } from '../../../renderer/model/history-cache';
 import { newUserKey } from '../../../renderer/model/ids';
+import { texts, until, useCaches, useRelaysAndClients } from './support';
 
-const relays: Relay[] = [];
-const clients: ChatClient[] = [];
-const caches: IdbHistoryCache[] = [];
-let db = 0;
+const fixtures = useRelaysAndClients();
+const cacheOf = useCaches(fixtures, 'client-test');
 
-async function relayOn(port = 0, from?: Relay): Promise<Relay> {
-  // `from`: the same relay restarted, with the message store it had.
-  const r = await createRelay({ port, host: '127.0.0.1', shutdownGraceMs: 10, presenceFlushMs: 10, ...(from ? { stores: from.stores } : {}) });
-  relays.push(r);
-  return r;
-}
-
-/** This test's cache of `url` and `key`: a new instance each call, over the same database (as after a reload). */
-function cacheOf(url: string, key: string): IdbHistoryCache {
-  const c = new IdbHistoryCache(cacheScope(url, key), { dbName: `client-test-${db}` });
-  caches.push(c);
-  return c;
-}
+// `from`: the same relay restarted, with the message store it had.
+const relayOn = (port = 0, from?: Relay) => fixtures.relay({ port, ...(from ? { stores: from.stores } : {}) });
 
 function client(url: string, nickname: string, key = newUserKey(), cache?: HistoryCache): ChatClient {
-  const c = new ChatClient({ url, nickname, key, ackTimeoutMs: 2000, ...(cache ? { cache } : {}) });
-  clients.push(c);
-  return c;
+  return fixtures.client({ url, nickname, key, ...(cache ? { cache } : {}) });
 }
-
-async function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const texts = (c: ChatClient, room = 'lobby') => c.conversation(room)!.timeline.entries().flatMap((e) => (e.kind === 'message' ? [e.msg.message] : []));
 
 /** The `since` cursors of every login the relay receives. */
 function recordLogins(relay: Relay): Record<string, number>[] {
@@ -57,13 +32,6 @@ function recordLogins(relay: Relay): Record<string, number>[] {
   );
   return seen;
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const c of caches.splice(0)) await c.close();
-  await Promise.all(relays.splice(0).map((r) => r.close()));
-  db++;
-});
 
 describe('ChatClient with a history cache', () => {
   it('shows cached history before connecting and logs in with the cached cursor', async () => {

@@ -2,43 +2,22 @@
  * The renderer's chat model in plain Node against a real relay: login state, outbox across a relay
  * restart (messages queued while down go out once, in order), dedupe of replays, unread counts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createRelay, type Relay } from '../../../server/index';
+import { describe, expect, it } from 'vitest';
 import { ChatClient, ConnectFailure } from '../../../renderer/model/chat-client';
-import { newUserKey } from '../../../renderer/model/ids';
 import { MemoryStore } from '../../../renderer/model/storage';
 import { ErrorCode } from '../../../protocol/index';
+import { until, useRelaysAndClients } from './support';
 
-const relays: Relay[] = [];
-const clients: ChatClient[] = [];
-
-async function relayOn(port = 0): Promise<Relay> {
-  const r = await createRelay({ port, host: '127.0.0.1', shutdownGraceMs: 10, presenceFlushMs: 10 });
-  relays.push(r);
-  return r;
-}
+const fixtures = useRelaysAndClients();
+const relayOn = (port = 0) => fixtures.relay({ port });
 
 function client(url: string, nickname: string, extra: Partial<ConstructorParameters<typeof ChatClient>[0]> = {}): ChatClient {
-  const c = new ChatClient({ url, nickname, key: newUserKey(), ackTimeoutMs: 2000, ...extra });
-  clients.push(c);
-  return c;
+  return fixtures.client({ url, nickname, ...extra });
 }
 
-async function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
+/** Texts of the timeline, pending messages included (marked). */
 const texts = (c: ChatClient, room = 'lobby') =>
   c.conversation(room)!.timeline.entries().flatMap((e) => (e.kind === 'message' ? [e.msg.message] : e.kind === 'pending' ? [`(pending) ${e.text}`] : []));
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(relays.splice(0).map((r) => r.close()));
-});
 
 describe('ChatClient', () => {
   it('logs in, sends with acks, and sees others\' messages', async () => {
