@@ -4,8 +4,9 @@
  * at all), and which error codes the relay may answer it with. `ClientToServerEvents` (the Socket.IO
  * event map), the relay's route table (server/chat/guard.ts), the runtime schemas
  * (protocol/schemas.ts, relay only) and the client's `request()` all derive from here, so adding an
- * event is one entry below plus its handler, and a misspelt event, a missing field or an undeclared
- * error code fails to compile.
+ * event is its entry in ClientRequests (types), its row in CLIENT_EVENTS (login, error codes), its
+ * schema, and its route; a misspelt event, a missing field, a missing row or an undeclared error code
+ * fails to compile.
  *
  * This module holds types and one small table of strings: it is safe for the renderer bundle.
  */
@@ -42,27 +43,48 @@ interface Contract<Request, Ok extends object | undefined, Mode extends AckMode,
 }
 
 /** What addressing a room or DM can fail with (server/chat/addressing.ts). */
-type AddressErrors = 'UNKNOWN_ROOM' | 'NOT_IN_ROOM' | 'USER_NOT_FOUND';
+const ADDRESS_ERRORS = ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'] as const;
+
+/**
+ * The run-time half of each event's contract, written once: whether it needs `add user` first, and
+ * the codes it may answer with besides the common ones. The relay reads it (login checks; a handler
+ * answering with a code its event does not declare is logged as a contract break) and ClientRequests
+ * takes its error types from it. Keys: exactly ClientRequests' (the type test checks).
+ */
+export const CLIENT_EVENTS = {
+  'add user': { needsLogin: false, errors: ['ALREADY_LOGGED_IN', 'INVALID_NICKNAME', 'NICKNAME_TAKEN'] },
+  'new message': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', ...ADDRESS_ERRORS] },
+  typing: { needsLogin: true, errors: ADDRESS_ERRORS },
+  'stop typing': { needsLogin: true, errors: ADDRESS_ERRORS },
+  'room:join': { needsLogin: true, errors: ['UNKNOWN_ROOM', 'ROOM_LIMIT'] },
+  'room:leave': { needsLogin: true, errors: ['CANNOT_LEAVE_LOBBY', 'NOT_IN_ROOM'] },
+  'room:list': { needsLogin: true, errors: [] },
+  'history:fetch': { needsLogin: true, errors: ADDRESS_ERRORS },
+  'users:list': { needsLogin: true, errors: ['NOT_IN_ROOM'] },
+} as const satisfies Record<string, { needsLogin: boolean; errors: readonly ErrorCode[] }>;
+
+/** The codes of one event's row. */
+type Codes<E extends keyof typeof CLIENT_EVENTS> = (typeof CLIENT_EVENTS)[E]['errors'][number];
 
 export interface ClientRequests {
   /** Log in with a nickname (classic: a string). Parley clients pass an ack for the full state. */
-  'add user': Contract<string | LoginRequest, LoginOk, 'optional', 'ALREADY_LOGGED_IN' | 'INVALID_NICKNAME' | 'NICKNAME_TAKEN'>;
+  'add user': Contract<string | LoginRequest, LoginOk, 'optional', Codes<'add user'>>;
   /** Send a message (classic: a string, to the lobby). */
-  'new message': Contract<string | SendRequest, SendOk, 'optional', 'TOO_LARGE' | 'EMPTY_MESSAGE' | AddressErrors>;
+  'new message': Contract<string | SendRequest, SendOk, 'optional', Codes<'new message'>>;
   /** Started typing (classic: no argument, the lobby). */
-  typing: Contract<TypingRequest | undefined, undefined, 'none', AddressErrors>;
+  typing: Contract<TypingRequest | undefined, undefined, 'none', Codes<'typing'>>;
   /** Stopped typing. */
-  'stop typing': Contract<TypingRequest | undefined, undefined, 'none', AddressErrors>;
+  'stop typing': Contract<TypingRequest | undefined, undefined, 'none', Codes<'stop typing'>>;
   /** Join (or create) a public room. */
-  'room:join': Contract<RoomJoinRequest, RoomState, 'required', 'UNKNOWN_ROOM' | 'ROOM_LIMIT'>;
+  'room:join': Contract<RoomJoinRequest, RoomState, 'required', Codes<'room:join'>>;
   /** Leave a public room (not the lobby). */
-  'room:leave': Contract<RoomRef, RoomRef, 'required', 'CANNOT_LEAVE_LOBBY' | 'NOT_IN_ROOM'>;
+  'room:leave': Contract<RoomRef, RoomRef, 'required', Codes<'room:leave'>>;
   /** Public rooms on the relay with their member counts. */
-  'room:list': Contract<undefined, { rooms: RoomInfo[] }, 'required', never>;
+  'room:list': Contract<undefined, { rooms: RoomInfo[] }, 'required', Codes<'room:list'>>;
   /** A page of a room's or DM conversation's history. */
-  'history:fetch': Contract<HistoryRequest, HistoryPage, 'required', AddressErrors>;
+  'history:fetch': Contract<HistoryRequest, HistoryPage, 'required', Codes<'history:fetch'>>;
   /** Full presence of a room the socket is in (used to resync after a missed delta). */
-  'users:list': Contract<RoomRef, PresenceSnapshot, 'required', 'NOT_IN_ROOM'>;
+  'users:list': Contract<RoomRef, PresenceSnapshot, 'required', Codes<'users:list'>>;
 }
 
 export type ClientEvent = keyof ClientRequests;
@@ -78,46 +100,16 @@ export type OkOf<E extends AckedEvent> = Exclude<ClientRequests[E]['ok'], undefi
 export const COMMON_ERRORS = ['INVALID_PAYLOAD', 'RATE_LIMITED', 'UNAVAILABLE', 'SHUTTING_DOWN', 'INTERNAL'] as const;
 export type CommonError = (typeof COMMON_ERRORS)[number];
 
-/** Whether an event needs `add user` first; part of the contract a client relies on. */
-export const NEEDS_LOGIN = {
-  'add user': false,
-  'new message': true,
-  typing: true,
-  'stop typing': true,
-  'room:join': true,
-  'room:leave': true,
-  'room:list': true,
-  'history:fetch': true,
-  'users:list': true,
-} as const satisfies { readonly [E in ClientEvent]: boolean };
-
 export type ErrorsOf<E extends ClientEvent> =
   | ClientRequests[E]['errors']
   | CommonError
-  | ((typeof NEEDS_LOGIN)[E] extends true ? 'NOT_LOGGED_IN' : never);
-
-/**
- * The same error codes at run time: the relay logs a handler that answers with a code its event
- * does not declare (a contract break a client could not have been written for), and the protocol
- * document lists them. `satisfies` plus the type test keep this table and ClientRequests equal.
- */
-export const EVENT_ERRORS = {
-  'add user': ['ALREADY_LOGGED_IN', 'INVALID_NICKNAME', 'NICKNAME_TAKEN'],
-  'new message': ['TOO_LARGE', 'EMPTY_MESSAGE', 'UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
-  typing: ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
-  'stop typing': ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
-  'room:join': ['UNKNOWN_ROOM', 'ROOM_LIMIT'],
-  'room:leave': ['CANNOT_LEAVE_LOBBY', 'NOT_IN_ROOM'],
-  'room:list': [],
-  'history:fetch': ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'],
-  'users:list': ['NOT_IN_ROOM'],
-} as const satisfies { readonly [E in ClientEvent]: readonly ClientRequests[E]['errors'][] };
+  | ((typeof CLIENT_EVENTS)[E]['needsLogin'] extends true ? 'NOT_LOGGED_IN' : never);
 
 /** Whether `code` is one the event may answer with. */
 export function declaresError(event: ClientEvent, code: ErrorCode): boolean {
   if ((COMMON_ERRORS as readonly string[]).includes(code)) return true;
-  if (code === 'NOT_LOGGED_IN') return NEEDS_LOGIN[event];
-  return (EVENT_ERRORS[event] as readonly string[]).includes(code);
+  if (code === 'NOT_LOGGED_IN') return CLIENT_EVENTS[event].needsLogin;
+  return (CLIENT_EVENTS[event].errors as readonly string[]).includes(code);
 }
 
 /** A failed answer, narrowed to the codes an event declares. */

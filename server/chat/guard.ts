@@ -17,7 +17,7 @@ import type * as z from 'zod';
 import {
   declaresError,
   ErrorCode,
-  NEEDS_LOGIN,
+  CLIENT_EVENTS,
   ParleyError,
   type AckedEvent,
   type ClientEvent,
@@ -74,7 +74,7 @@ export function routeTable(routes: readonly Route[]): Routes {
     if (table.has(r.event)) throw new Error(`Two routes for the client event "${r.event}".`);
     table.set(r.event, r);
   }
-  const missing = Object.keys(NEEDS_LOGIN).filter((event) => !table.has(event));
+  const missing = Object.keys(CLIENT_EVENTS).filter((event) => !table.has(event));
   if (missing.length > 0) throw new Error(`No route for the client events ${missing.map((e) => `"${e}"`).join(', ')}.`);
   return table;
 }
@@ -109,7 +109,7 @@ export function dispatch(conn: Connection, routes: Routes, packet: unknown[]): v
     const payload = parsePayload(REQUEST_SCHEMAS[r.event] as z.ZodType<RequestOf<ClientEvent>>, packet.length > (ack ? 2 : 1) ? packet[1] : undefined, r.what);
     const run = () => {
       // Checked in turn, not on arrival: an event sent right after `add user` waits for the login.
-      if (NEEDS_LOGIN[r.event] && !conn.loggedIn) {
+      if (CLIENT_EVENTS[r.event].needsLogin && !conn.loggedIn) {
         throw new ParleyError(ErrorCode.NOT_LOGGED_IN, 'Log in with "add user" first.');
       }
       return r.handler(conn, payload);

@@ -10,8 +10,7 @@ import {
   COMMON_ERRORS,
   declaresError,
   ErrorCode,
-  EVENT_ERRORS,
-  NEEDS_LOGIN,
+  CLIENT_EVENTS,
   type Answer,
   type ClientEvent,
   type ClientRequests,
@@ -28,7 +27,7 @@ import { route } from '../../server/chat/guard';
 
 type SchemaOutputs = { [E in ClientEvent]: z.output<(typeof REQUEST_SCHEMAS)[E]> };
 type ContractRequests = { [E in ClientEvent]: RequestOf<E> };
-type TableErrors = { [E in ClientEvent]: (typeof EVENT_ERRORS)[E][number] };
+type TableErrors = { [E in ClientEvent]: (typeof CLIENT_EVENTS)[E]['errors'][number] };
 type ContractErrors = { [E in ClientEvent]: ClientRequests[E]['errors'] };
 
 describe('the registry and its derivations agree', () => {
@@ -37,9 +36,9 @@ describe('the registry and its derivations agree', () => {
     expectTypeOf<keyof typeof REQUEST_SCHEMAS>().toEqualTypeOf<ClientEvent>();
   });
 
-  it('the runtime error table lists exactly the codes each event declares', () => {
+  it('the runtime table has a row for exactly the registry events, and the contract takes its codes from it', () => {
+    expectTypeOf<keyof typeof CLIENT_EVENTS>().toEqualTypeOf<ClientEvent>();
     expectTypeOf<TableErrors>().toEqualTypeOf<ContractErrors>();
-    expectTypeOf<keyof typeof NEEDS_LOGIN>().toEqualTypeOf<ClientEvent>();
   });
 
   it('the Socket.IO event map has exactly the registry events', () => {
@@ -92,15 +91,14 @@ describe('mismatches do not compile', () => {
 });
 
 describe('runtime tables', () => {
-  it('has a schema for every event the login table names, and no other', () => {
-    expect(Object.keys(REQUEST_SCHEMAS).sort()).toEqual(Object.keys(NEEDS_LOGIN).sort());
-    expect(Object.keys(EVENT_ERRORS).sort()).toEqual(Object.keys(NEEDS_LOGIN).sort());
+  it('has a schema for every event of the table, and no other', () => {
+    expect(Object.keys(REQUEST_SCHEMAS).sort()).toEqual(Object.keys(CLIENT_EVENTS).sort());
   });
 
   it('declares common codes for every event, NOT_LOGGED_IN only after login, and the rest per event', () => {
-    for (const event of Object.keys(NEEDS_LOGIN) as ClientEvent[]) {
+    for (const event of Object.keys(CLIENT_EVENTS) as ClientEvent[]) {
       for (const code of COMMON_ERRORS) expect(declaresError(event, code)).toBe(true);
-      expect(declaresError(event, ErrorCode.NOT_LOGGED_IN)).toBe(NEEDS_LOGIN[event]);
+      expect(declaresError(event, ErrorCode.NOT_LOGGED_IN)).toBe(CLIENT_EVENTS[event].needsLogin);
     }
     expect(declaresError('room:leave', ErrorCode.CANNOT_LEAVE_LOBBY)).toBe(true);
     expect(declaresError('room:leave', ErrorCode.TOO_LARGE)).toBe(false);
@@ -109,6 +107,6 @@ describe('runtime tables', () => {
 
   it('every declared code is a real ErrorCode', () => {
     const known = new Set(Object.values(ErrorCode));
-    for (const codes of Object.values(EVENT_ERRORS)) for (const code of codes) expect(known.has(code)).toBe(true);
+    for (const { errors } of Object.values(CLIENT_EVENTS)) for (const code of errors) expect(known.has(code)).toBe(true);
   });
 });
