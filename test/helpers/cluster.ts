@@ -52,7 +52,8 @@ export class RelayProcess {
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const rp = new RelayProcess(port, proc, () => out);
     try {
-      await waitForHttp({ port }, '/healthz', 10_000);
+      // An upper bound, not a delay: a relay starting on a machine busy with other tests can take seconds.
+      await waitForHttp({ port }, '/healthz', 30_000);
     } catch (err) {
       // Say why: a relay that exited (and what it printed) is a different failure from a slow one.
       proc.kill('SIGKILL');
