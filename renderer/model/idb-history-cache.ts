@@ -1,6 +1,6 @@
 /**
  * The history cache in IndexedDB, through `idb`: a thin promise wrapper (about 1 KB) over the
- * standard API, maintained by a Chrome engineer, and all this cache needs (two object stores, one
+ * standard API, and all this cache needs (two object stores, one
  * key range). Dexie would do too, at some 25 KB more bundle for query features we do not use.
  *
  * One database for the device: a record per conversation keyed by [scope, conversation id], with its
@@ -10,25 +10,19 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ChatMessage } from '../../protocol/index';
-import type { ConversationKind } from './conversation';
 import { DEFAULT_CACHE_LIMITS, type CacheLimits, type CachedConversation, type HistoryCache } from './history-cache';
 
 const DB_VERSION = 1;
 export const DEFAULT_DB_NAME = 'parley-history';
 
-interface ConversationRecord {
+/** A cached conversation without its messages (they have a record of their own), plus what the bounds need. */
+type ConversationRecord = Omit<CachedConversation, 'messages'> & {
   scope: string;
-  id: string;
-  kind: ConversationKind;
-  peerId?: string;
-  peerName?: string;
-  syncedSeq: number;
-  hasMore: boolean;
   /** The newest cached message's time: which conversations go first when the total is exceeded. */
   activeAt: number;
   /** Messages in the matching `messages` record, for the total without reading them. */
   count: number;
-}
+};
 
 interface MessagesRecord {
   scope: string;

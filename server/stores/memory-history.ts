@@ -1,7 +1,8 @@
 /** History in process memory: a ring per room, bounded by the history limit. */
 import type { ChatMessage, HistoryPage } from '../../protocol/index';
-import { newMessageId, seqBase } from '../ids';
+import { seqBase } from '../ids';
 import { Ring } from './ring';
+import { storedMessage } from './local';
 import { selectWindow } from './history-window';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from './types';
 
@@ -46,16 +47,7 @@ export class MemoryHistoryStore implements HistoryStore {
     }
     // After the check: a duplicate naming another conversation must not open a log there.
     const log = this.log(draft.room);
-    const message: ChatMessage = {
-      username: draft.username,
-      message: draft.message,
-      id: newMessageId(),
-      seq: ++log.lastSeq,
-      ts: Date.now(),
-      room: draft.room,
-      userId: draft.userId,
-    };
-    if (draft.clientId !== undefined) message.clientId = draft.clientId;
+    const message = storedMessage(draft, ++log.lastSeq);
     if (this.limit > 0) log.ring.push(message);
     if (key !== undefined) {
       log.seen.set(key, message);

@@ -9,7 +9,8 @@
  * just written) are checked in memory first, so a retry racing its original cannot store twice.
  */
 import { ErrorCode, ParleyError, type ChatMessage, type HistoryPage } from '../../../protocol/index';
-import { newMessageId, seqBase } from '../../ids';
+import { seqBase } from '../../ids';
+import { storedMessage } from '../local';
 import { selectWindow } from '../history-window';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from '../types';
 import type { Database } from './database';
@@ -155,16 +156,7 @@ export class DurableHistoryStore implements HistoryStore {
       if (earlier) return Promise.resolve({ message: earlier, duplicate: true });
     }
     const conv = this.conversation(draft.room);
-    const message: ChatMessage = {
-      username: draft.username,
-      message: draft.message,
-      id: newMessageId(),
-      seq: ++conv.lastSeq,
-      ts: Date.now(),
-      room: draft.room,
-      userId: draft.userId,
-    };
-    if (draft.clientId !== undefined) message.clientId = draft.clientId;
+    const message = storedMessage(draft, ++conv.lastSeq);
     const ops: WriteOp[] = [];
     if (this.limit > 0) {
       ops.push({ type: 'put', key: messageKey(draft.room, message.seq), value: message });

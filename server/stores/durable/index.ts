@@ -3,12 +3,10 @@
  * DATA_DIR; presence and rate limits in memory, as they describe this process's connections. For the
  * standalone relay without Redis and for the desktop host (one database per hosted session).
  */
-import { isDmRoom, MAX_ROOMS } from '../../../protocol/index';
-import { MemoryPresenceStore } from '../memory-presence';
-import { submitLocally } from '../submit';
-import { MemoryRateLimiter, type BucketSpec } from '../token-bucket';
+import { MAX_ROOMS } from '../../../protocol/index';
+import { localStores } from '../local';
+import type { BucketSpec } from '../token-bucket';
 import type { ChatStores } from '../types';
-import { localExpiry } from '../local-expiry';
 import { openDatabase } from './database';
 import { GroupCommit } from './group-commit';
 import { DurableHistoryStore } from './history';
@@ -34,7 +32,6 @@ export async function createDurableStores(opts: DurableStoreOptions): Promise<Ch
   try {
     const history = await DurableHistoryStore.load(db, commit, opts.historyLimit);
     const rooms = await DurableRoomStore.load(db, commit, opts.lobby, opts.maxRooms ?? MAX_ROOMS);
-    const presence = new MemoryPresenceStore();
     const maxAge = opts.historyMaxAgeMs;
     let sweeping: Promise<unknown> = Promise.resolve();
     const sweepEvery = opts.sweepEveryMs ?? Math.min(10 * 60_000, Math.max(60_000, (maxAge ?? 10 * 60_000) / 10));
@@ -44,13 +41,7 @@ export async function createDurableStores(opts: DurableStoreOptions): Promise<Ch
     sweeper.unref();
     return {
       kind: 'durable',
-      presence,
-      history,
-      rooms,
-      dmConversations: async () => history.conversations().filter(isDmRoom),
-      expire: localExpiry(opts.lobby, history, presence, rooms),
-      submit: submitLocally(new MemoryRateLimiter(opts.userMessages), history),
-      health: () => 'ok',
+      ...localStores(opts, history, rooms),
       describe: () => ({ backend: 'durable', commits: { ...commit.stats } }),
       close: async () => {
         clearInterval(sweeper);

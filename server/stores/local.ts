@@ -1,0 +1,65 @@
+/**
+ * What the stores kept in this process (memory, durable) share: presence and rate limits in memory,
+ * the message a draft becomes, and expiry, whose checks all run before the first await since
+ * presence is in memory, so nothing can join or write in between.
+ */
+import { isDmRoom, type ChatMessage } from '../../protocol/index';
+import { newMessageId } from '../ids';
+import { MemoryPresenceStore } from './memory-presence';
+import { submitLocally } from './submit';
+import { MemoryRateLimiter, type BucketSpec } from './token-bucket';
+import type { ChatStores, HistoryStore, MessageDraft, RoomStore } from './types';
+
+interface LocalHistory extends HistoryStore {
+  lastSeq(room: string): number;
+  drop(room: string, lastSeq: number): boolean | Promise<boolean>;
+  /** Every conversation with a log. */
+  conversations(): string[];
+}
+
+interface LocalRooms extends RoomStore {
+  remove(room: string): void | Promise<void>;
+}
+
+/** The stored form of a new message: id and time assigned now, `seq` by the store. */
+export function storedMessage(draft: MessageDraft, seq: number): ChatMessage {
+  const message: ChatMessage = {
+    username: draft.username,
+    message: draft.message,
+    id: newMessageId(),
+    seq,
+    ts: Date.now(),
+    room: draft.room,
+    userId: draft.userId,
+  };
+  if (draft.clientId !== undefined) message.clientId = draft.clientId;
+  return message;
+}
+
+/** The ChatStores members an in-process backend builds the same way around its history and rooms. */
+export function localStores(opts: { lobby: string; userMessages: BucketSpec }, history: LocalHistory, rooms: LocalRooms) {
+  const presence = new MemoryPresenceStore();
+  return {
+    presence,
+    history,
+    rooms,
+    dmConversations: async () => history.conversations().filter(isDmRoom),
+    expire: localExpiry(opts.lobby, history, presence, rooms),
+    submit: submitLocally(new MemoryRateLimiter(opts.userMessages), history),
+    health: () => 'ok' as const,
+  } satisfies Partial<ChatStores>;
+}
+
+function localExpiry(lobby: string, history: LocalHistory, presence: MemoryPresenceStore, rooms: LocalRooms): ChatStores['expire'] {
+  return async (conversation, expect) => {
+    if (isDmRoom(conversation)) return history.drop(conversation, expect.lastSeq);
+    if (conversation === lobby || history.lastSeq(conversation) !== expect.lastSeq) return false;
+    if (!presence.dropRoom(conversation, expect.pv ?? 0)) return false;
+    // Both started before either is awaited: their checks and in-memory changes happen now.
+    const removing = rooms.remove(conversation);
+    const dropping = history.drop(conversation, expect.lastSeq);
+    await removing;
+    await dropping;
+    return true;
+  };
+}
