@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       historyLimit: config.historyLimit,
       // Without Redis, history is kept on disk here (':memory:': in memory only).
       dataDir: config.dataDir,
-      ...(config.historyMaxAgeS > 0 ? { historyMaxAgeMs: config.historyMaxAgeS * 1000 } : {}),
+      ...(config.historyMaxAge > 0 ? { historyMaxAgeMs: config.historyMaxAge * 1000 } : {}),
       logger: log,
       staticDir: config.staticDir ?? join(here, '..', 'renderer'),
       allowedOrigins: config.allowedOrigins,

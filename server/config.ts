@@ -38,8 +38,8 @@ const ConfigSchema = z.object({
   historyLimit: z.coerce.number().int().min(0).max(100_000),
   // DATA_DIR: where the durable store keeps history (without Redis); ':memory:' keeps it in memory only.
   dataDir: z.string().min(1),
-  // HISTORY_MAX_AGE: messages older than this are deleted, e.g. 30d, 12h, 90m, 3600 (seconds); 0 or unset: no age limit.
-  historyMaxAgeS: z
+  // HISTORY_MAX_AGE, in seconds once parsed: messages older than this are deleted (30d, 12h, 90m, 3600); 0 or unset: no limit.
+  historyMaxAge: z
     .string()
     .regex(/^\d+[smhd]?$/, 'a duration such as 30d, 12h, 90m or 3600 (seconds)')
     .transform((v) => Number(v.replace(/[smhd]$/, '')) * ({ s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[/[smhd]$/.test(v) ? v.slice(-1) : 's']!)
@@ -89,7 +89,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     logLevel: (flags.logLevel ?? env.LOG_LEVEL ?? 'info').toLowerCase(),
     historyLimit: flags.historyLimit ?? env.HISTORY_LIMIT ?? String(DEFAULT_HISTORY_LIMIT),
     dataDir: flags.dataDir ?? (env.DATA_DIR || './data'),
-    historyMaxAgeS: env.HISTORY_MAX_AGE || '0',
+    historyMaxAge: env.HISTORY_MAX_AGE || '0',
     redisUrl: flags.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: flags.redisPrefix ?? env.REDIS_PREFIX ?? 'parley:',
     redisTlsCa: flags.redisTlsCa ?? (env.REDIS_TLS_CA || undefined),

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classicClient, closeAllClients, connected, connectOutcome, next, parleyClient } from '../helpers/clients';
@@ -94,12 +94,43 @@ describe('parley-server CLI', () => {
   });
 
   it('refuses invalid configuration with a message naming the setting, exit code 2', async () => {
-    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud', CONNECTIONS_PER_ADDRESS: '0', CONVERSATION_EXPIRY_S: '5' });
+    const { child, output } = run({ PORT: '3000', HISTORY_LIMIT: 'lots', LOG_LEVEL: 'loud', CONNECTIONS_PER_ADDRESS: '0', CONVERSATION_EXPIRY_S: '5', HISTORY_MAX_AGE: '3 weeks' });
     expect(await exited(child)).toBe(2);
+    expect(output()).toContain('HISTORY_MAX_AGE: a duration such as 30d, 12h, 90m or 3600 (seconds)');
     expect(output()).toContain('CONVERSATION_EXPIRY_S');
     expect(output()).toContain('HISTORY_LIMIT');
     expect(output()).toContain('LOG_LEVEL');
     expect(output()).toContain('CONNECTIONS_PER_ADDRESS');
+  });
+
+  it('a DATA_DIR that cannot hold the history stops start-up, naming it; one in use by a running relay is refused and that relay keeps serving its history', async () => {
+    const notAFolder = join(dataDir(), 'a-file');
+    writeFileSync(notAFolder, 'not a folder');
+    const broken = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: notAFolder, LOG_LEVEL: 'silent' });
+    expect(await exited(broken.child)).toBe(1);
+    expect(broken.output()).toContain(join(notAFolder, 'history'));
+
+    const dir = dataDir();
+    const port = await freePort();
+    const first = run({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    try {
+      await waitForHttp({ port });
+      const socket = parleyClient(`http://127.0.0.1:${port}`);
+      await connected(socket);
+      const login = (await socket.timeout(10_000).emitWithAck('add user', { username: 'ana' })) as { ok: boolean };
+      expect(login.ok).toBe(true);
+      const sent = (await socket.timeout(10_000).emitWithAck('new message', { text: 'kept', clientId: 'data-dir-0001' })) as { ok: boolean };
+      expect(sent.ok).toBe(true);
+
+      const second = run({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+      expect(await exited(second.child)).toBe(1);
+      expect(second.output()).toContain('in use by another Parley relay');
+      const page = (await socket.timeout(10_000).emitWithAck('history:fetch', { room: 'lobby' })) as { ok: boolean; messages: { message: string }[] };
+      expect(page.ok && page.messages.map((m) => m.message)).toEqual(['kept']);
+    } finally {
+      closeAllClients();
+      first.child.kill('SIGKILL');
+    }
   });
 
   it('CONNECTIONS_PER_ADDRESS sets how many connections one address may hold', async () => {
