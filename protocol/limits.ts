@@ -28,7 +28,7 @@ export const MAX_ROOMS = 1000;
 export const CLIENT_ID_MAX = 64;
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-/** The client key proves a returning user is the same user (the relay derives the user id from it: server/identity.ts). */
+/** The client key proves a returning user is the same user (the user id is derived from it: protocol/identity.ts). */
 export const CLIENT_KEY_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 
 /** Default number of messages per room kept as history and delivered at login. */

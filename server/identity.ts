@@ -4,11 +4,9 @@
  * derives the same id without shared state, and nobody can claim another user's id without their key.
  * A classic client has no key: each connection gets a fresh random id.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
-export function userIdFromKey(key: string): string {
-  return createHash('sha256').update('parley-user-id\0').update(key).digest('base64url').slice(0, 22);
-}
+export { userIdFromKey } from '../protocol/identity';
 
 export function randomUserId(): string {
   return randomBytes(16).toString('base64url');

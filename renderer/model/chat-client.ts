@@ -25,7 +25,7 @@ import { Sending, unsendable } from './sending';
 import { MemoryStore, type KeyValueStore } from './storage';
 import { TypingSender } from './typing-sender';
 import { UnreadCounter } from './unread';
-import { userIdFromKey } from './user-id';
+import { userIdFromKey } from '../../protocol/identity';
 
 export type { ConnectionStatus } from './client-state';
 export type { ResumeOutcome } from './relay-connection';

@@ -8,7 +8,7 @@
  */
 import type { ChatMessage } from '../../protocol/index';
 import type { ConversationKind } from './conversation';
-import { userIdFromKey } from './user-id';
+import { userIdFromKey } from '../../protocol/identity';
 
 /** One conversation as cached: enough to show it and to resume catching up. */
 export interface CachedConversation {
