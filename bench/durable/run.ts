@@ -19,6 +19,7 @@
  * raised) with the same clients.
  *
  *   npm run bench:durable
+ *   npm run bench:durable -- --private --cpu-prof /tmp/prof   (a V8 CPU profile of each relay, per mode)
  *   npm run bench:durable -- --seconds 10 --clients 20 --window 16 --stored 100000 --json bench/results/durable.json
  */
 import { spawn } from 'node:child_process';
@@ -44,6 +45,7 @@ const { values: flags } = parseArgs({
     stored: { type: 'string', default: '100000' },
     private: { type: 'boolean', default: false },
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(flags.seconds);
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
   const series: Series[] = [];
   try {
     for (const [mode, args] of [['memory', []], ['durable', ['--data-dir', dataDir]]] as const) {
-      const server = await ServerProcess.start('parley', { args: [...args] });
+      const server = await ServerProcess.start('parley', { args: [...args], label: mode, cpuProfDir: flags['cpu-prof'] });
       try {
         log(`${mode}: ${CLIENTS} clients × ${WINDOW} in flight for ${SECONDS} s`);
         series.push(await load(server, mode));

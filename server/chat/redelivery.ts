@@ -5,17 +5,21 @@
  * per message and while it is recent: a client repeating a clientId cannot turn duplicates, which
  * take no rate-limit token, into free fan-out.
  */
+import { RecencyMap } from '../recency-map';
+
 const REMEMBERED = 4096;
 /** Outboxes retry within seconds to minutes; a copy older than this was delivered or is history. */
 const RECENT_MS = 10 * 60_000;
 
 export class Redelivery {
-  private readonly done = new Map<string, true>();
+  private readonly done: RecencyMap<string, true>;
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly max = REMEMBERED,
-  ) {}
+    max = REMEMBERED,
+  ) {
+    this.done = new RecencyMap(max);
+  }
 
   /** This instance broadcast the message (its first copy). */
   sent(id: string): void {
@@ -31,6 +35,5 @@ export class Redelivery {
 
   private remember(id: string): void {
     this.done.set(id, true);
-    if (this.done.size > this.max) this.done.delete(this.done.keys().next().value as string);
   }
 }

@@ -1,6 +1,7 @@
 /** History in process memory: a ring per room, bounded by the history limit. */
 import type { ChatMessage, HistoryPage } from '../../protocol/index';
 import { seqBase } from '../ids';
+import { RecencyMap } from '../recency-map';
 import { Ring } from './ring';
 import { storedMessage } from './local';
 import { selectWindow } from './history-window';
@@ -9,8 +10,8 @@ import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from './type
 interface RoomLog {
   lastSeq: number;
   ring: Ring<ChatMessage>;
-  /** Idempotency keys → stored message; insertion-ordered so the oldest key is evicted first. */
-  seen: Map<string, ChatMessage>;
+  /** Idempotency keys → stored message; the oldest key is evicted first. */
+  seen: RecencyMap<string, ChatMessage>;
 }
 
 export class MemoryHistoryStore implements HistoryStore {
@@ -33,8 +34,9 @@ export class MemoryHistoryStore implements HistoryStore {
   private log(room: string): RoomLog {
     let log = this.rooms.get(room);
     if (!log) {
-      log = { lastSeq: seqBase(), ring: new Ring(this.limit), seen: new Map() };
-      this.rooms.set(room, log);
+      const created: RoomLog = { lastSeq: seqBase(), ring: new Ring(this.limit), seen: undefined! };
+      created.seen = new RecencyMap(this.dedupeWindow, (key) => this.release(created, key));
+      this.rooms.set(room, (log = created));
     }
     return log;
   }
@@ -52,7 +54,6 @@ export class MemoryHistoryStore implements HistoryStore {
     if (key !== undefined) {
       log.seen.set(key, message);
       this.keyHolder.set(key, log);
-      if (log.seen.size > this.dedupeWindow) this.forget(log, log.seen.keys().next().value as string);
     }
     return { message, duplicate: false };
   }
@@ -71,13 +72,13 @@ export class MemoryHistoryStore implements HistoryStore {
   drop(room: string, lastSeq: number): boolean {
     if (this.lastSeq(room) !== lastSeq) return false;
     const log = this.rooms.get(room);
-    if (log) for (const key of [...log.seen.keys()]) this.forget(log, key);
+    if (log) for (const key of [...log.seen.keys()]) this.release(log, key);
     this.rooms.delete(room);
     return true;
   }
 
-  private forget(log: RoomLog, key: string): void {
-    log.seen.delete(key);
+  /** The key left `log`'s window: it no longer names a message of `log`. */
+  private release(log: RoomLog, key: string): void {
     if (this.keyHolder.get(key) === log) this.keyHolder.delete(key);
   }
 

@@ -10,6 +10,7 @@
  */
 import { ErrorCode, ParleyError, type ChatMessage, type HistoryPage } from '../../../protocol/index';
 import { seqBase } from '../../ids';
+import { RecencyMap } from '../../recency-map';
 import { storedMessage } from '../local';
 import { selectWindow } from '../history-window';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from '../types';
@@ -38,7 +39,7 @@ interface DedupeRecord {
 export class DurableHistoryStore implements HistoryStore {
   private readonly convs = new Map<string, Conversation>();
   private readonly inFlight = new Map<string, ChatMessage>();
-  private readonly recent = new Map<string, ChatMessage>();
+  private readonly recent = new RecencyMap<string, ChatMessage>(RECENT_KEYS);
   /**
    * How many idempotency records on disk have each 32-bit fingerprint. A key whose fingerprint is not
    * here is certainly not on disk, so the disk is asked only about true retries (and the rare
@@ -194,7 +195,6 @@ export class DurableHistoryStore implements HistoryStore {
     this.countOnDisk(key, 1);
     this.inFlight.delete(key);
     this.recent.set(key, message);
-    if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   private conversation(id: string): Conversation {

@@ -15,6 +15,7 @@
  */
 import * as msgpack from 'notepack.io';
 import type { ChatMessage } from '../../../protocol/index';
+import { RecencyMap } from '../../recency-map';
 
 /** Ids remembered: well above what one gap's replay and the live copies racing it can involve. */
 const IDS_MAX = 16_384;
@@ -32,13 +33,13 @@ export interface ConversationMark {
 type IdState = 'own' | 'delivered';
 
 export class DeliveryLedger {
-  private readonly ids = new Map<string, IdState>();
-  private readonly convs = new Map<string, ConversationMark>();
+  private readonly ids: RecencyMap<string, IdState>;
+  private readonly convs: RecencyMap<string, ConversationMark>;
 
-  constructor(
-    private readonly idsMax = IDS_MAX,
-    private readonly convsMax = CONVERSATIONS_MAX,
-  ) {}
+  constructor(idsMax = IDS_MAX, convsMax = CONVERSATIONS_MAX) {
+    this.ids = new RecencyMap(idsMax);
+    this.convs = new RecencyMap(convsMax);
+  }
 
   /** True when the message with this id was delivered here or issued here (its send path delivers it). */
   has(id: string): boolean {
@@ -62,21 +63,19 @@ export class DeliveryLedger {
     const fresh = this.ids.get(msg.id) !== 'delivered';
     if (fresh) this.remember(msg.id, 'delivered');
     const mark = this.convs.get(msg.room);
-    this.convs.delete(msg.room); // re-inserted last: Map order is recency
     this.convs.set(msg.room, { seq: Math.max(mark?.seq ?? 0, msg.seq), rooms: mark && mark.rooms.length >= rooms.length ? mark.rooms : rooms });
-    if (this.convs.size > this.convsMax) this.convs.delete(this.convs.keys().next().value as string);
     return fresh;
   }
 
   /** A copy of every conversation's mark: where a gap that starts now begins. */
   snapshot(): Map<string, ConversationMark> {
-    return new Map(this.convs);
+    const copy = new Map<string, ConversationMark>();
+    for (const room of this.convs.keys()) copy.set(room, this.convs.get(room)!);
+    return copy;
   }
 
   private remember(id: string, state: IdState): void {
-    this.ids.delete(id); // re-inserted last: Map order is age
     this.ids.set(id, state);
-    if (this.ids.size > this.idsMax) this.ids.delete(this.ids.keys().next().value as string);
   }
 }
 
