@@ -1,9 +1,10 @@
 /**
  * Native notifications, as data: what the renderer asked for (validated by IPC) becomes title and
- * body text fit for the OS, or nothing when the user turned notifications off. Clicking one focuses
- * the window and the room it came from (the shell sends IpcChannel.focusRoom).
+ * body text fit for the OS, or nothing when the user turned notifications off, globally or for the
+ * saved server the message came from. Clicking one focuses the window and opens the server and
+ * room it came from (the shell sends IpcChannel.focusRoom with the spec's target).
  */
-import type { ChatNotification } from '../protocol/index';
+import type { ChatNotification, DesktopSettings, FocusTarget, SavedServer } from '../protocol/index';
 
 export const TITLE_MAX = 128;
 export const BODY_MAX = 300;
@@ -11,13 +12,41 @@ export const BODY_MAX = 300;
 export interface NativeNotificationSpec {
   title: string;
   body: string;
-  room: string;
+  /** What a click opens: exactly the server and room the page sent, so it can find them again. */
+  target: FocusTarget;
   silent: boolean;
 }
 
-export function notificationSpec(n: ChatNotification, opts: { enabled: boolean; windowFocused: boolean }): NativeNotificationSpec | null {
-  if (!opts.enabled || opts.windowFocused) return null;
-  return { title: clip(oneLine(n.title), TITLE_MAX) || 'Parley', body: clip(n.body.replace(/[\p{Cc}\p{Cf}]/gu, (c) => (c === '\n' ? '\n' : '')), BODY_MAX), room: n.room, silent: false };
+/** The settings a notification depends on (StoredSettings has them all). */
+export type NotificationPrefs = Pick<DesktopSettings, 'notifications' | 'notificationSound' | 'savedServers'>;
+
+export function notificationSpec(n: ChatNotification, opts: NotificationPrefs & { windowFocused: boolean }): NativeNotificationSpec | null {
+  if (!opts.notifications || opts.windowFocused || !serverNotificationsOn(opts.savedServers, n.server)) return null;
+  return {
+    title: clip(oneLine(n.title), TITLE_MAX) || 'Parley',
+    body: clip(n.body.replace(/[\p{Cc}\p{Cf}]/gu, (c) => (c === '\n' ? '\n' : '')), BODY_MAX),
+    target: { server: n.server, room: n.room },
+    silent: !opts.notificationSound,
+  };
+}
+
+/**
+ * Whether `server` may notify: only a saved server with `notifications: false` may not. Servers are
+ * one per origin (as the renderer's server list keys them), so a saved URL matches by its origin.
+ * The renderer mutes too; checking here as well keeps a muted server quiet whatever the page sends.
+ */
+export function serverNotificationsOn(saved: readonly SavedServer[], server: string): boolean {
+  const origin = originOf(server);
+  if (origin === null) return true;
+  return !saved.some((s) => s.notifications === false && originOf(s.url) === origin);
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 function oneLine(text: string): string {

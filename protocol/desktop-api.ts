@@ -28,6 +28,8 @@ export interface LanSession {
 export interface SavedServer {
   name: string;
   url: string;
+  /** Notifications for messages from this server; absent means on (main drops them when false). */
+  notifications?: boolean;
 }
 
 export type ThemePreference = 'system' | 'light' | 'dark';
@@ -37,7 +39,25 @@ export interface DesktopSettings {
   savedServers: SavedServer[];
   lastServer: string | null;
   theme: ThemePreference;
+  /** Native notifications at all; saved servers can turn theirs off one by one (SavedServer). */
   notifications: boolean;
+  /** Whether notifications make the OS's sound (true by default). */
+  notificationSound: boolean;
+  /** Automatic update checks (false by default: a LAN-only install must never reach out). */
+  updates: boolean;
+  /** Start Parley when the user logs in (false by default; see DesktopCapabilities.startAtLogin). */
+  startAtLogin: boolean;
+}
+
+/**
+ * What this OS and build can do, so the settings screen offers only switches that have an effect.
+ * Fixed for the app's lifetime.
+ */
+export interface DesktopCapabilities {
+  /** Start at login can be applied: macOS and Windows (Electron's login items), not Linux. */
+  startAtLogin: boolean;
+  /** Update checks exist in this build: a packaged app with an update feed, not forced off by PARLEY_UPDATES=0. */
+  updates: boolean;
 }
 
 export interface HostOptions {
@@ -81,6 +101,15 @@ export interface ChatNotification {
   title: string;
   body: string;
   room: string;
+  /** The http(s) origin of the chat server the message came from. */
+  server: string;
+}
+
+/** Where a clicked notification leads: this server's window content, in this room. */
+export interface FocusTarget {
+  /** The server's http(s) origin, as the page gave it in its ChatNotification. */
+  server: string;
+  room: string;
 }
 
 /**
@@ -92,6 +121,8 @@ export interface ChatNotification {
 export interface DesktopApiChannels {
   getSettings: 'settings:get';
   updateSettings: 'settings:update';
+  /** What this OS and build support (start at login, update checks); fixed while the app runs. */
+  getCapabilities: 'app:capabilities';
   listLanSessions: 'lan:list';
   /** Calls back with the full list whenever it changes; returns an unsubscribe function. */
   onLanSessions: 'lan:changed';
@@ -102,7 +133,7 @@ export interface DesktopApiChannels {
   setUnreadCount: 'app:unread';
   /** Opens an http(s) link in the system browser; false when refused. */
   openExternal: 'app:open-external';
-  /** A notification for `room` was clicked. */
+  /** A notification was clicked: open its server and room. */
   onFocusRoom: 'app:focus-room';
   onJoinLink: 'app:join-link';
   onNotice: 'app:notice';

@@ -10,7 +10,7 @@
  * Types only, apart from the channel names: the zod schemas of the arguments live in main/ipc/schemas.ts,
  * because they are main's business and must stay out of the renderer and preload bundles.
  */
-import type { ChatNotification, DesktopNotice, DesktopSettings, HostedSession, HostOptions, JoinLink, LanSession, SystemResume } from './desktop-api';
+import type { ChatNotification, DesktopCapabilities, DesktopNotice, DesktopSettings, FocusTarget, HostedSession, HostOptions, JoinLink, LanSession, SystemResume } from './desktop-api';
 
 /** Codes every invoke channel can fail with: the sender check, the argument schema, and the catch-all. */
 export type IpcCommonErrorCode = 'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL';
@@ -23,10 +23,12 @@ export type HostingErrorCode = 'ALREADY_HOSTING' | 'PORT_IN_USE' | 'PORT_FORBIDD
  * `errors` the codes this channel adds to IpcCommonErrorCode (main must say how each arises).
  */
 export interface IpcInvokeMap {
-  /** The settings the renderer may see (never window bounds or update switches). */
+  /** The settings the renderer may see (never window bounds). */
   'settings:get': { args: []; result: DesktopSettings; errors: never };
-  /** Saves the given fields; answers with all settings. */
+  /** Saves the given fields and applies them (start at login, update checks); answers with all settings. */
   'settings:update': { args: [patch: Partial<DesktopSettings>]; result: DesktopSettings; errors: never };
+  /** What this OS and build support; the same answer for the app's lifetime. */
+  'app:capabilities': { args: []; result: DesktopCapabilities; errors: never };
   /** Sessions currently advertised on the LAN. */
   'lan:list': { args: []; result: LanSession[]; errors: never };
   /** Starts the embedded relay. */
@@ -50,8 +52,8 @@ export interface IpcSendMap {
 export interface IpcEventMap {
   /** The full list of LAN sessions, whenever it changes. */
   'lan:changed': { payload: LanSession[] };
-  /** A notification for this room was clicked. */
-  'app:focus-room': { payload: string };
+  /** A notification was clicked: the server and room it came from. */
+  'app:focus-room': { payload: FocusTarget };
   /** A validated parley:// link (from the command line, a second instance or macOS open-url). */
   'app:join-link': { payload: JoinLink };
   'app:notice': { payload: DesktopNotice };
@@ -98,6 +100,7 @@ export type IpcEventMethod<C extends IpcEventChannel> = (callback: (payload: Ipc
 export const IpcChannel = {
   settingsGet: 'settings:get',
   settingsUpdate: 'settings:update',
+  capabilities: 'app:capabilities',
   lanList: 'lan:list',
   lanChanged: 'lan:changed',
   relayHost: 'relay:host',

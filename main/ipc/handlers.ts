@@ -71,6 +71,7 @@ export function registerIpcHandlers({ ipcMain, origins, services, log }: IpcOpti
   const answers: Answers = {
     'settings:get': () => services.getSettings(),
     'settings:update': (patch) => services.updateSettings(patch),
+    'app:capabilities': () => services.getCapabilities(),
     'lan:list': () => services.listLanSessions(),
     'relay:host': (options) => services.hostSession(options),
     'relay:stop': () => services.stopHosting(),

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { isRoomAddress, type IpcArgs, type IpcRequestChannel } from '../../protocol/index';
-import { DesktopSettingsPatchSchema } from '../settings/schema';
+import { DesktopSettingsPatchSchema, httpUrl } from '../settings/schema';
 import { cleanLabel } from '../discovery/txt';
 
 export { DesktopSettingsPatchSchema };
@@ -33,6 +33,9 @@ export const ChatNotificationSchema = z.strictObject({
   title: z.string().max(1024),
   body: z.string().max(8192),
   room: z.string().max(200).refine(isRoomAddress, 'not a room'),
+  // Sent back unchanged in the focus target when the notification is clicked; an http(s) URL like
+  // any saved server's, so nothing else (javascript:, file:) can come back to the page as one.
+  server: httpUrl,
 });
 
 export const UnreadCountSchema = z.number().int().min(0).max(1_000_000);
@@ -49,6 +52,7 @@ export type IpcArgsSchema<C extends IpcRequestChannel> = z.ZodType<IpcArgs<C>>;
 export const IPC_ARG_SCHEMAS = {
   'settings:get': NoArgs,
   'settings:update': z.tuple([DesktopSettingsPatchSchema]),
+  'app:capabilities': NoArgs,
   'lan:list': NoArgs,
   'relay:host': z.tuple([HostOptionsSchema]),
   'relay:stop': NoArgs,

@@ -103,6 +103,7 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
     appVersion: info.appVersion,
     getSettings: () => call(IpcChannel.settingsGet),
     updateSettings: (patch) => call(IpcChannel.settingsUpdate, patch),
+    getCapabilities: () => call(IpcChannel.capabilities),
     listLanSessions: () => call(IpcChannel.lanList),
     onLanSessions: (callback) => subscribe(IpcChannel.lanChanged, callback),
     hostSession: (options) => call(IpcChannel.relayHost, options),

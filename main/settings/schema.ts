@@ -6,10 +6,16 @@
 import * as z from 'zod';
 import { cleanNickname, type DesktopSettings } from '../../protocol/index';
 
+/**
+ * Fields added since version 1 (notificationSound, updates for the renderer, startAtLogin, a saved
+ * server's notifications) take their default when absent, so they needed no migration. An older
+ * Parley keeps the unknown top-level ones, but its strict saved-server schema refuses an entry with
+ * `notifications` and resets that list (with a backup and a notice) after a downgrade.
+ */
 export const SETTINGS_VERSION = 1;
 export const MAX_SAVED_SERVERS = 50;
 
-const httpUrl = z
+export const httpUrl = z
   .string()
   .max(2048)
   .refine((value) => {
@@ -33,7 +39,8 @@ const label = z
   .max(64)
   .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value) && value.trim() === value, 'not a valid label');
 
-export const SavedServerSchema = z.strictObject({ name: label, url: httpUrl });
+/** `notifications` absent means on, as in files written before it existed. */
+export const SavedServerSchema = z.strictObject({ name: label, url: httpUrl, notifications: z.boolean().optional() });
 
 export const windowBoundsSchema = z.strictObject({
   x: z.number().int().min(-100_000).max(100_000).optional(),
@@ -50,13 +57,19 @@ export const desktopFields = {
   lastServer: httpUrl.nullable(),
   theme: z.enum(['system', 'light', 'dark']),
   notifications: z.boolean(),
+  notificationSound: z.boolean(),
+  /**
+   * Auto-update checks (electron-updater); off unless the user or an admin turns them on. The
+   * renderer's settings screen switches it; PARLEY_UPDATES still overrides it (main/updater.ts).
+   */
+  updates: z.boolean(),
+  /** Applied to the OS's login items where Electron can (main/login-item.ts). */
+  startAtLogin: z.boolean(),
 } satisfies { [K in keyof DesktopSettings]: z.ZodType<DesktopSettings[K]> };
 
 /** Fields only the main process uses: never sent to or accepted from the renderer. */
 export const internalFields = {
   window: windowBoundsSchema.nullable(),
-  /** Auto-update checks (electron-updater); off unless the user or an admin turns them on. */
-  updates: z.boolean(),
 };
 
 export const settingsFields = { ...desktopFields, ...internalFields };
@@ -71,7 +84,6 @@ export const RETIRED_FIELDS: ReadonlySet<string> = new Set(['lastRoom']);
 
 export type StoredSettings = DesktopSettings & {
   window: z.infer<typeof windowBoundsSchema> | null;
-  updates: boolean;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -80,8 +92,10 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   lastServer: null,
   theme: 'system',
   notifications: true,
-  window: null,
+  notificationSound: true,
   updates: false,
+  startAtLogin: false,
+  window: null,
 };
 
 /** What the renderer may send to updateSettings: a partial DesktopSettings, nothing else. */
@@ -94,6 +108,9 @@ export function toDesktopSettings(s: StoredSettings): DesktopSettings {
     lastServer: s.lastServer,
     theme: s.theme,
     notifications: s.notifications,
+    notificationSound: s.notificationSound,
+    updates: s.updates,
+    startAtLogin: s.startAtLogin,
   };
 }
 

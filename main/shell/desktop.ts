@@ -5,15 +5,17 @@
  * this very code with stand-ins for Electron's objects.
  */
 import { hostname, networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { IpcChannel, type DesktopNotice, type LanSession, type SystemResume } from '../../protocol/index';
 import { createLogger, createRelay, newJoinCode } from '../../server/index';
 import { APP_ENTRY_URL, devServerOrigin, type RendererOrigins } from '../app-origin';
+import { desktopCapabilities } from '../capabilities';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, parseDeepLink, type DeepLinkResult } from '../deep-link';
 import { createBonjour } from '../discovery/bonjour-adapter';
 import { createDiscovery } from '../discovery/discovery';
 import { createHostService, sessionFolder } from '../host/host-service';
 import { registerIpcHandlers } from '../ipc/handlers';
+import { createLoginItem } from '../login-item';
 import { createExternalOpener } from '../security/external';
 import { createSettingsStore } from '../settings/store';
 import { boundsToSave } from '../window-state';
@@ -24,7 +26,7 @@ import { createNotifier } from './notifier';
 import { PRELOAD_PATH, RENDERER_DIR } from './paths';
 import { createRendererChannel } from './renderer-channel';
 import { createTray, type TrayController } from './tray';
-import { startUpdater } from './updater';
+import { createUpdater } from './updater';
 import { createMainWindow, focusWindow } from './window';
 
 type Window = InstanceType<ElectronMain['BrowserWindow']>;
@@ -133,13 +135,31 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
   };
 
   const notify = createNotifier(electron.Notification, {
-    enabled: () => settings.get().notifications,
+    prefs: () => settings.get(),
     windowFocused: () => win?.isFocused() ?? false,
-    onClick: (room) => {
+    onClick: (target) => {
+      // The page hears where to go before the window gains focus: focus marks the conversation on
+      // screen as read, and that must be the clicked one, not whatever server was showing before.
+      channel.post(IpcChannel.focusRoom, target);
       showWindow();
-      channel.post(IpcChannel.focusRoom, room);
     },
   });
+
+  // Settings that act outside the window, applied now and after every change the renderer makes.
+  const updates = createUpdater(app, proc, log);
+  const loginItem = createLoginItem({
+    platform: proc.platform,
+    getLoginItemSettings: (options) => app.getLoginItemSettings(options),
+    setLoginItemSettings: (options) => app.setLoginItemSettings(options),
+    launch: loginLaunch(app, proc),
+    log,
+  });
+  const capabilities = desktopCapabilities(proc.platform, updates.available);
+  const applySettings = () => {
+    const current = settings.get();
+    loginItem.apply(current.startAtLogin);
+    updates.apply(current.updates);
+  };
 
   registerIpcHandlers({
     ipcMain,
@@ -149,8 +169,10 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
       getSettings: () => settings.desktop(),
       updateSettings: async (patch) => {
         await settings.update(patch);
+        applySettings();
         return settings.desktop();
       },
+      getCapabilities: () => ({ ...capabilities }),
       listLanSessions: () => discovery.list(),
       hostSession: async (options) => {
         const hosted = await host.start(options);
@@ -188,7 +210,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
 
   win = openWindow();
   deliverLink(deepLinkFromArgv(proc.argv));
-  void startUpdater(app, proc, settings.get().updates, log);
+  applySettings();
 
   // Stop the relay (clients get server:shutdown), say goodbye on mDNS and flush settings before exiting.
   let cleanedUp = false;
@@ -214,6 +236,16 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) showWindow();
   });
+}
+
+/**
+ * What Windows starts at login: a packaged app is its own executable (Electron's default); an
+ * unpackaged checkout is Electron plus the app folder, which must be absolute since login starts it
+ * from another working directory.
+ */
+function loginLaunch(app: ElectronMain['app'], proc: DesktopProcess): { path: string; args: string[] } | undefined {
+  if (app.isPackaged || !proc.argv[1]) return undefined;
+  return { path: proc.execPath, args: [resolve(proc.argv[1])] };
 }
 
 /**

@@ -1,12 +1,13 @@
-/** Native notifications; a click brings the window forward and opens the room the message came from. */
+/** Native notifications; a click brings the window forward and opens the server and room the message came from. */
 import type { Notification as ElectronNotification } from 'electron';
-import type { ChatNotification } from '../../protocol/index';
-import { notificationSpec } from '../notifications';
+import type { ChatNotification, FocusTarget } from '../../protocol/index';
+import { notificationSpec, type NotificationPrefs } from '../notifications';
 
 export interface NotifierDeps {
-  enabled: () => boolean;
+  /** Read at each notification, so a settings change applies to the next one. */
+  prefs: () => NotificationPrefs;
   windowFocused: () => boolean;
-  onClick: (room: string) => void;
+  onClick: (target: FocusTarget) => void;
 }
 
 export function createNotifier(Notification: typeof ElectronNotification, deps: NotifierDeps): (n: ChatNotification) => void {
@@ -14,13 +15,13 @@ export function createNotifier(Notification: typeof ElectronNotification, deps: 
   const live = new Set<ElectronNotification>();
   return (n) => {
     if (!Notification.isSupported()) return;
-    const spec = notificationSpec(n, { enabled: deps.enabled(), windowFocused: deps.windowFocused() });
+    const spec = notificationSpec(n, { ...deps.prefs(), windowFocused: deps.windowFocused() });
     if (!spec) return;
     const note = new Notification({ title: spec.title, body: spec.body, silent: spec.silent });
     live.add(note);
     note.on('click', () => {
       live.delete(note);
-      deps.onClick(spec.room);
+      deps.onClick(spec.target);
     });
     note.on('close', () => live.delete(note));
     note.show();

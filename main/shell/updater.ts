@@ -1,8 +1,13 @@
-/** electron-updater, only when main/updater.ts says so (off by default). Loaded lazily: a LAN-only run never touches it. */
+/**
+ * electron-updater behind main/update-checks.ts: on only when main/updater.ts says so (off by
+ * default), following the `updates` setting while the app runs. Loaded lazily, at the first switch
+ * on: a LAN-only run never touches it.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'electron';
 import type { DesktopProcess } from './electron-api';
+import { createUpdateChecks, type AutoUpdaterLike, type UpdateChecks } from '../update-checks';
 import { updaterConfig } from '../updater';
 
 /** The feed electron-builder wrote into the packaged app, if any. */
@@ -15,19 +20,12 @@ function bakedFeedFile(resourcesPath: string | undefined): string | null {
   }
 }
 
-export async function startUpdater(app: App, proc: DesktopProcess, setting: boolean, log: (msg: string, detail?: object) => void): Promise<void> {
-  const config = updaterConfig(proc.env, setting, app.isPackaged, app.isPackaged ? bakedFeedFile(proc.resourcesPath) : null);
-  if (!config.enabled) {
-    log('auto-update off', { reason: config.reason });
-    return;
-  }
-  const { default: updater } = await import('electron-updater');
-  const { autoUpdater } = updater;
-  autoUpdater.autoDownload = true;
-  autoUpdater.allowPrerelease = false;
-  autoUpdater.setFeedURL(config.feed);
-  autoUpdater.on('error', (err: Error) => log('update check failed', { err: err.message }));
-  const check = () => void autoUpdater.checkForUpdatesAndNotify().catch((err: unknown) => log('update check failed', { err: String(err) }));
-  check();
-  setInterval(check, config.intervalMs).unref();
+export function createUpdater(app: Pick<App, 'isPackaged'>, proc: DesktopProcess, log: (msg: string, detail?: object) => void): UpdateChecks {
+  // Read once: the build's feed does not change while the app runs.
+  const baked = app.isPackaged ? bakedFeedFile(proc.resourcesPath) : null;
+  return createUpdateChecks({
+    config: (setting) => updaterConfig(proc.env, setting, app.isPackaged, baked),
+    load: async (): Promise<AutoUpdaterLike> => (await import('electron-updater')).default.autoUpdater,
+    log,
+  });
 }

@@ -51,6 +51,7 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
   const invokes: { [M in DesktopInvokeOperation]: DesktopApi[M] } = {
     getSettings: invoke('getSettings'),
     updateSettings: invoke('updateSettings'),
+    getCapabilities: invoke('getCapabilities'),
     listLanSessions: invoke('listLanSessions'),
     hostSession: invoke('hostSession'),
     stopHosting: invoke('stopHosting'),

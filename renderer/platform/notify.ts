@@ -21,15 +21,16 @@ export function windowIsAttended(): boolean {
   return document.visibilityState === 'visible' && document.hasFocus();
 }
 
-export function notifyMessage(title: string, message: ChatMessage, onClick: () => void): void {
+/** `server`: the origin of the server the message came from; a click opens it (main sends it back with the room). */
+export function notifyMessage(title: string, message: ChatMessage, server: string, onClick: () => void): void {
   const body = message.message.length > 140 ? `${message.message.slice(0, 139)}…` : message.message;
   const api = desktop();
   if (api) {
-    api.notify({ title, body, room: message.room });
+    api.notify({ title, body, room: message.room, server });
     return;
   }
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const n = new Notification(title, { body, tag: message.room });
+  const n = new Notification(title, { body, tag: `${server} ${message.room}` });
   n.onclick = () => {
     window.focus();
     onClick();

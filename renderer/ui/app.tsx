@@ -1,88 +1,161 @@
 /**
- * Top level: in the desktop app a first-run nickname prompt, then the connect screen until a session
- * is up, then the chat. parley:// links are taken here, whichever screen is showing: a link to the
- * server already joined opens its room; a link elsewhere leaves for the connect screen, prefilled.
+ * Top level: in the desktop app a first-run nickname prompt; then the connect screen until a server
+ * is open; then the workspace: the server rail (every open server stays connected) beside the chat
+ * of the one shown, the "Add a server" screen, or settings. parley:// links are taken whichever
+ * screen is showing: a link to a server already open shows it and opens its room; a link elsewhere
+ * opens the "Add a server" screen, prefilled, and the others stay connected.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import type { DesktopSettings, JoinLink } from '../../protocol/index';
+import type { DesktopCapabilities, DesktopSettings, JoinLink, ThemePreference } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
+import { ServerSet, serverId } from '../model/server-set';
 import { desktop } from '../platform/desktop';
-import { ConnectScreen } from './connect-screen';
+import { useAttention, useUnreadTotal } from './attention';
 import { ChatScreen } from './chat-screen';
+import { ConnectScreen } from './connect-screen';
 import { DesktopNotices } from './desktop-notices';
 import { FirstRun } from './first-run';
+import { useRestoreServers } from './restore-servers';
+import { savedList } from './saved-list';
+import { ServerRail, type RailView } from './server-rail';
+import { forgetNicknameFor } from './session';
+import { SettingsScreen } from './settings-screen';
+import { applyTheme, saveWebTheme, webTheme } from './theme';
 
 export function App(): JSX.Element {
-  const [client, setClient] = useState<ChatClient | null>(null);
-  const [link, setLink] = useState<JoinLink | null>(null);
   const settings = useDesktopSettings();
+  const capabilities = useCapabilities();
+  const [servers] = useState(() => new ServerSet());
+  const [view, setView] = useState<RailView>('chat');
+  const [link, setLink] = useState<JoinLink | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [webThemeValue, setWebTheme] = useState<ThemePreference>(() => (desktop() ? 'system' : webTheme()));
+  const restoring = useRestoreServers(settings.value, servers);
+  void servers.revision.value;
 
+  useEffect(() => {
+    if (!desktop()) applyTheme(webThemeValue);
+  }, []);
   useEffect(() => desktop()?.onJoinLink(setLink), []);
   useEffect(() => {
-    if (!link || !client) return;
-    if (sameServer(link.url, client.url)) {
-      setLink(null);
-      if (link.room) void client.joinRoom(link.room, false).catch((e: Error) => (client.notice.value = e.message));
-    } else {
-      client.close();
-      setClient(null);
-    }
-  }, [link, client]);
+    if (!link) return;
+    const open = servers.find(link.url);
+    if (!open) return setView('add');
+    setLink(null);
+    servers.show(open.id);
+    setView('chat');
+    if (link.room) void open.client.joinRoom(link.room, false).catch((e: Error) => (open.client.notice.value = e.message));
+  }, [link]);
+  useAttention(servers, setAnnouncement, () => setView('chat'));
+  useUnreadTotal(servers);
+
+  const api = desktop();
+  const persistSaved = async () => {
+    if (!api || !settings.value) return;
+    await settings.update({ savedServers: savedList(servers.list(), settings.value.savedServers) });
+  };
+  const connected = (client: ChatClient, origin: { name?: string; hosted: boolean }) => {
+    const id = serverId(client.url);
+    const saved = settings.value?.savedServers.find((s) => serverId(s.url) === id);
+    // A saved server keeps the name it was saved under; a LAN session takes its advertised name.
+    servers.add(client, saved && !origin.hosted ? { name: saved.name, saved: true, notifications: saved.notifications ?? true } : { hosted: origin.hosted, ...(origin.name ? { name: origin.name } : {}) });
+    setLink(null);
+    setView('chat');
+  };
+  const signOut = async (id: string) => {
+    forgetNicknameFor(id);
+    await servers.remove(id, { signOut: true });
+  };
+  const removeServer = async (id: string) => {
+    if (servers.get(id)) await signOut(id);
+    if (api && settings.value) await settings.update({ savedServers: settings.value.savedServers.filter((s) => serverId(s.url) !== id) });
+  };
 
   let screen: JSX.Element | null;
-  if (desktop() && settings.value === undefined) screen = null; // a moment, while main answers
+  if (api && settings.value === undefined) screen = null; // a moment, while main answers
   else if (settings.value && settings.value.nickname === '') screen = <FirstRun onDone={settings.reload} />;
-  else if (client) {
-    screen = (
-      <ChatScreen
-        client={client}
-        onLeave={() => {
-          // Sign out: this server's cached history goes with the session (a shared computer keeps none of it).
-          void client.signOut();
-          setClient(null);
-        }}
-      />
+  else if (servers.list().length === 0 && view !== 'settings') {
+    screen = restoring ? (
+      <main class="connect">
+        <p class="muted" role="status">
+          Opening your servers…
+        </p>
+      </main>
+    ) : (
+      <ConnectScreen link={link} settings={settings.value ?? null} onConnected={connected} />
     );
   } else {
+    const current = servers.current();
+    let main: JSX.Element | null = null;
+    if (view === 'add') main = <ConnectScreen link={link} settings={settings.value ?? null} onConnected={connected} onCancel={() => (setLink(null), setView('chat'))} />;
+    else if (view === 'settings')
+      main = (
+        <SettingsScreen
+          servers={servers}
+          settings={settings.value ?? null}
+          capabilities={capabilities}
+          theme={settings.value?.theme ?? webThemeValue}
+          onTheme={async (theme) => {
+            if (api) await settings.update({ theme });
+            else {
+              saveWebTheme(theme);
+              setWebTheme(theme);
+            }
+          }}
+          onChange={settings.update}
+          onSavedChange={persistSaved}
+          onRemoveServer={removeServer}
+          onOpenSaved={(s) => (setLink({ url: s.url }), setView('add'))}
+          onClose={() => setView('chat')}
+        />
+      );
+    else if (current) main = <ChatScreen key={current.id} client={current.client} serverName={current.name} onLeave={() => void signOut(current.id)} />;
     screen = (
-      <ConnectScreen
-        link={link}
-        settings={settings.value ?? null}
-        onConnected={(c) => {
-          setLink(null);
-          setClient(c);
-        }}
-      />
+      <div class="workspace">
+        <ServerRail
+          servers={servers}
+          view={view}
+          onShow={(id) => {
+            servers.show(id);
+            setView('chat');
+          }}
+          onAdd={() => setView('add')}
+          onSettings={() => setView('settings')}
+        />
+        {main}
+      </div>
     );
   }
   return (
     <>
       <DesktopNotices />
       {screen}
+      <div class="sr-only" aria-live="polite" aria-atomic="true">
+        {announcement}
+      </div>
     </>
   );
 }
 
-/** The desktop's settings (undefined while loading, null in a browser); themes follow them. */
-function useDesktopSettings(): { value: DesktopSettings | null | undefined; reload: () => void } {
+/** The desktop's settings (undefined while loading, null in a browser); the theme follows them. */
+function useDesktopSettings(): { value: DesktopSettings | null | undefined; reload: () => void; update: (patch: Partial<DesktopSettings>) => Promise<void> } {
   const [value, setValue] = useState<DesktopSettings | null | undefined>(desktop() ? undefined : null);
-  const reload = () => {
-    void desktop()
-      ?.getSettings()
-      .then((s) => {
-        if (s.theme !== 'system') document.documentElement.dataset.theme = s.theme;
-        setValue(s);
-      });
+  const take = (s: DesktopSettings) => {
+    applyTheme(s.theme);
+    setValue(s);
+  };
+  const reload = () => void desktop()?.getSettings().then(take);
+  const update = async (patch: Partial<DesktopSettings>) => {
+    const api = desktop();
+    if (api) take(await api.updateSettings(patch));
   };
   useEffect(reload, []);
-  return { value, reload };
+  return { value, reload, update };
 }
 
-function sameServer(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
+function useCapabilities(): DesktopCapabilities | null {
+  const [value, setValue] = useState<DesktopCapabilities | null>(null);
+  useEffect(() => void desktop()?.getCapabilities().then(setValue), []);
+  return value;
 }

@@ -9,11 +9,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { cleanNickname, ErrorCode, type DesktopSettings, type HostedSession, type JoinLink, type LanSession } from '../../protocol/index';
-import { ChatClient, ConnectFailure } from '../model/chat-client';
+import { ConnectFailure, type ChatClient } from '../model/chat-client';
 import { desktop } from '../platform/desktop';
-import { historyCache } from '../platform/history-cache';
 import { askNotificationPermission } from '../platform/notify';
-import { lastLogin, saveLastLogin, store, userKey } from './session';
+import { lastLogin, nicknameFor, saveLastLogin, saveNicknameFor } from './session';
+import { openServer } from './open-server';
 import { normalizeServerUrl } from './server-url';
 import { DesktopConnectExtras } from './desktop-connect';
 
@@ -28,21 +28,30 @@ const MESSAGES: Partial<Record<ErrorCode | 'UNREACHABLE', string>> = {
 };
 
 interface Props {
-  onConnected: (c: ChatClient) => void;
+  /**
+   * Joined. `name`: what to call the server when it is a LAN session (the name it is advertised or
+   * hosted under); `hosted`: it is the session this computer hosts.
+   */
+  onConnected: (c: ChatClient, origin: { name?: string; hosted: boolean }) => void;
+  /** Shown over other open servers ("Add a server"): a way back to them. */
+  onCancel?: () => void;
   /** The desktop's settings; null in a browser. */
   settings: DesktopSettings | null;
   /** A parley:// link to follow. */
   link: JoinLink | null;
 }
 
-export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Element {
+export function ConnectScreen({ onConnected, onCancel, settings, link }: Props): JSX.Element {
   const last = lastLogin();
   const inDesktop = desktop() !== undefined;
   // The desktop window's own origin (app://parley) is no chat server.
   const pageServer = !inDesktop && typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : '';
-  const [server, setServer] = useState(last?.server ?? settings?.lastServer ?? pageServer);
+  // Adding a server next to open ones starts from an empty address: the last one is open already.
+  const [server, setServer] = useState(onCancel ? '' : (last?.server ?? settings?.lastServer ?? pageServer));
   const [nickname, setNickname] = useState(last?.nickname || settings?.nickname || '');
   const [code, setCode] = useState('');
+  const [hostedHere, setHostedHere] = useState<HostedSession | null>(null);
+  const [lanPick, setLanPick] = useState<LanSession | null>(null);
   const [needsCode, setNeedsCode] = useState(false);
   const [room, setRoom] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -65,24 +74,27 @@ export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Eleme
     if (needsCode && !code) codeRef.current?.focus();
   }, [needsCode]);
 
-  const join = async (target: string) => {
+  /** `nickOverride`: the nickname last used on a saved server picked from the list (set in the same click). */
+  const join = async (target: string, nickOverride?: string) => {
     setError(null);
     const url = normalizeServerUrl(target);
     if (!url) return setError('Enter a server address such as http://192.168.1.20:3000.');
-    const nick = cleanNickname(nickname);
+    const nick = cleanNickname(nickOverride ?? nickname);
     if (!nick.ok) return setError(nick.reason);
     setBusy(true);
     void askNotificationPermission();
-    const key = userKey();
-    const cache = historyCache(url, key);
-    const client = new ChatClient({ url, nickname: nick.nickname, key, storage: store, ...(cache ? { cache } : {}), ...(code.trim() ? { joinCode: code.trim().toUpperCase() } : {}) });
+    const client = openServer(url, nick.nickname, settings, code.trim() ? code.trim().toUpperCase() : undefined);
     try {
       const how = await client.start({ resume: true });
       saveLastLogin({ server: url, nickname: nick.nickname });
-      void desktop()?.updateSettings({ nickname: nick.nickname, lastServer: url });
+      saveNicknameFor(url, nick.nickname);
+      // The default nickname is the settings screen's to change; a name typed here is this server's.
+      void desktop()?.updateSettings({ lastServer: url });
       if (room && how === 'cached') client.notice.value = `Could not open #${room}: the server cannot be reached yet.`;
       else if (room) await client.joinRoom(room, false).catch((e: Error) => (client.notice.value = `Could not open #${room}: ${e.message}`));
-      onConnected(client);
+      const hosted = hostedHere !== null && normalizeServerUrl(hostedHere.localUrl) === url;
+      const lan = lanPick !== null && normalizeServerUrl(lanPick.url) === url ? lanPick : null;
+      onConnected(client, { hosted, ...(hosted ? { name: hostedHere.name } : lan ? { name: lan.name } : {}) });
     } catch (err) {
       const failure = err instanceof ConnectFailure ? err : new ConnectFailure('UNREACHABLE', String(err));
       if (failure.code === ErrorCode.JOIN_CODE_REQUIRED || failure.code === ErrorCode.JOIN_CODE_INVALID) setNeedsCode(true);
@@ -92,21 +104,25 @@ export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Eleme
   };
 
   const pickSession = (s: LanSession) => {
+    setLanPick(s);
     setServer(s.url);
     setNeedsCode(s.needsCode);
     setCode('');
     setError(null);
   };
   const hosted = (h: HostedSession) => {
+    setHostedHere(h);
     setServer(h.localUrl);
     setCode(h.joinCode ?? '');
     setNeedsCode(h.joinCode !== null);
   };
   const pickServer = (url: string) => {
     setServer(url);
+    const known = nicknameFor(url);
+    if (known) setNickname(known);
     setNeedsCode(false);
     setCode('');
-    void join(url);
+    void join(url, known);
   };
 
   return (
@@ -120,8 +136,8 @@ export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Eleme
         aria-labelledby="connect-title"
         noValidate
       >
-        <h1 id="connect-title">Parley</h1>
-        <p class="muted">Chat on your network or in the cloud.</p>
+        <h1 id="connect-title">{onCancel ? 'Add a server' : 'Parley'}</h1>
+        <p class="muted">{onCancel ? 'Join another server: the ones already open stay connected.' : 'Chat on your network or in the cloud.'}</p>
         <label for="server">Server address</label>
         <input id="server" type="url" inputMode="url" autoComplete="url" value={server} onInput={(e) => setServer(e.currentTarget.value)} placeholder="http://192.168.1.20:3000" />
         <label for="nickname">Nickname</label>
@@ -141,6 +157,11 @@ export function ConnectScreen({ onConnected, settings, link }: Props): JSX.Eleme
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Joining…' : 'Join'}
         </button>
+        {onCancel && (
+          <button type="button" class="quiet" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
       </form>
       {inDesktop && <DesktopConnectExtras onPickSession={pickSession} onHosted={hosted} onPickServer={pickServer} currentServer={server} />}
     </main>

@@ -5,7 +5,7 @@ import { toRoomName } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
 import { useModel } from './use-model';
 
-export function Sidebar({ client, onLeave }: { client: ChatClient; onLeave: () => void }): JSX.Element {
+export function Sidebar({ client, serverName, onLeave }: { client: ChatClient; serverName: string; onLeave: () => void }): JSX.Element {
   useModel(client);
   const convs = client.conversations();
   const active = client.active.value;
@@ -50,11 +50,14 @@ export function Sidebar({ client, onLeave }: { client: ChatClient; onLeave: () =
 
   return (
     <nav class="sidebar" aria-label="Conversations">
+      <p class="server-name" title={client.url}>
+        <bdi>{serverName}</bdi>
+      </p>
       <div class="me">
         <strong>
           <bdi>{client.me.value?.username}</bdi>
         </strong>
-        <button type="button" class="quiet" onClick={onLeave}>
+        <button type="button" class="quiet" onClick={onLeave} title={`Sign out of ${serverName}: its saved messages on this computer are deleted`}>
           Sign out
         </button>
       </div>

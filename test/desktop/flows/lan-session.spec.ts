@@ -128,7 +128,7 @@ test('5. all three chat; Ben, away, is notified, the badge counts, and a click o
   await ben.window().blur();
   await say(anaPage, 'Mockups are up in #design');
   await expect.poll(() => ben.notifications.length).toBe(1);
-  expect(ben.notifications[0]?.options).toMatchObject({ title: 'Ana · #design', body: 'Mockups are up in #design' });
+  expect(ben.notifications[0]?.options).toMatchObject({ title: 'Ana · #design · Friday review', body: 'Mockups are up in #design' });
   await say(cleo, 'Lunch at noon?');
   await expect.poll(() => ben.app.badgeCount).toBe(2);
   expect(ben.tray().tooltip).toBe('Parley — 2 unread messages');
@@ -137,16 +137,25 @@ test('5. all three chat; Ben, away, is notified, the badge counts, and a click o
   await expect.poll(() => ben.notifications.length).toBe(2);
   await shot(benPage, 'away-with-unread', 'desktop-unread');
 
-  // A click on the #design notification brings Ben's window forward, in #design; both rooms are read.
+  // A click on the #design notification brings Ben's window forward, in #design: that room is read.
+  // The lobby's message stays unread, as Ben has not seen it (the window never showed the lobby).
   ben.notifications[0]!.click();
   await expect(benPage.getByRole('heading', { name: '#design' })).toBeVisible();
   await expect(messages(benPage, '#design')).toContainText('Mockups are up in #design');
   expect(ben.window().isFocused()).toBe(true);
+  await expect.poll(() => ben.app.badgeCount).toBe(1);
+  await expect(benPage).toHaveTitle('(1) Parley');
+  await shot(benPage, 'notification-opened-design');
+  await benPage.getByRole('button', { name: /#lobby/ }).click();
+  await expect(messages(benPage, '#lobby')).toContainText('Lunch at noon?');
   await expect.poll(() => ben.app.badgeCount).toBe(0);
   expect(ben.tray().tooltip).toBe('Parley — no unread messages');
   expect(ben.tray().image.bitmap.equals(trayIconBitmap(16, false))).toBe(true);
   await expect(benPage).toHaveTitle('Parley');
-  await shot(benPage, 'notification-opened-design');
+  await shot(benPage, 'lobby-read');
+  // Back to #design, where the next flow finds him.
+  await benPage.getByRole('button', { name: /#design/ }).click();
+  await expect(benPage.getByRole('heading', { name: '#design' })).toBeVisible();
   expectNoPageErrors(ana, ben);
 });
 

@@ -6,7 +6,7 @@
 import { APP_CSP } from '../../../main/security/csp';
 import { expect, test } from './support';
 
-const API_KEYS = ['appVersion', 'getHostedSession', 'getSettings', 'hostSession', 'listLanSessions', 'notify', 'onFocusRoom', 'onJoinLink', 'onLanSessions', 'onNotice', 'onSystemResume', 'openExternal', 'platform', 'setUnreadCount', 'stopHosting', 'updateSettings'];
+const API_KEYS = ['appVersion', 'getCapabilities', 'getHostedSession', 'getSettings', 'hostSession', 'listLanSessions', 'notify', 'onFocusRoom', 'onJoinLink', 'onLanSessions', 'onNotice', 'onSystemResume', 'openExternal', 'platform', 'setUnreadCount', 'stopHosting', 'updateSettings'];
 
 test('the window gets the preload API only, under the app CSP, and IPC validates what the page sends', async ({ launch, renderer }) => {
   const desktop = await launch();

@@ -30,6 +30,11 @@ export interface LaunchOptions {
   /** Extra command-line arguments, e.g. a parley:// link the OS passes on launch. */
   args?: string[];
   dark?: boolean;
+  /**
+   * The OS the app believes it runs on (process.platform in the app); 'linux' by default. 'win32'
+   * turns on what Electron has only there, such as start at login (see FakeApp.loginItemCalls).
+   */
+  platform?: NodeJS.Platform;
 }
 
 export type Desktop = Awaited<ReturnType<typeof launchDesktop>>;
@@ -38,6 +43,7 @@ export async function launchDesktop(options: LaunchOptions) {
   const start = await loadShell();
   const userData = options.userData ?? mkdtempSync(join(tmpdir(), 'parley-desktop-'));
   const argv = ['/opt/Parley/parley', ...(options.args ?? [])];
+  const platform = options.platform ?? 'linux';
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const fake = createFakeElectron({
     browser: options.browser,
@@ -45,8 +51,9 @@ export async function launchDesktop(options: LaunchOptions) {
     preloadSource: readFileSync(PRELOAD_BUNDLE, 'utf8'),
     version,
     argv,
-    platform: 'linux',
+    platform,
     dark: options.dark ?? false,
+    webStoragePath: join(userData, 'harness-web-storage.json'),
   });
   start(fake.electron, {
     env: {
@@ -57,7 +64,7 @@ export async function launchDesktop(options: LaunchOptions) {
       LOG_LEVEL: process.env.PARLEY_HARNESS_LOG ?? 'silent',
     },
     argv,
-    platform: 'linux',
+    platform,
     execPath: argv[0]!,
   });
 

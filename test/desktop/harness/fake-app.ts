@@ -1,6 +1,6 @@
 /**
- * Electron's `app` for one desktop instance: paths, the single-instance lock, the quit sequence and
- * the dock/launcher badge. The lock is shared by every instance in this process and keyed by the
+ * Electron's `app` for one desktop instance: paths, the single-instance lock, the quit sequence,
+ * the dock/launcher badge and the login item (start at login), whose calls it records. The lock is shared by every instance in this process and keyed by the
  * profile folder, as Electron keys it: a second launch on a held profile hands its argv to the
  * holder in 'second-instance' and quits, which is how a parley:// link reaches a running app.
  */
@@ -16,6 +16,13 @@ export class FakeApp extends EventEmitter {
   badgeCount = 0;
   exitCode: number | null = null;
   readonly protocolClients: unknown[][] = [];
+  /**
+   * Every app.setLoginItemSettings call, in order. Electron has them on macOS and Windows only, and
+   * the app calls them only there: launch the desktop with `platform: 'win32'` to see them.
+   */
+  readonly loginItemCalls: { openAtLogin: boolean; path?: string; args?: string[] }[] = [];
+  /** What the OS has (app.getLoginItemSettings().openAtLogin); a test may set it to play a change made in the OS's settings. */
+  openAtLogin = false;
   private state: QuitState = 'running';
   private readonly paths = new Map<string, string>();
   private resolveQuit!: () => void;
@@ -70,6 +77,15 @@ export class FakeApp extends EventEmitter {
   setAsDefaultProtocolClient(...args: unknown[]): boolean {
     this.protocolClients.push(args);
     return true;
+  }
+
+  getLoginItemSettings(): { openAtLogin: boolean } {
+    return { openAtLogin: this.openAtLogin };
+  }
+
+  setLoginItemSettings(settings: { openAtLogin: boolean; path?: string; args?: string[] }): void {
+    this.loginItemCalls.push({ ...settings });
+    this.openAtLogin = settings.openAtLogin;
   }
 
   setBadgeCount(count: number): boolean {

@@ -23,6 +23,8 @@ export interface AdapterOptions {
   argv: readonly string[];
   platform: NodeJS.Platform;
   dark: boolean;
+  /** The profile's web storage between launches (see WindowHost.webStoragePath). */
+  webStoragePath: string;
 }
 
 export function createFakeElectron(options: AdapterOptions) {
@@ -42,6 +44,7 @@ export function createFakeElectron(options: AdapterOptions) {
     preloadSource: options.preloadSource,
     platform: options.platform,
     dark: options.dark,
+    webStoragePath: options.webStoragePath,
     webContentsCreated: (contents: FakeWebContents) => app.emit('web-contents-created', {}, contents),
     grantedPermissions: (origin) => Object.entries(PERMISSIONS).filter(([electronName]) => permissionCheck?.(null, electronName, origin, {}) === true).map(([, name]) => name),
     allClosed: () => {

@@ -5,6 +5,7 @@
  * with the calling frame as sender. Focus and visibility follow show/hide/focus/blur/minimize as the
  * OS would report them to the page.
  */
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { bridgeScript, type BridgeControl, type BridgeNames } from './page-bridge';
@@ -21,6 +22,11 @@ export interface WindowHost {
   webContentsCreated(contents: FakeWebContents): void;
   /** Playwright permission names the session's permission handler grants to `origin`. */
   grantedPermissions(origin: string): string[];
+  /**
+   * Where the page's web storage (localStorage, IndexedDB) is kept between launches of one profile,
+   * as Electron keeps it in the user-data folder: read when a window opens, written when it closes.
+   */
+  webStoragePath: string;
   /** Called when the last window closed outside a quit. */
   allClosed(): void;
   pageError(message: string): void;
@@ -45,7 +51,6 @@ let nextId = 1;
 export class FakeWebContents extends EventEmitter {
   readonly id = nextId++;
   openHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly window: FakeBrowserWindowBase) {
     super();
@@ -60,9 +65,7 @@ export class FakeWebContents extends EventEmitter {
     const page = this.window.page;
     if (!page) return;
     const control = this.window.names.control;
-    this.chain = this.chain
-      .then(() => page.evaluate(([name, c, p]) => (window as unknown as Record<string, BridgeControl>)[name as string]?.deliver(c as string, p), [control, channel, payload] as const))
-      .catch(() => undefined);
+    void this.window.toPage(() => page.evaluate(([name, c, p]) => (window as unknown as Record<string, BridgeControl>)[name as string]?.deliver(c as string, p), [control, channel, payload] as const));
   }
 
   isDestroyed(): boolean {
@@ -83,6 +86,12 @@ export abstract class FakeBrowserWindowBase extends EventEmitter {
   protected maximized = false;
   protected destroyed = false;
   private shownOnce = false;
+  /**
+   * What main tells the page (IPC messages) and what the OS does to it (focus, visibility) reach it
+   * in the order they happened, as in Electron, where a message sent before win.focus() is handled
+   * before the focus event: one queue for both.
+   */
+  private toPageQueue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly options: WindowOptions) {
     super();
@@ -104,7 +113,12 @@ export abstract class FakeBrowserWindowBase extends EventEmitter {
 
   private async open(): Promise<Page> {
     const preferences = this.options.webPreferences ?? {};
-    const context = await this.host.browser.newContext({ viewport: { width: this.bounds.width, height: this.bounds.height }, colorScheme: this.host.dark ? 'dark' : 'light' });
+    const stored = existsSync(this.host.webStoragePath) ? this.host.webStoragePath : undefined;
+    const context = await this.host.browser.newContext({
+      viewport: { width: this.bounds.width, height: this.bounds.height },
+      colorScheme: this.host.dark ? 'dark' : 'light',
+      ...(stored ? { storageState: stored } : {}),
+    });
     this.context = context;
     const invoke = this.host.ipc.invoke.bind(this.host.ipc);
     const emit = this.host.ipc.emit.bind(this.host.ipc);
@@ -146,12 +160,21 @@ export abstract class FakeBrowserWindowBase extends EventEmitter {
     return page;
   }
 
-  private async pushAttention(): Promise<void> {
+  /** Runs `step` after everything queued for the page before it; a failed step (the page went away) is dropped. */
+  toPage(step: () => Promise<unknown>): Promise<void> {
+    const done = this.toPageQueue.then(step).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.toPageQueue = done;
+    return done;
+  }
+
+  private pushAttention(): Promise<void> {
     const page = this.page;
-    if (!page || this.destroyed) return;
-    await page
-      .evaluate(([name, focused, visible]) => (window as unknown as Record<string, BridgeControl>)[name as string]?.attention(focused as boolean, visible as boolean), [this.names.control, this.focused, this.visible && !this.minimized] as const)
-      .catch(() => undefined);
+    if (!page || this.destroyed) return Promise.resolve();
+    const state = [this.names.control, this.focused, this.visible && !this.minimized] as const;
+    return this.toPage(() => page.evaluate(([name, focused, visible]) => (window as unknown as Record<string, BridgeControl>)[name as string]?.attention(focused as boolean, visible as boolean), state));
   }
 
   private setAttention(change: Partial<{ visible: boolean; focused: boolean; minimized: boolean }>): Promise<void> {
@@ -206,6 +229,7 @@ export abstract class FakeBrowserWindowBase extends EventEmitter {
     this.destroyed = true;
     this.visible = false;
     this.focused = false;
+    await this.context?.storageState({ path: this.host.webStoragePath, indexedDB: true }).catch(() => undefined);
     await this.context?.close().catch(() => undefined);
     this.page = null;
     this.emit('closed');

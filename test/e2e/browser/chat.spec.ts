@@ -81,7 +81,7 @@ test('direct messages reach only the two people', async ({ browser }) => {
     await expect(bob.getByRole('log')).toContainText('just between us');
     await send(bob, 'agreed');
     await expect(ana.getByRole('log')).toContainText('agreed');
-    await expect(cy.getByRole('navigation')).not.toContainText('Ana');
+    await expect(cy.getByRole('navigation', { name: 'Conversations' })).not.toContainText('Ana');
     await expect(cy.getByRole('log')).not.toContainText('just between us');
   } finally {
     await relay.close();

@@ -13,9 +13,11 @@ import {
   type DesktopApiChannels,
   type DesktopBridge,
   type DesktopBridgeFailure,
+  type DesktopCapabilities,
   type DesktopApiErrorCode,
   type DesktopOperations,
   type DesktopSettings,
+  type FocusTarget,
   type HostedSession,
   type HostOptions,
   type IpcArgs,
@@ -56,6 +58,10 @@ describe('the registry and its derivations agree', () => {
   it('DesktopApi takes each signature from the registry entry of its channel', () => {
     expectTypeOf<DesktopApi['getSettings']>().toEqualTypeOf<() => Promise<DesktopSettings>>();
     expectTypeOf<DesktopApi['updateSettings']>().toEqualTypeOf<(patch: Partial<DesktopSettings>) => Promise<DesktopSettings>>();
+    expectTypeOf<DesktopApi['getCapabilities']>().toEqualTypeOf<() => Promise<DesktopCapabilities>>();
+    expectTypeOf<DesktopCapabilities>().toEqualTypeOf<{ startAtLogin: boolean; updates: boolean }>();
+    expectTypeOf<FocusTarget>().toEqualTypeOf<{ server: string; room: string }>();
+    expectTypeOf<ChatNotification>().toEqualTypeOf<{ title: string; body: string; room: string; server: string }>();
     expectTypeOf<DesktopApi['hostSession']>().toEqualTypeOf<(options: HostOptions) => Promise<HostedSession>>();
     expectTypeOf<DesktopApi['stopHosting']>().toEqualTypeOf<() => Promise<void>>();
     expectTypeOf<DesktopApi['getHostedSession']>().toEqualTypeOf<() => Promise<HostedSession | null>>();
@@ -63,7 +69,7 @@ describe('the registry and its derivations agree', () => {
     expectTypeOf<DesktopApi['notify']>().toEqualTypeOf<(notification: ChatNotification) => void>();
     expectTypeOf<DesktopApi['setUnreadCount']>().toEqualTypeOf<(count: number) => void>();
     expectTypeOf<DesktopApi['onLanSessions']>().toEqualTypeOf<(callback: (payload: LanSession[]) => void) => () => void>();
-    expectTypeOf<DesktopApi['onFocusRoom']>().toEqualTypeOf<(callback: (payload: string) => void) => () => void>();
+    expectTypeOf<DesktopApi['onFocusRoom']>().toEqualTypeOf<(callback: (payload: FocusTarget) => void) => () => void>();
     expectTypeOf<DesktopApi['onJoinLink']>().toEqualTypeOf<(callback: (payload: JoinLink) => void) => () => void>();
   });
 
@@ -91,6 +97,7 @@ describe('the registry and its derivations agree', () => {
     expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['settings:update']>>().toEqualTypeOf<[Partial<DesktopSettings>]>();
     expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['app:notify']>>().toEqualTypeOf<[ChatNotification]>();
     expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['settings:get']>>().toEqualTypeOf<[]>();
+    expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['app:capabilities']>>().toEqualTypeOf<[]>();
   });
 
   it('error codes: the common three everywhere, declared ones only where declared', () => {
@@ -128,7 +135,11 @@ describe('mismatches do not compile', () => {
       // @ts-expect-error settings:get takes no argument
       void api.getSettings('all');
       // @ts-expect-error a ChatNotification needs a room
-      api.notify({ title: 't', body: 'b' });
+      api.notify({ title: 't', body: 'b', server: 'https://chat.example.com' });
+      // @ts-expect-error a ChatNotification needs the server it came from
+      api.notify({ title: 't', body: 'b', room: 'lobby' });
+      // @ts-expect-error capabilities are read, not set
+      void api.getCapabilities({ startAtLogin: true });
       // @ts-expect-error a LAN session has no `address`
       api.onLanSessions((sessions) => sessions[0]?.address);
     };
@@ -136,8 +147,10 @@ describe('mismatches do not compile', () => {
     const wrongField: IpcServices['getHostedSession'] = () => ({ name: 'Team', localUrl: 'http://127.0.0.1:1', lanUrls: [], joinCode: null, prot: 4000 });
     // @ts-expect-error relay:host answers a whole HostedSession
     const missingField: IpcServices['hostSession'] = async (options) => ({ name: options.name });
-    // @ts-expect-error the focus-room event carries a room name
-    createRendererChannel().post(IpcChannel.focusRoom, 42);
+    // @ts-expect-error the focus-room event carries a server and a room
+    createRendererChannel().post(IpcChannel.focusRoom, 'lobby');
+    // @ts-expect-error ... both of them
+    createRendererChannel().post(IpcChannel.focusRoom, { room: 'lobby' });
     // @ts-expect-error a schema that forgets `lan` does not fit relay:host
     const loose: IpcArgsSchema<'relay:host'> = z.tuple([z.strictObject({ name: z.string() })]);
     expect([misuse, wrongField, missingField, loose]).toHaveLength(4);
@@ -163,6 +176,7 @@ describe('each operation rides on the channel the registry gives it', () => {
   const channelOf: DesktopApiChannels = {
     getSettings: 'settings:get',
     updateSettings: 'settings:update',
+    getCapabilities: 'app:capabilities',
     listLanSessions: 'lan:list',
     onLanSessions: 'lan:changed',
     hostSession: 'relay:host',
@@ -180,6 +194,7 @@ describe('each operation rides on the channel the registry gives it', () => {
   const kindOf: { [C in IpcChannelName]: C extends IpcInvokeChannel ? 'invoke' : C extends IpcSendChannel ? 'send' : 'event' } = {
     'settings:get': 'invoke',
     'settings:update': 'invoke',
+    'app:capabilities': 'invoke',
     'lan:list': 'invoke',
     'relay:host': 'invoke',
     'relay:stop': 'invoke',
@@ -196,11 +211,12 @@ describe('each operation rides on the channel the registry gives it', () => {
   const sample: { [M in ServiceOperation]: Parameters<DesktopApi[M]> } = {
     getSettings: [],
     updateSettings: [{ theme: 'dark' }],
+    getCapabilities: [],
     listLanSessions: [],
     hostSession: [{ name: 'Team', lan: true }],
     stopHosting: [],
     getHostedSession: [],
-    notify: [{ title: 't', body: 'b', room: 'lobby' }],
+    notify: [{ title: 't', body: 'b', room: 'lobby', server: 'https://chat.example.com' }],
     setUnreadCount: [3],
     openExternal: ['https://example.com'],
   };

@@ -1,6 +1,6 @@
 /** IPC handlers with a fake ipcMain and fake events: sender checks, argument validation, typed errors. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { IpcChannel, type DesktopSettings, type HostedSession } from '../../../protocol/index';
+import { IpcChannel, type DesktopCapabilities, type DesktopSettings, type HostedSession } from '../../../protocol/index';
 import { HostError } from '../../../main/host/host-service';
 import { registerIpcHandlers, type IpcMainLike, type IpcServices } from '../../../main/ipc/handlers';
 import { isIpcResult } from '../../../main/ipc/result';
@@ -39,13 +39,16 @@ const fromWeb: SenderEvent = { senderFrame: { url: 'https://evil.example/', pare
 const fromIframe: SenderEvent = { senderFrame: { url: 'app://parley/index.html', parent: {} } };
 const fromGone: SenderEvent = { senderFrame: null };
 
-const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, theme: 'system', notifications: true };
+const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false };
+const capabilities: DesktopCapabilities = { startAtLogin: true, updates: false };
+const server = 'https://chat.example.com';
 const hosted: HostedSession = { name: 'Team', localUrl: 'http://127.0.0.1:4000', lanUrls: ['http://192.168.1.2:4000'], joinCode: 'ABC234', port: 4000 };
 
 function services(): IpcServices & { [K in keyof IpcServices]: ReturnType<typeof vi.fn> } {
   return {
     getSettings: vi.fn(() => settings),
     updateSettings: vi.fn(async (patch: Partial<DesktopSettings>) => ({ ...settings, ...patch })),
+    getCapabilities: vi.fn(() => capabilities),
     listLanSessions: vi.fn(() => []),
     hostSession: vi.fn(async () => hosted),
     stopHosting: vi.fn(async () => undefined),
@@ -75,6 +78,7 @@ describe('IPC handlers', () => {
 
   it('answers our renderer with a value', async () => {
     expect(await ipc.invoke(IpcChannel.settingsGet, fromApp)).toEqual({ ok: true, value: settings });
+    expect(await ipc.invoke(IpcChannel.capabilities, fromApp)).toEqual({ ok: true, value: capabilities });
     expect(await ipc.invoke(IpcChannel.relayHost, fromApp, { name: 'Team', lan: true })).toEqual({ ok: true, value: hosted });
     expect(svc.hostSession).toHaveBeenCalledWith({ name: 'Team', lan: true });
     expect(await ipc.invoke(IpcChannel.relayStop, fromApp)).toEqual({ ok: true, value: undefined });
@@ -96,7 +100,7 @@ describe('IPC handlers', () => {
   });
 
   it('ignores fire-and-forget messages from untrusted senders', () => {
-    ipc.send(IpcChannel.notify, fromWeb, { title: 't', body: 'b', room: 'lobby' });
+    ipc.send(IpcChannel.notify, fromWeb, { title: 't', body: 'b', room: 'lobby', server });
     ipc.send(IpcChannel.unread, fromIframe, 3);
     expect(svc.notify).not.toHaveBeenCalled();
     expect(svc.setUnreadCount).not.toHaveBeenCalled();
@@ -111,7 +115,13 @@ describe('IPC handlers', () => {
     [IpcChannel.relayHost, [{ name: 'x', lan: true, port: 70000 }]],
     [IpcChannel.relayHost, [{ name: 'x', lan: true, host: '0.0.0.0' }]],
     [IpcChannel.relayHost, []],
-    [IpcChannel.settingsUpdate, [{ updates: true }]],
+    [IpcChannel.settingsUpdate, [{ updates: 'yes' }]],
+    [IpcChannel.settingsUpdate, [{ updates: 1 }]],
+    [IpcChannel.settingsUpdate, [{ startAtLogin: 'true' }]],
+    [IpcChannel.settingsUpdate, [{ startAtLogin: null }]],
+    [IpcChannel.settingsUpdate, [{ notificationSound: 0 }]],
+    [IpcChannel.settingsUpdate, [{ savedServers: [{ name: 'x', url: 'https://x.example.com', notifications: 'off' }] }]],
+    [IpcChannel.capabilities, ['all']],
     [IpcChannel.settingsUpdate, [{ window: { width: 1, height: 1 } }]],
     [IpcChannel.settingsUpdate, [{ theme: 'neon' }]],
     [IpcChannel.settingsUpdate, ['nickname']],
@@ -120,6 +130,12 @@ describe('IPC handlers', () => {
     [IpcChannel.openExternal, ['x'.repeat(5000)]],
   ])('refuses invalid arguments on %s: %j', async (channel, args) => {
     expect(await ipc.invoke(channel, fromApp, ...args)).toEqual({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('Invalid arguments') });
+  });
+
+  it('accepts the settings screen\'s fields: update checks, start at login, notification sound, per-server notifications', async () => {
+    const patch = { updates: true, startAtLogin: true, notificationSound: false, savedServers: [{ name: 'Quiet', url: server, notifications: false }] };
+    expect(await ipc.invoke(IpcChannel.settingsUpdate, fromApp, patch)).toEqual({ ok: true, value: { ...settings, ...patch } });
+    expect(svc.updateSettings).toHaveBeenCalledWith(patch);
   });
 
   it('cleans the session name and passes only known fields', async () => {
@@ -147,14 +163,29 @@ describe('IPC handlers', () => {
   });
 
   it('validates fire-and-forget messages', () => {
-    ipc.send(IpcChannel.notify, fromApp, { title: 'Ana', body: 'hi', room: 'lobby' });
-    ipc.send(IpcChannel.notify, fromApp, { title: 'Ana', body: 'hi', room: '../../etc' });
+    ipc.send(IpcChannel.notify, fromApp, { title: 'Ana', body: 'hi', room: 'lobby', server });
+    ipc.send(IpcChannel.notify, fromApp, { title: 'Ana', body: 'hi', room: '../../etc', server });
     ipc.send(IpcChannel.unread, fromApp, 5);
     ipc.send(IpcChannel.unread, fromApp, -1);
     ipc.send(IpcChannel.unread, fromApp, '5');
     expect(svc.notify).toHaveBeenCalledTimes(1);
+    expect(svc.notify).toHaveBeenCalledWith({ title: 'Ana', body: 'hi', room: 'lobby', server });
     expect(svc.setUnreadCount).toHaveBeenCalledTimes(1);
     expect(svc.setUnreadCount).toHaveBeenCalledWith(5);
+  });
+
+  it.each([
+    ['no server', undefined],
+    ['a javascript: URL', 'javascript:alert(1)'],
+    ['a file: URL', 'file:///etc/passwd'],
+    ['a URL with credentials', 'https://ana:secret@chat.example.com'],
+    ['not a URL', 'chat.example.com'],
+    ['a number', 42],
+    ['an overlong URL', `https://chat.example.com/${'x'.repeat(3000)}`],
+  ])('drops a notification with %s as its server', (_what, bad) => {
+    ipc.send(IpcChannel.notify, fromApp, { title: 'Ana', body: 'hi', room: 'lobby', server: bad });
+    expect(svc.notify).not.toHaveBeenCalled();
+    expect(logs).toContain('dropped invalid IPC message');
   });
 
   it('can be unregistered', () => {

@@ -34,7 +34,7 @@ describe('createDesktopApi', () => {
     const api = createDesktopApi(fakeIpc().ipc, info);
     expectTypeOf(api).toEqualTypeOf<DesktopBridge>();
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume'].sort(),
+      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'getCapabilities', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume'].sort(),
     );
     for (const value of Object.values(api)) expect(['string', 'function']).toContain(typeof value);
     expect(JSON.stringify(api)).not.toMatch(/invoke|ipc/i);
@@ -71,10 +71,10 @@ describe('createDesktopApi', () => {
   it('sends notifications and unread counts without waiting', () => {
     const fake = fakeIpc();
     const api = createDesktopApi(fake.ipc, info);
-    api.notify({ title: 't', body: 'b', room: 'lobby' });
+    api.notify({ title: 't', body: 'b', room: 'lobby', server: 'http://10.0.0.5:3000' });
     api.setUnreadCount(3);
     expect(fake.sent).toEqual([
-      [IpcChannel.notify, [{ title: 't', body: 'b', room: 'lobby' }]],
+      [IpcChannel.notify, [{ title: 't', body: 'b', room: 'lobby', server: 'http://10.0.0.5:3000' }]],
       [IpcChannel.unread, [3]],
     ]);
   });
@@ -135,12 +135,12 @@ describe('createDesktopApi', () => {
         throw new Error('page bug');
       });
       api.onFocusRoom(ok);
-      fake.emit(IpcChannel.focusRoom, 'lobby');
+      fake.emit(IpcChannel.focusRoom, { server: 'http://10.0.0.5:3000', room: 'lobby' });
       await new Promise((r) => setTimeout(r, 0));
     } finally {
       process.off('uncaughtException', onError);
     }
-    expect(ok).toHaveBeenCalledWith('lobby');
+    expect(ok).toHaveBeenCalledWith({ server: 'http://10.0.0.5:3000', room: 'lobby' });
     expect(errors).toHaveLength(1);
   });
 
@@ -218,10 +218,10 @@ describe('through the context bridge, as the page gets it', () => {
     api.setUnreadCount(2);
     const rooms = vi.fn();
     const off = api.onFocusRoom(rooms);
-    fake.emit(IpcChannel.focusRoom, 'lobby');
+    fake.emit(IpcChannel.focusRoom, { server: 'http://10.0.0.5:3000', room: 'lobby' });
     off();
-    fake.emit(IpcChannel.focusRoom, 'other');
-    expect(rooms.mock.calls).toEqual([['lobby']]);
+    fake.emit(IpcChannel.focusRoom, { server: 'http://10.0.0.5:3000', room: 'other' });
+    expect(rooms.mock.calls).toEqual([[{ server: 'http://10.0.0.5:3000', room: 'lobby' }]]);
     expect(fake.sent).toEqual([[IpcChannel.unread, [2]]]);
     expect(api).toMatchObject({ platform: 'linux', appVersion: '1.0.0' });
   });

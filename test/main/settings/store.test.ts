@@ -24,7 +24,7 @@ describe('settings store', () => {
     const s = store();
     expect(await s.load()).toEqual(DEFAULT_SETTINGS);
     expect(notices).toEqual([]);
-    expect(s.desktop()).toEqual({ nickname: '', savedServers: [], lastServer: null, theme: 'system', notifications: true });
+    expect(s.desktop()).toEqual({ nickname: '', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false });
   });
 
   it('saves and reads back', async () => {
@@ -36,7 +36,6 @@ describe('settings store', () => {
     expect(JSON.parse(await fs.readFile(file(), 'utf8')).version).toBe(1);
     // The renderer's view leaves internal fields out.
     expect(again.desktop()).not.toHaveProperty('window');
-    expect(again.desktop()).not.toHaveProperty('updates');
   });
 
   it('backs up a file that is not JSON, resets to defaults, and says so', async () => {
@@ -166,7 +165,7 @@ describe('renderer patch schema', () => {
   });
 
   it('refuses internal fields, unknown fields and bad values', () => {
-    for (const patch of [{ window: { width: 800, height: 600 } }, { updates: true }, { evil: 1 }, { theme: 'neon' }, { nickname: 'a\u202Eb' }, { nickname: 'x'.repeat(40) }, { lastServer: 'file:///x' }, { savedServers: [{ name: 'x', url: 'smb://host' }] }, { lastRoom: 'design' }]) {
+    for (const patch of [{ window: { width: 800, height: 600 } }, { evil: 1 }, { theme: 'neon' }, { nickname: 'a\u202Eb' }, { nickname: 'x'.repeat(40) }, { lastServer: 'file:///x' }, { savedServers: [{ name: 'x', url: 'smb://host' }] }, { lastRoom: 'design' }]) {
       expect(DesktopSettingsPatchSchema.safeParse(patch).success, JSON.stringify(patch)).toBe(false);
     }
   });

@@ -29,6 +29,8 @@ const h = await vi.hoisted(async () => {
     getVersion: () => '9.8.7',
     setAsDefaultProtocolClient: record('setAsDefaultProtocolClient'),
     setBadgeCount: record('setBadgeCount'),
+    getLoginItemSettings: () => ({ openAtLogin: false }),
+    setLoginItemSettings: record('setLoginItemSettings'),
     exit: record('exit'),
     quit: () => {
       const event = { defaultPrevented: false, preventDefault() {
@@ -264,14 +266,27 @@ describe('main/shell/index.ts with a fake electron', () => {
     expect(JSON.parse(readFileSync(join(profile, 'settings.json'), 'utf8'))).toMatchObject({ nickname: 'Ana', theme: 'dark' });
   });
 
+  it('says what this OS and build support, and applies start at login only where Electron can', async () => {
+    const expected = { startAtLogin: process.platform === 'darwin' || process.platform === 'win32', updates: false };
+    expect(await invoke(IpcChannel.capabilities)).toEqual({ ok: true, value: expected });
+    const result = await invoke(IpcChannel.settingsUpdate, { startAtLogin: true, updates: true, notificationSound: false });
+    expect(result).toMatchObject({ ok: true, value: { startAtLogin: true, updates: true, notificationSound: false } });
+    expect(JSON.parse(readFileSync(join(profile, 'settings.json'), 'utf8'))).toMatchObject({ startAtLogin: true, updates: true, notificationSound: false });
+    if (expected.startAtLogin) expect(h.calls.setLoginItemSettings?.at(-1)?.[0]).toMatchObject({ openAtLogin: true });
+    else expect(h.calls.setLoginItemSettings).toBeUndefined();
+    expect(await invoke(IpcChannel.settingsUpdate, { notificationSound: true })).toMatchObject({ ok: true });
+  });
+
   it('shows the unread count and focuses the room of a clicked notification', async () => {
     h.listeners.get(IpcChannel.unread)?.(trusted, 120);
     expect(h.calls.setBadgeCount?.at(-1)).toEqual([120]);
     expect(h.calls['tray.setToolTip']?.at(-1)?.[0]).toContain('99+ unread');
-    h.listeners.get(IpcChannel.notify)?.(trusted, { title: 'Bob in #design', body: 'look', room: 'design' });
+    h.listeners.get(IpcChannel.notify)?.(trusted, { title: 'Bob in #design', body: 'look', room: 'design', server: 'http://10.0.0.5:3000' });
     expect(h.notifications).toHaveLength(1);
+    expect(h.notifications[0]?.options).toMatchObject({ title: 'Bob in #design', silent: false });
     h.notifications[0]?.emit('click');
-    await until('focus-room', () => h.windows[0]?.webContents.sent.some(([c, p]) => c === IpcChannel.focusRoom && p === 'design') ?? false);
+    await until('focus-room', () => h.windows[0]?.webContents.sent.some(([c]) => c === IpcChannel.focusRoom) ?? false);
+    expect(h.windows[0]?.webContents.sent.find(([c]) => c === IpcChannel.focusRoom)?.[1]).toEqual({ server: 'http://10.0.0.5:3000', room: 'design' });
   });
 
   it('tells the page when the computer wakes or is unlocked', () => {

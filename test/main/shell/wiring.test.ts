@@ -44,8 +44,15 @@ describe('main/shell wiring', () => {
     expect(index).toMatch(/app\.on\('open-url'[\s\S]*parseDeepLink\(url\)/);
   });
 
-  it('sends a focus-room event when a notification is clicked', () => {
-    expect(index).toMatch(/onClick: \(room\) => \{[\s\S]*IpcChannel\.focusRoom, room/);
+  it('sends a focus-room event with the server and room when a notification is clicked', () => {
+    expect(index).toMatch(/onClick: \(target\) => \{[\s\S]*IpcChannel\.focusRoom, target/);
+  });
+
+  it('applies the OS-facing settings at start and after every renderer update', () => {
+    expect(index.match(/applySettings\(\);/g)).toHaveLength(2);
+    expect(index).toMatch(/updateSettings: async \(patch\) => \{\s*await settings\.update\(patch\);\s*applySettings\(\);/);
+    expect(index).toMatch(/loginItem\.apply\(current\.startAtLogin\)/);
+    expect(index).toMatch(/updates\.apply\(current\.updates\)/);
   });
 
   it('the preload exposes one object, and never ipcRenderer itself', () => {
