@@ -9,6 +9,7 @@
  * Parley-only events are named `domain:verb`.
  */
 import type { ErrorBody } from './errors';
+import type { ReadState, ReceiptsNotice } from './receipts';
 
 /** A present user as others see them. `id` is stable for the same client key; nicknames may change. */
 export interface UserSummary {
@@ -104,6 +105,8 @@ export interface LoginOk {
   rooms: RoomState[];
   /** Catch-up pages of DM conversations named in `since`. */
   dms: HistoryPage[];
+  /** This user's read position and unread count in every room joined and every DM conversation with a log. */
+  reads: ReadState[];
 }
 
 /** Parley's `new message` payload. The classic client sends just the text. */
@@ -219,6 +222,8 @@ export interface ServerToClientEvents {
   'server:status': (status: ServerStatus) => void;
   /** Sent to the renamed user's own Parley sockets; everyone else sees the new name in `presence`. */
   'nickname:changed': (change: NicknameChange) => void;
+  /** Read and delivered cursors that moved in a conversation, coalesced (protocol/receipts.ts). */
+  receipts: (notice: ReceiptsNotice) => void;
 }
 
 /** Between relay instances (through the Redis adapter). */

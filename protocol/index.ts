@@ -7,6 +7,7 @@ export * from './limits';
 export * from './errors';
 export * from './events';
 export * from './requests';
+export * from './receipts';
 export * from './nickname';
 export * from './rooms';
 export * from './desktop-api';

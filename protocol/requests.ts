@@ -25,6 +25,7 @@ import type {
   SendRequest,
   TypingRequest,
 } from './events';
+import type { ReadOk, ReadRequest, ReceiptsList } from './receipts';
 
 /**
  * How an event is answered:
@@ -61,6 +62,8 @@ export const CLIENT_EVENTS = {
   'room:list': { needsLogin: true, errors: [] },
   'history:fetch': { needsLogin: true, errors: ADDRESS_ERRORS },
   'users:list': { needsLogin: true, errors: ['NOT_IN_ROOM'] },
+  read: { needsLogin: true, errors: ADDRESS_ERRORS },
+  'receipts:list': { needsLogin: true, errors: ADDRESS_ERRORS },
 } as const satisfies Record<string, { needsLogin: boolean; errors: readonly ErrorCode[] }>;
 
 /** The codes of one event's row. */
@@ -85,6 +88,10 @@ export interface ClientRequests {
   'history:fetch': Contract<HistoryRequest, HistoryPage, 'required', Codes<'history:fetch'>>;
   /** Full presence of a room the socket is in (used to resync after a missed delta). */
   'users:list': Contract<RoomRef, PresenceSnapshot, 'required', Codes<'users:list'>>;
+  /** Move this user's read (or delivered) cursor in a room or DM conversation (protocol/receipts.ts). */
+  read: Contract<ReadRequest, ReadOk, 'required', Codes<'read'>>;
+  /** Every member's cursors in a conversation. */
+  'receipts:list': Contract<RoomRef, ReceiptsList, 'required', Codes<'receipts:list'>>;
 }
 
 export type ClientEvent = keyof ClientRequests;

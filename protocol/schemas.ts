@@ -54,6 +54,12 @@ export const HistoryRequestSchema = z.object({
   limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
 });
 
+export const ReadRequestSchema = z.object({
+  room: roomAddress,
+  seq,
+  kind: z.enum(['read', 'delivered']).optional(),
+});
+
 /**
  * The payload schema of every client event, keyed like ClientRequests (./requests): the relay's
  * dispatcher parses each event with its entry. `satisfies` checks each schema's output fits the
@@ -69,6 +75,8 @@ export const REQUEST_SCHEMAS = {
   'room:list': z.undefined(),
   'history:fetch': HistoryRequestSchema,
   'users:list': RoomRefSchema,
+  read: ReadRequestSchema,
+  'receipts:list': RoomRefSchema,
 } as const satisfies { readonly [E in ClientEvent]: z.ZodType<RequestOf<E>> };
 
 export const HandshakeAuthSchema = z.object({

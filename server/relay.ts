@@ -30,6 +30,7 @@ import { resolveOptions, type RelayOptions } from './options';
 import { createMemoryStores } from './stores/memory';
 import { MemoryRateLimiter, type BucketSpec } from './stores/token-bucket';
 import { Redelivery } from './chat/redelivery';
+import { ReceiptFanout } from './chat/receipt-fanout';
 import { AddressLimits, addressMiddleware } from './chat/address-limits';
 import type { ChatStores, RoomCreationLimiter } from './stores/types';
 
@@ -135,6 +136,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   });
 
   const presence = new PresenceBroadcaster(io, stores.presence, log, opts.presenceFlushMs);
+  const receipts = new ReceiptFanout(io);
   const ctx: ChatContext = {
     io,
     stores,
@@ -146,6 +148,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     isClosing: () => closing !== undefined,
     pendingLogouts: new Set(),
     redelivery: new Redelivery(),
+    receipts,
     addressLimits: opts.addressLimits,
     flushAfter: opts.fastPath ? (reply) => flusher.after(reply) : (reply) => reply,
     roomCreation: stores.roomCreation?.(opts.limits.roomsByUser, opts.limits.roomsByAddress) ?? localRoomCreation(opts.limits.roomsByUser, opts.limits.roomsByAddress),
@@ -171,6 +174,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     // holds its database's lock, and a host that retries on another port must be able to reopen it).
     clearInterval(sweeper);
     await presence.close();
+    receipts.close();
     io.close();
     if (!options.stores) await stores.close();
     throw err;
@@ -189,8 +193,10 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     // Let the disconnect handlers remove their sessions from presence (bounded: a hung store must not hang shutdown).
     await withTimeout(Promise.allSettled([...ctx.pendingLogouts]), 2000);
     await presence.flush();
+    receipts.flush();
     await stores.drain?.();
     await presence.close();
+    receipts.close();
     await new Promise<void>((resolve) => {
       io.close(() => resolve());
       httpServer.closeAllConnections();

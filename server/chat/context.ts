@@ -6,6 +6,7 @@ import type { ChatStores } from '../stores/types';
 import type { BucketSpec } from '../stores/token-bucket';
 import type { RoomCreationLimiter } from '../stores/types';
 import type { PresenceBroadcaster } from './presence-broadcaster';
+import type { ReceiptFanout } from './receipt-fanout';
 import type { Redelivery } from './redelivery';
 import type { AddressLimitSpec } from './address-limits';
 
@@ -47,6 +48,8 @@ export interface ChatContext {
   isClosing(): boolean;
   /** Disconnect cleanups still running; shutdown waits for them. */
   pendingLogouts: Set<Promise<void>>;
+  /** Coalesced `receipts` to conversation members (receipt-fanout.ts). */
+  receipts: ReceiptFanout;
   /** Which duplicate retries are delivered again (redelivery.ts). */
   redelivery: Redelivery;
   /** Per-address limits, for the login deadlines (address-limits.ts). */

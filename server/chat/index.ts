@@ -4,13 +4,14 @@ import type { ChatContext, ParleySocket } from './context';
 import { Connection } from './connection';
 import { dispatch, routeTable } from './guard';
 import { historyRoutes } from './history';
+import { receiptRoutes } from './receipts';
 import { messageRoutes } from './messages';
 import { roomRoutes } from './rooms';
 import { onDisconnect, sessionRoutes } from './session';
 import { typingRoutes } from './typing';
 
 /** Every client event the relay handles; anything else is refused (see guard.ts). */
-const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes]);
+const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes, ...receiptRoutes]);
 
 export function attachChat(ctx: ChatContext): void {
   ctx.io.on('connection', (socket: ParleySocket) => {

@@ -24,6 +24,7 @@ import { CLASSIC_SOCKETS, userRoom } from './context';
 import { route } from './guard';
 import { nicknameKey } from '../nickname-key';
 import { ReplyBudget } from './reply-budget';
+import { readStates } from './receipts';
 import { enterRoom } from './rooms';
 import { roomState } from './room-state';
 import { stopAllTyping } from './typing';
@@ -93,7 +94,8 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
       if (!(err instanceof ParleyError)) throw err;
     }
   }
-  return { userId: conn.userId, username, numUsers: result.numUsers, protocol: PROTOCOL_VERSION, rooms, dms };
+  const reads = classic ? [] : await readStates(conn, rooms.map((r) => r.history.room));
+  return { userId: conn.userId, username, numUsers: result.numUsers, protocol: PROTOCOL_VERSION, rooms, dms, reads };
 }
 
 async function logout(conn: Connection): Promise<void> {

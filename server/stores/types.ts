@@ -85,6 +85,31 @@ export interface RoomStore {
   list(): Promise<string[]>;
 }
 
+/** Which position a cursor records: read by the user, or delivered to one of their devices (DMs). */
+export type CursorKind = 'read' | 'delivered';
+/** One user's positions in one conversation; 0 = none yet. */
+export interface CursorPair { read: number; delivered: number }
+export interface UserCursors extends CursorPair { userId: string }
+/**
+ * Read and delivery positions (issue 22): one seq per user per conversation per kind, that only moves
+ * forward. Every device of a user shares them.
+ */
+export interface ReceiptStore {
+  /**
+   * Moves `userId`'s `kind` cursor in `conversation` up to `seq`; a seq at or below the current one
+   * changes nothing. Resolves once stored (durable: committed to disk; Redis: written) with the
+   * cursor after the call and whether it moved. A read cursor also raises the delivered cursor to at
+   * least the same seq (reading implies delivery), in the same atomic step.
+   */
+  advance(conversation: string, userId: string, kind: CursorKind, seq: number): Promise<{ cursor: CursorPair; moved: boolean }>;
+  /** Every user's cursors in a conversation (any order). */
+  cursors(conversation: string): Promise<UserCursors[]>;
+  /** This user's cursors in the given conversations; conversations without any are left out. */
+  mine(userId: string, conversations: readonly string[]): Promise<Map<string, CursorPair>>;
+  /** Forgets a conversation's cursors (it expired or was dropped). */
+  drop(conversation: string): Promise<void>;
+}
+
 export type RateResult = { ok: true } | { ok: false; retryAfterMs: number };
 
 /** Charges one room creation to a user and an address (both tokens or neither is the store's choice). */
@@ -142,6 +167,7 @@ export interface ChatStores {
   presence: PresenceStore;
   history: HistoryStore;
   rooms: RoomStore;
+  receipts: ReceiptStore;
   /** New messages, rate-limited per user: in Redis mode the limit holds across the cluster. */
   submit: SubmitMessage;
   /** 'degraded' while a shared backend is unreachable; the relay still serves local clients. */
@@ -165,9 +191,10 @@ export interface ChatStores {
   /** Every DM conversation with a log (for expiry). */
   dmConversations(): Promise<string[]>;
   /**
-   * Deletes an expired conversation: a public room (from the room set, with its presence version
-   * and history) or a DM log. Atomic and conditional: nothing happens, and false is returned, if
-   * the room has members or its `pv` or `lastSeq` changed since the caller looked.
+   * Deletes an expired conversation: a public room (from the room set, with its presence version,
+   * history and receipt cursors) or a DM log (with its cursors). Atomic and conditional: nothing
+   * happens, and false is returned, if the room has members or its `pv` or `lastSeq` changed since
+   * the caller looked.
    */
   expire(conversation: string, expect: ExpectIdle): Promise<boolean>;
   /** First step of shutdown, while the relay can still broadcast: remove this instance's traces. */

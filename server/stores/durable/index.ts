@@ -1,7 +1,8 @@
 /**
- * The durable backend: history, rooms, DM logs and idempotency records in an embedded LevelDB under
- * DATA_DIR; presence and rate limits in memory, as they describe this process's connections. For the
- * standalone relay without Redis and for the desktop host (one database per hosted session).
+ * The durable backend: history, rooms, DM logs, idempotency records and receipt cursors in an
+ * embedded LevelDB under DATA_DIR; presence and rate limits in memory, as they describe this
+ * process's connections. For the standalone relay without Redis and for the desktop host (one
+ * database per hosted session).
  */
 import { MAX_ROOMS } from '../../../protocol/index';
 import { localStores } from '../local';
@@ -10,6 +11,7 @@ import type { ChatStores } from '../types';
 import { openDatabase } from './database';
 import { GroupCommit } from './group-commit';
 import { DurableHistoryStore } from './history';
+import { DurableReceiptStore } from './receipts';
 import { DurableRoomStore } from './rooms';
 
 export { DatabaseOpenError } from './database';
@@ -32,6 +34,7 @@ export async function createDurableStores(opts: DurableStoreOptions): Promise<Ch
   try {
     const history = await DurableHistoryStore.load(db, commit, opts.historyLimit);
     const rooms = await DurableRoomStore.load(db, commit, opts.lobby, opts.maxRooms ?? MAX_ROOMS);
+    const receipts = await DurableReceiptStore.load(db, commit);
     const maxAge = opts.historyMaxAgeMs;
     let sweeping: Promise<unknown> = Promise.resolve();
     const sweepEvery = opts.sweepEveryMs ?? Math.min(10 * 60_000, Math.max(60_000, (maxAge ?? 10 * 60_000) / 10));
@@ -41,7 +44,7 @@ export async function createDurableStores(opts: DurableStoreOptions): Promise<Ch
     sweeper.unref();
     return {
       kind: 'durable',
-      ...localStores(opts, history, rooms),
+      ...localStores(opts, history, rooms, receipts),
       describe: () => ({ backend: 'durable', commits: { ...commit.stats } }),
       close: async () => {
         clearInterval(sweeper);

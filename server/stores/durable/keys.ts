@@ -5,18 +5,22 @@
  *   h!<conversation>!<seq, 16 digits>  one message
  *   d!<userId>/<clientId>              idempotency record: the message that key named, and when
  *   r!<room>                           a public room exists
+ *   c!<conversation>!<userId>          one user's receipt cursors there: { read, delivered }
  *
  * Conversation ids never contain '!' (room slugs are a–z 0–9 _ -, DM ids are `dm:<id>:<id>` of
- * base64url user ids), so `h!lobby!` cannot be a prefix of another room's keys.
+ * base64url user ids), so `h!lobby!` cannot be a prefix of another room's keys, and a cursor key
+ * splits at its second '!'.
  */
 const SEQ_WIDTH = 16; // Number.MAX_SAFE_INTEGER has 16 digits
 
 export const MESSAGE = 'h!';
 export const DEDUPE = 'd!';
 export const ROOM = 'r!';
+export const CURSOR = 'c!';
 
 export const roomKey = (room: string) => `${ROOM}${room}`;
 export const dedupeKey = (userId: string, clientId: string) => `${DEDUPE}${userId}/${clientId}`;
+export const cursorKey = (conversation: string, userId: string) => `${CURSOR}${conversation}!${userId}`;
 export const messageKey = (conversation: string, seq: number) => `${MESSAGE}${conversation}!${String(seq).padStart(SEQ_WIDTH, '0')}`;
 
 /** Bounds of every key under a prefix, for iterators and range deletes. */
@@ -37,4 +41,10 @@ export function seqOf(key: string): number {
 /** The conversation a key under `prefix` belongs to. */
 export function conversationOf(key: string, prefix: string): string {
   return key.slice(prefix.length);
+}
+
+/** The conversation and user of a cursor key. */
+export function cursorOf(key: string): { conversation: string; userId: string } {
+  const bang = key.indexOf('!', CURSOR.length);
+  return { conversation: key.slice(CURSOR.length, bang), userId: key.slice(bang + 1) };
 }

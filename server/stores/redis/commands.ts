@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
 import { APPEND, SUBMIT } from './history-lua';
-import { CREATE_ROOM, EXPIRE_CONVERSATION, ROOM_TOKENS } from './misc-lua';
+import { ADVANCE_CURSOR, CREATE_ROOM, EXPIRE_CONVERSATION, ROOM_TOKENS } from './misc-lua';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -18,6 +18,7 @@ export interface ParleyCommands {
   parleyCreateRoom: Script;
   parleyExpire: Script;
   parleyRoomTokens: Script;
+  parleyAdvanceCursor: Script;
 }
 
 export function defineCommands(client: Redis): Redis & ParleyCommands {
@@ -33,6 +34,7 @@ export function defineCommands(client: Redis): Redis & ParleyCommands {
     parleyCreateRoom: CREATE_ROOM,
     parleyExpire: EXPIRE_CONVERSATION,
     parleyRoomTokens: ROOM_TOKENS,
+    parleyAdvanceCursor: ADVANCE_CURSOR,
   };
   for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   return client as Redis & ParleyCommands;

@@ -1,6 +1,6 @@
 /**
- * The Redis backend: presence, history, rooms and rate limits shared by every instance, plus the
- * Socket.IO Redis adapter for cross-instance broadcasts.
+ * The Redis backend: presence, history, rooms, receipt cursors and rate limits shared by every
+ * instance, plus the Socket.IO Redis adapter for cross-instance broadcasts.
  *
  * Adapter choice: @socket.io/redis-adapter (pub/sub), not the streams adapter. Parley does its own
  * catch-up by `seq` from Redis history, which works whichever instance a client reconnects to and
@@ -22,6 +22,7 @@ import { GapFill, type LocalRooms } from './gap-fill';
 import { RedisHistoryStore } from './history';
 import { ClusterMembership, DEFAULT_TIMING, type MembershipTiming } from './membership';
 import { RedisPresenceStore } from './presence';
+import { RedisReceiptStore } from './receipts';
 import { decodeExpire, decodeRoomTokens } from './replies';
 import { RedisRoomStore } from './rooms';
 import { describeRedis, parseRedisUrl, toIoredisOptions } from './url';
@@ -63,6 +64,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
   const gapFill = new GapFill(conns, history, ledger, opts.historyLimit, opts.log, () => cmd.smembers(`${prefix}dms`));
   const makeAdapter = createAdapter(conns.pub, conns.sub, { key: `${prefix}sio`, requestsTimeout: 3000, parser: ledgerParser(ledger) });
   const rooms = new RedisRoomStore(conns, cmd, prefix, opts.lobby);
+  const receipts = new RedisReceiptStore(conns, cmd, prefix, opts.log);
   const membership = new ClusterMembership(conns, cmd, prefix, opts.instanceId, presence, opts.log, opts.timing ?? DEFAULT_TIMING);
   const health = (): BackendHealth => healthOf(conns.state);
 
@@ -82,6 +84,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     presence,
     history,
     rooms,
+    receipts,
     submit: (key, draft, onDeferred) => history.submit(key, draft, onDeferred),
     dmConversations: () => cmd.smembers(`${prefix}dms`),
     roomCreation: (byUser, byAddress) => async (userKey, addressKey) => {

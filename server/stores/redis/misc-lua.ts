@@ -34,25 +34,44 @@ return 1
 
 /**
  * Deletes an expired conversation, only if it is still as the caller judged it idle: the same last
- * seq, and for a public room no members and the same presence version. A DM (pv '') loses its log; a
- * room leaves the room set with its history and presence keys. Seqs and versions of a room created
- * again later start from the clock-derived base, so they stay above the old ones.
- * ARGV: P, conversation, lastSeq, pv ('' for a DM), lobby → 1 deleted, 0 not.
+ * seq, and for a public room no members and the same presence version. A DM (pv '') loses its log
+ * and receipt cursors; a room leaves the room set with its history, cursors and presence keys. Seqs
+ * and versions of a room created again later start from the clock-derived base, so they stay above
+ * the old ones. ARGV: P, conversation, lastSeq, pv ('' for a DM), lobby → 1 deleted, 0 not.
  */
 export const EXPIRE_CONVERSATION = `
 local P, c, lastSeq, pv, lobby = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if c == lobby then return 0 end
 if (redis.call('GET', P..'h:'..c..':seq') or '0') ~= lastSeq then return 0 end
 if pv == '' then
-  redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq')
+  redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'c:'..c)
   redis.call('SREM', P..'dms', c)
   return 1
 end
 if redis.call('HLEN', P..'r:'..c..':m') > 0 then return 0 end
 if (redis.call('GET', P..'r:'..c..':pv') or '0') ~= pv then return 0 end
-redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'r:'..c..':m', P..'r:'..c..':pv')
+redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'c:'..c, P..'r:'..c..':m', P..'r:'..c..':pv')
 redis.call('SREM', P..'rooms', c)
 return 1
+`;
+
+/**
+ * Moves one user's receipt cursor (issue 22) forward in the conversation's cursor hash P..'c:'..c,
+ * fields '<userId>:r' (read) and '<userId>:d' (delivered): a seq at or below the cursor changes
+ * nothing; 'read' also lifts the delivered cursor (reading implies delivery), in the same step. Seqs
+ * stay the decimal strings they came as (a 16-digit seq compares exactly as a Lua number, below
+ * 2^53, but tostring would print it as 1.7e+15).
+ * ARGV: P, conversation, userId, 'read'|'delivered', seq → {1 moved | 0 not, read, delivered}
+ */
+export const ADVANCE_CURSOR = `
+local P, c, uid, kind, seq = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local key, n = P..'c:'..c, tonumber(seq)
+local cur = redis.call('HMGET', key, uid..':r', uid..':d')
+local r, d, moved = cur[1] or '0', cur[2] or '0', 0
+if kind == 'read' and n > tonumber(r) then r = seq; moved = 1 end
+if n > tonumber(d) then d = seq; moved = 1 end
+if moved == 1 then redis.call('HSET', key, uid..':r', r, uid..':d', d) end
+return {moved, r, d}
 `;
 
 /**

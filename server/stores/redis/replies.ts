@@ -7,7 +7,7 @@
  * Redis error reply (connection.ts `isReplyError`), never like an outage.
  */
 import type { ChatMessage, UserSummary } from '../../../protocol/index';
-import type { AppendResult, RateResult, RoomPresenceChange, SubmitResult } from '../types';
+import type { AppendResult, CursorPair, RateResult, RoomPresenceChange, SubmitResult } from '../types';
 
 export class UnexpectedReply extends Error {
   override readonly name = 'UnexpectedReply';
@@ -123,6 +123,12 @@ export function decodeExpire(raw: unknown): boolean {
 export function decodeRoomTokens(raw: unknown): RateResult {
   const r = new Reader('ROOM_TOKENS', raw).length(2);
   return r.oneOf(0, [0, 1]) === 1 ? { ok: true } : { ok: false, retryAfterMs: r.int(1) };
+}
+
+/** ADVANCE_CURSOR: {1 moved | 0 not, read, delivered}, the seqs as decimal strings. */
+export function decodeAdvanceCursor(raw: unknown): { cursor: CursorPair; moved: boolean } {
+  const r = new Reader('ADVANCE_CURSOR', raw).length(3);
+  return { moved: r.oneOf(0, [0, 1]) === 1, cursor: { read: r.counter(r.at(1)), delivered: r.counter(r.at(2)) } };
 }
 
 export function userSummary(id: string, name: string, classic: string): UserSummary {

@@ -38,6 +38,11 @@ export interface Backend {
   stores(opts?: StoreOptions): Promise<ChatStores>;
   /** A fresh room store with a small room limit (the ChatStores one is fixed at MAX_ROOMS). */
   rooms(maxRooms: number): Promise<RoomStore>;
+  /**
+   * Closes `stores` (made by `stores()`) and opens the backend again on the same data: the same
+   * DATA_DIR, or a new instance with the same Redis key prefix. Absent for memory, which keeps nothing.
+   */
+  reopen?(stores: ChatStores): Promise<ChatStores>;
 }
 
 // Tests that are not about rate limits must never meet one.
@@ -56,6 +61,15 @@ export function useBackends(): Backend[] {
     folders.push(dir);
     return dir;
   };
+  // How to open each store made here again on the same data (for `reopen`).
+  const reopeners = new WeakMap<ChatStores, () => Promise<ChatStores>>();
+  const reopen = async (stores: ChatStores): Promise<ChatStores> => {
+    const again = reopeners.get(stores);
+    if (!again) throw new Error('reopen: not a store this backend made');
+    open.splice(open.indexOf(stores), 1);
+    await stores.close();
+    return again();
+  };
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
     for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -69,37 +83,42 @@ export function useBackends(): Backend[] {
     },
     rooms: async (maxRooms) => new MemoryRoomStore(LOBBY, maxRooms),
   };
+  const openDurable = async (opts: StoreOptions, dataDir: string): Promise<ChatStores> => {
+    const stores = await createDurableStores({ dataDir, historyLimit: opts.historyLimit ?? 200, lobby: LOBBY, userMessages: opts.userMessages ?? UNLIMITED });
+    open.push(stores);
+    reopeners.set(stores, () => openDurable(opts, dataDir));
+    return stores;
+  };
   const durable: Backend = {
     kind: 'durable',
-    async stores(opts = {}) {
-      const stores = await createDurableStores({ dataDir: folder(), historyLimit: opts.historyLimit ?? 200, lobby: LOBBY, userMessages: opts.userMessages ?? UNLIMITED });
-      open.push(stores);
-      return stores;
-    },
+    stores: async (opts = {}) => openDurable(opts, folder()),
+    reopen,
     async rooms(maxRooms) {
       const db = await openDatabase(folder());
       open.push(db);
       return DurableRoomStore.load(db, new GroupCommit(db), LOBBY, maxRooms);
     },
   };
+  const openRedis = async (opts: StoreOptions, p: string): Promise<ChatStores> => {
+    const stores = createRedisStores({
+      url: suite.redis.url,
+      instanceId: `${p}instance`,
+      historyLimit: opts.historyLimit ?? 200,
+      lobby: LOBBY,
+      userMessages: opts.userMessages ?? UNLIMITED,
+      log: silent,
+      prefix: p,
+    });
+    open.push(stores);
+    reopeners.set(stores, () => openRedis(opts, p));
+    // Commands fail fast before the connection is up (no offline queue): wait for it.
+    expect(await stores.connections.waitReady(5000)).toBe('up');
+    return stores;
+  };
   const redis: Backend = {
     kind: 'redis',
-    async stores(opts = {}) {
-      const p = prefix();
-      const stores = createRedisStores({
-        url: suite.redis.url,
-        instanceId: `${p}instance`,
-        historyLimit: opts.historyLimit ?? 200,
-        lobby: LOBBY,
-        userMessages: opts.userMessages ?? UNLIMITED,
-        log: silent,
-        prefix: p,
-      });
-      open.push(stores);
-      // Commands fail fast before the connection is up (no offline queue): wait for it.
-      expect(await stores.connections.waitReady(5000)).toBe('up');
-      return stores;
-    },
+    stores: async (opts = {}) => openRedis(opts, prefix()),
+    reopen,
     rooms: async (maxRooms) => new RedisRoomStore(suite.conns, defineCommands(suite.conns.command), prefix(), LOBBY, maxRooms),
   };
   return [memory, durable, redis];

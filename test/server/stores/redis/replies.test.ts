@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { isReplyError } from '../../../../server/stores/redis/connection';
 import {
+  decodeAdvanceCursor,
   decodeAppend,
   decodeConnect,
   decodeCreateRoom,
@@ -56,6 +57,8 @@ describe('Redis script reply decoders', () => {
     expect([1, 0].map(decodeExpire)).toEqual([true, false]);
     expect(decodeRoomTokens([1, 0])).toEqual({ ok: true });
     expect(decodeRoomTokens([0, 900])).toEqual({ ok: false, retryAfterMs: 900 });
+    expect(decodeAdvanceCursor([1, '1733400000000002', '1733400000000005'])).toEqual({ moved: true, cursor: { read: 1733400000000002, delivered: 1733400000000005 } });
+    expect(decodeAdvanceCursor([0, '0', '0'])).toEqual({ moved: false, cursor: { read: 0, delivered: 0 } });
   });
 
   it('refuse malformed replies with an error naming the script and showing the reply', () => {
@@ -80,6 +83,8 @@ describe('Redis script reply decoders', () => {
       [() => decodeCreateRoom('1'), /CREATE_ROOM: expected one of 1, 0, -1, got "1"/],
       [() => decodeExpire(null), /EXPIRE_CONVERSATION: expected one of 0, 1, got null/],
       [() => decodeRoomTokens([1]), /ROOM_TOKENS: expected an array of 2, got \[1\]/],
+      [() => decodeAdvanceCursor([1, 5, '5']), /ADVANCE_CURSOR: expected a decimal counter/],
+      [() => decodeAdvanceCursor([2, '5', '5']), /ADVANCE_CURSOR: expected one of 0, 1 at 0/],
     ];
     for (const [decode, why] of refused) {
       expect(decode, String(why)).toThrow(UnexpectedReply);
