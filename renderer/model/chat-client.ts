@@ -20,6 +20,7 @@ import { LastConversation } from './last-conversation';
 import { Login, type LoggedIn, type LoginAnswer } from './login';
 import type { Outbox } from './outbox';
 import { PresenceSync } from './presence-sync';
+import { ReadSync } from './read-sync';
 import { RelayConnection, type ConnectionOptions, type ResumeOutcome } from './relay-connection';
 import { Sending, unsendable } from './sending';
 import { MemoryStore, type KeyValueStore } from './storage';
@@ -73,6 +74,8 @@ export class ChatClient {
   private readonly login: Login;
   private readonly persistence: HistoryPersistence | undefined;
   private readonly last: LastConversation;
+  /** Read and delivered cursors: own (shared by the user's devices) and others' (ticks, "Seen by"). */
+  readonly reads: ReadSync;
   private viewing = true;
 
   constructor(private readonly opts: ChatClientOptions) {
@@ -87,6 +90,7 @@ export class ChatClient {
     this.typing = new TypingSender(this.state, this.relay);
     this.sending = new Sending(this.state, this.convs, this.relay, storage, storageKey);
     this.login = new Login(this.state, this.convs, this.relay, this.sync, () => this.opts.nickname);
+    this.reads = new ReadSync(this.state, this.convs, this.relay, this.unread);
     if (opts.cache) this.persistence = new HistoryPersistence(opts.cache, this.state, this.convs);
     this.wire();
   }
@@ -227,13 +231,22 @@ export class ChatClient {
     this.typing.stop();
     this.active.value = id;
     this.last.save(id);
-    this.markRead(id);
-    if (!conv.loaded && this.status.value === 'online') void this.sync.loadLatest(conv);
+    // Where the "new messages" divider goes: the read position before this look.
+    this.reads.openedAt(id);
+    // Read only if the user can see it (a notification click opens a room before the window is focused).
+    if (this.viewing) this.markRead(id);
+    if (this.status.value === 'online') {
+      if (!conv.loaded) void this.sync.loadLatest(conv).then(() => this.viewing && this.active.value === id && this.markRead(id));
+      void this.reads.loadCursors(id);
+    }
     this.state.bump();
   }
 
+  /** The user is looking at `id`: everything in it is read, on the relay too (and so on their other devices). */
   markRead(id: string): void {
-    this.unread.clear(id);
+    const conv = this.convs.get(id);
+    if (conv) this.reads.markRead(conv);
+    else this.unread.clear(id);
     this.state.bump();
   }
 
@@ -251,6 +264,7 @@ export class ChatClient {
     if (!res.ok) throw new ConnectFailure(res.code, res.message);
     this.convs.remove(name);
     this.unread.forget(name);
+    this.reads.forget(name);
     this.convs.saveRooms();
     if (this.active.value === name) {
       this.active.value = DEFAULT_ROOM;
@@ -316,6 +330,7 @@ export class ChatClient {
     });
     s.on('new message', (msg) => this.onMessage(msg));
     s.on('presence', (delta) => this.presence.onDelta(delta));
+    s.on('receipts', (notice) => this.reads.onReceipts(notice));
     s.on('typing', (notice) => this.presence.onTyping(notice));
     s.on('stop typing', (notice) => this.presence.onStopTyping(notice));
     s.on('room:created', (info) => {
@@ -348,10 +363,15 @@ export class ChatClient {
   private async loggedIn(): Promise<void> {
     const answer = await this.login.run();
     if (!answer) return;
+    this.reads.applyLogin(answer.reads);
     this.reopenLast(answer);
     this.sending.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);
     if (active && !active.loaded) void this.sync.loadLatest(active);
+    if (active) {
+      if (this.viewing) this.markRead(active.id);
+      void this.reads.loadCursors(active.id);
+    }
     this.state.bump();
   }
 
@@ -369,7 +389,10 @@ export class ChatClient {
     if (!added) return;
     conv.typing.stop(msg.userId);
     if (msg.userId !== this.me.value?.userId) {
-      this.unread.bump(conv.id, this.viewing && this.active.value === conv.id);
+      const seen = this.viewing && this.active.value === conv.id;
+      this.unread.bump(conv.id, seen);
+      this.reads.received(conv, msg.seq);
+      if (seen) this.reads.markRead(conv);
       this.incoming.emit(conv, msg);
     }
     this.state.bump();

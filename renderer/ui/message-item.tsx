@@ -1,5 +1,6 @@
 /** One timeline entry: a message (own ones with their delivery state) or a system line. */
 import type { JSX } from 'preact';
+import { isDmRoom } from '../../protocol/index';
 import type { TimelineEntry } from '../model/timeline';
 import type { ChatClient } from '../model/chat-client';
 import { MessageText } from '../render/markdown-view';
@@ -58,12 +59,38 @@ export function MessageItem({ entry, first, selfId, selfName, client }: Props): 
   );
 }
 
+const MARKS = {
+  sent: { label: 'Sent', title: 'Stored by the server' },
+  delivered: { label: 'Delivered', title: 'On one of their devices' },
+  read: { label: 'Read', title: 'They have read it' },
+} as const;
+
 function Delivery({ entry, client }: { entry: TimelineEntry; client: ChatClient }): JSX.Element | null {
   if (entry.kind === 'message') {
+    const { room, seq, userId } = entry.msg;
+    if (isDmRoom(room)) {
+      const mark = client.reads.deliveryOf(room, seq);
+      return (
+        <span class={`delivery ${mark}`} title={MARKS[mark].title}>
+          {MARKS[mark].label}
+        </span>
+      );
+    }
+    const seen = client.reads.seenBy(room, seq, userId);
+    if (seen.length === 0) {
+      return (
+        <span class="delivery sent" title={MARKS.sent.title}>
+          Sent
+        </span>
+      );
+    }
+    const presence = client.conversation(room)?.presence;
+    const names = seen.map((id) => presence?.get(id)?.username ?? 'someone who left').join(', ');
+    // A button, not a bare title: the names show on hover and on keyboard focus, and screen readers read them.
     return (
-      <span class="delivery sent" title="Delivered to the server">
-        Sent
-      </span>
+      <button type="button" class="delivery seen link" title={`Seen by ${names}`} aria-label={`Seen by ${seen.length}: ${names}`}>
+        Seen by {seen.length}
+      </button>
     );
   }
   if (entry.kind !== 'pending') return null;

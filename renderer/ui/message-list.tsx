@@ -6,7 +6,7 @@
  * arriving above does not make it jump.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { JSX } from 'preact';
+import { Fragment, type JSX } from 'preact';
 import type { ChatClient } from '../model/chat-client';
 import type { Conversation } from '../model/conversation';
 import { startsGroup, type TimelineEntry } from '../model/timeline';
@@ -91,20 +91,21 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
   };
 
   const me = client.me.value;
+  const dividerKey = firstUnreadKey(visible, client.reads.marker(conv.id), selfId);
   return (
     <div class="messages-wrap">
       <div ref={ref} class="messages" role="log" aria-label={`Messages in ${conv.title}`} aria-live="off" tabIndex={0} onScroll={onScroll}>
         {start === 0 && !conv.timeline.hasMore && conv.loaded && <div class="system start">This is the start of {conv.title}.</div>}
         {start === 0 && conv.timeline.hasMore && <div class="system">Loading earlier messages…</div>}
         {visible.map((entry, i) => (
-          <MessageItem
-            key={entry.key}
-            entry={entry}
-            first={startsGroup(visible, i, selfId)}
-            selfId={selfId}
-            selfName={me?.username}
-            client={client}
-          />
+          <Fragment key={entry.key}>
+            {entry.key === dividerKey && (
+              <div class="new-divider" role="separator" aria-label="New messages">
+                <span>New messages</span>
+              </div>
+            )}
+            <MessageItem entry={entry} first={startsGroup(visible, i, selfId) || entry.key === dividerKey} selfId={selfId} selfName={me?.username} client={client} />
+          </Fragment>
         ))}
       </div>
       {(endKey !== null || !pinned) && (
@@ -114,6 +115,12 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
       )}
     </div>
   );
+}
+
+/** The first message from someone else after the read position the conversation was opened at. */
+function firstUnreadKey(entries: readonly TimelineEntry[], marker: number | undefined, selfId: string | undefined): string | undefined {
+  if (marker === undefined) return undefined;
+  return entries.find((e) => e.kind === 'message' && e.msg.seq > marker && e.msg.userId !== selfId)?.key;
 }
 
 function lastIndexOfKey(entries: readonly TimelineEntry[], key: string): number {
