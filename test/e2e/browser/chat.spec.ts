@@ -16,8 +16,8 @@ test('two users chat, see each other typing and in the participant list', async 
     await expect(ana.getByRole('log')).toContainText('hello Ana');
     await expect(ana.locator('.msg strong', { hasText: 'Ana' })).toBeVisible();
     await expect(ana.getByText('Bob is typing…')).toBeHidden();
-    // Own message: distinct and acknowledged.
-    await expect(bob.locator('.msg.own').last()).toContainText('Sent');
+    // Own message: distinct, acknowledged, and read by Ana, who has the lobby open.
+    await expect(bob.locator('.msg.own').last()).toContainText('Seen by 1');
 
     // Shift+Enter is a new line, Enter sends; code blocks render as code.
     const box = ana.getByLabel('Message', { exact: true });

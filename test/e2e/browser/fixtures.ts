@@ -28,5 +28,18 @@ export async function send(page: Page, text: string): Promise<void> {
   await box.press('Enter');
 }
 
-export const test = base;
+/**
+ * Every browser context a test opened (each user is one) is closed after it: an open page whose relay
+ * has gone keeps reconnecting in the background, and a worker's later tests would share the CPU with
+ * every page of the earlier ones.
+ */
+export const test = base.extend<{ closeContexts: void }>({
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use();
+      await Promise.all(browser.contexts().map((c) => c.close().catch(() => undefined)));
+    },
+    { auto: true },
+  ],
+});
 export { expect };

@@ -1,0 +1,141 @@
+/**
+ * Read receipts at scale (issue 22): the relay's CPU per delivery in a room where everyone reads
+ * every message, against the same room without receipts, in one run.
+ *
+ *   off  `CLIENTS` Parley clients in the lobby; one more sends `MESSAGES` messages at `RATE` per
+ *        second; every client receives every message.
+ *   on   the same, and every client answers each message with `read` { room, seq } (as a client
+ *        with the room on screen does), so the relay moves 1,000 cursors per message and tells the
+ *        room through coalesced `receipts` (at most one per room per 100 ms).
+ *
+ * CPU per delivery = the relay process's CPU time (from /proc, all threads) ÷ (messages × receivers).
+ * Goal: on ≤ 1.3× off. The clients run in this process on the same two cores, so compare the two
+ * series of one run.
+ *
+ *   npm run bench:receipts
+ *   npm run bench:receipts -- --clients 1000 --messages 100 --rate 10 --json bench/results/receipts.json
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { io as connect, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../protocol/index';
+import { killAll } from '../lib/children';
+import { readProcStats } from '../lib/proc-stats';
+import { ServerProcess } from '../lib/server-process';
+
+const { values: flags } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000' },
+    messages: { type: 'string', default: '100' },
+    rate: { type: 'string', default: '10' },
+    json: { type: 'string' },
+  },
+});
+const CLIENTS = Number(flags.clients);
+const MESSAGES = Number(flags.messages);
+const RATE = Number(flags.rate);
+const log = (msg: string) => console.log(`[receipts] ${msg}`);
+const key = () => Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url');
+
+interface Series {
+  mode: 'off' | 'on';
+  deliveries: number;
+  readsAcked: number;
+  receiptNotices: number;
+  cursorsInNotices: number;
+  seconds: number;
+  cpuMs: number;
+  cpuUsPerDelivery: number;
+}
+
+async function client(url: string, name: string): Promise<Socket> {
+  const s = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { client: 'parley', protocol: PROTOCOL_VERSION, key: key() } });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  const login = (await s.timeout(60_000).emitWithAck('add user', { username: name })) as { ok: boolean; message?: string };
+  if (!login.ok) throw new Error(`login refused: ${login.message}`);
+  return s;
+}
+
+async function series(mode: 'off' | 'on'): Promise<Series> {
+  const server = await ServerProcess.start('parley', { label: `receipts-${mode}` });
+  const sockets: Socket[] = [];
+  try {
+    log(`${mode}: connecting ${CLIENTS} clients`);
+    // In batches: a thousand handshakes at once would measure the accept queue, not receipts.
+    for (let i = 0; i < CLIENTS; i += 50) {
+      sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, CLIENTS - i) }, (_, j) => client(server.httpUrl, `r${i + j}`)))));
+    }
+    const sender = await client(server.httpUrl, 'sender');
+    let deliveries = 0;
+    let readsAcked = 0;
+    let receiptNotices = 0;
+    let cursorsInNotices = 0;
+    const expected = MESSAGES * CLIENTS;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const check = () => {
+      if (deliveries === expected && (mode === 'off' || readsAcked === expected)) done();
+    };
+    for (const s of sockets) {
+      s.on('new message', (msg: { seq: number; room: string }) => {
+        deliveries++;
+        if (mode === 'on') {
+          void s
+            .timeout(60_000)
+            .emitWithAck('read', { room: msg.room, seq: msg.seq })
+            .then(() => {
+              readsAcked++;
+              check();
+            });
+        } else check();
+      });
+      s.on('receipts', (n: { cursors: unknown[] }) => {
+        receiptNotices++;
+        cursorsInNotices += n.cursors.length;
+      });
+    }
+    const cpu0 = readProcStats(server.pid).cpuMs;
+    const t0 = performance.now();
+    for (let m = 0; m < MESSAGES; m++) {
+      const due = t0 + (m * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      void sender.emitWithAck('new message', { text: `message ${m}`, room: 'lobby', clientId: `bench-${m}-${Date.now()}` });
+    }
+    await finished;
+    // The last coalesced receipts go out up to 100 ms after the last read.
+    if (mode === 'on') await new Promise((r) => setTimeout(r, 300));
+    const cpuMs = readProcStats(server.pid).cpuMs - cpu0;
+    const seconds = (performance.now() - t0) / 1000;
+    sender.disconnect();
+    return { mode, deliveries, readsAcked, receiptNotices, cursorsInNotices, seconds: +seconds.toFixed(1), cpuMs: Math.round(cpuMs), cpuUsPerDelivery: +((cpuMs * 1000) / deliveries).toFixed(2) };
+  } finally {
+    for (const s of sockets) s.disconnect();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Series[] = [];
+  try {
+    results.push(await series('off'));
+    results.push(await series('on'));
+  } finally {
+    killAll();
+  }
+  console.table(results);
+  const ratio = +(results[1]!.cpuUsPerDelivery / results[0]!.cpuUsPerDelivery).toFixed(2);
+  const report = {
+    command: `npm run bench:receipts -- --clients ${CLIENTS} --messages ${MESSAGES} --rate ${RATE}`,
+    series: results,
+    ratioOnOff: ratio,
+    goals: { cpuRatioAtMost1_3: ratio <= 1.3 },
+  };
+  console.log(JSON.stringify(report, null, 2));
+  if (flags.json) writeFileSync(flags.json, JSON.stringify(report, null, 2));
+}
+
+await main();
