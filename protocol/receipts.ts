@@ -10,11 +10,15 @@
  *   soon as a message of the conversation reaches it, whether or not the user looked. Sending:
  *   pending in the outbox; Sent: acknowledged (stored); Delivered: the other party's delivered
  *   cursor ≥ the message's seq; Read: their read cursor ≥ it.
- * - **Fan-out.** A cursor that moved is told to the conversation's members with `receipts`, which
- *   the relay coalesces: at most one `receipts` per conversation per RECEIPTS_COALESCE_MS from each
- *   relay instance, carrying the latest cursor of every user that moved in that time. The reader's
- *   own other devices are members too: that is how reading on one device clears the unread count on
- *   the others.
+ * - **Fan-out.** A cursor that moved is told with `receipts` to those it concerns: the authors of
+ *   the messages it passed over, and the reader's own other devices (that is how reading on one
+ *   device clears the unread count on the others). The relay coalesces: at most one `receipts` per
+ *   conversation per recipient per 100 ms from each instance, with the latest cursor of every user
+ *   that moved in that time.
+ * - **Private reading** (`private: true` on a `read`): the user's devices share the read position as
+ *   usual, but nobody else is told: `receipts` about it go to the user's own devices only, and
+ *   `receipts:list` shows others only the user's last public read position. Delivery is still
+ *   reported (as Signal does with read receipts off).
  * - **Login.** The object-form login ack carries `reads`: for every room joined and every DM
  *   conversation of the user with a log, the user's read cursor and the number of messages after it
  *   sent by others (counted within the retained history; `unreadMore` when the history no longer
@@ -32,6 +36,8 @@ export interface ReadRequest {
   seq: number;
   /** Default 'read'. */
   kind?: ReceiptKind;
+  /** A read the user keeps to their own devices (the "send read receipts" setting is off). */
+  private?: boolean;
 }
 
 /** The answer to `read`: this user's cursors in the conversation after the call. */

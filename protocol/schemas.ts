@@ -58,6 +58,7 @@ export const ReadRequestSchema = z.object({
   room: roomAddress,
   seq,
   kind: z.enum(['read', 'delivered']).optional(),
+  private: z.boolean().optional(),
 });
 
 /**

@@ -4,21 +4,24 @@
  *
  *   off  `CLIENTS` Parley clients in the lobby; one more sends `MESSAGES` messages at `RATE` per
  *        second; every client receives every message.
- *   on   the same, and every client answers each message with `read` { room, seq } (as a client
- *        with the room on screen does), so the relay moves 1,000 cursors per message and tells the
- *        room through coalesced `receipts` (at most one per room per 100 ms).
+ *   on   the same, and every client reads every message as the Parley client does with the room
+ *        on screen (renderer/model/read-sync.ts): `read` { room, seq } with its newest seq, one in
+ *        flight, at most once per READ_EVERY_MS; the relay moves the cursors and tells the authors
+ *        and the readers' own devices through coalesced `receipts`.
  *
  * CPU per delivery = the relay process's CPU time (from /proc, all threads) ÷ (messages × receivers).
  * Goal: on ≤ 1.3× off. The clients run in this process on the same two cores, so compare the two
  * series of one run.
  *
  *   npm run bench:receipts
+ *   npm run bench:receipts -- --cpu-prof /tmp/prof   (a V8 CPU profile of each relay)
  *   npm run bench:receipts -- --clients 1000 --messages 100 --rate 10 --json bench/results/receipts.json
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../protocol/index';
+import { READ_EVERY_MS } from '../../renderer/model/read-sync';
 import { killAll } from '../lib/children';
 import { readProcStats } from '../lib/proc-stats';
 import { ServerProcess } from '../lib/server-process';
@@ -29,6 +32,7 @@ const { values: flags } = parseArgs({
     messages: { type: 'string', default: '100' },
     rate: { type: 'string', default: '10' },
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const CLIENTS = Number(flags.clients);
@@ -60,7 +64,7 @@ async function client(url: string, name: string): Promise<Socket> {
 }
 
 async function series(mode: 'off' | 'on'): Promise<Series> {
-  const server = await ServerProcess.start('parley', { label: `receipts-${mode}` });
+  const server = await ServerProcess.start('parley', { label: `receipts-${mode}`, cpuProfDir: flags['cpu-prof'] });
   const sockets: Socket[] = [];
   try {
     log(`${mode}: connecting ${CLIENTS} clients`);
@@ -74,22 +78,46 @@ async function series(mode: 'off' | 'on'): Promise<Series> {
     let receiptNotices = 0;
     let cursorsInNotices = 0;
     const expected = MESSAGES * CLIENTS;
+    let lastSeq = 0;
+    const readers: { acked: number }[] = [];
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const check = () => {
-      if (deliveries === expected && (mode === 'off' || readsAcked === expected)) done();
+      if (deliveries === expected && (mode === 'off' || readers.every((r) => r.acked >= lastSeq))) done();
     };
     for (const s of sockets) {
+      // The client's policy: the newest seq, one request in flight, at most once per READ_EVERY_MS.
+      const reader = { next: 0, acked: 0, inFlight: false, lastAt: 0, timer: undefined as NodeJS.Timeout | undefined };
+      readers.push(reader);
+      const sendRead = (room: string) => {
+        if (reader.inFlight || reader.timer || reader.next <= reader.acked) return;
+        const wait = reader.lastAt + READ_EVERY_MS - performance.now();
+        if (wait > 0) {
+          reader.timer = setTimeout(() => {
+            reader.timer = undefined;
+            sendRead(room);
+          }, wait);
+          return;
+        }
+        reader.inFlight = true;
+        reader.lastAt = performance.now();
+        s.timeout(60_000)
+          .emitWithAck('read', { room, seq: reader.next })
+          .then((res: { ok: boolean; read: number }) => {
+            readsAcked++;
+            reader.inFlight = false;
+            if (res.ok) reader.acked = Math.max(reader.acked, res.read);
+            sendRead(room);
+            check();
+          })
+          .catch(() => {});
+      };
       s.on('new message', (msg: { seq: number; room: string }) => {
         deliveries++;
+        lastSeq = Math.max(lastSeq, msg.seq);
         if (mode === 'on') {
-          void s
-            .timeout(60_000)
-            .emitWithAck('read', { room: msg.room, seq: msg.seq })
-            .then(() => {
-              readsAcked++;
-              check();
-            });
+          reader.next = Math.max(reader.next, msg.seq);
+          sendRead(msg.room);
         } else check();
       });
       s.on('receipts', (n: { cursors: unknown[] }) => {
@@ -103,7 +131,7 @@ async function series(mode: 'off' | 'on'): Promise<Series> {
       const due = t0 + (m * 1000) / RATE;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      void sender.emitWithAck('new message', { text: `message ${m}`, room: 'lobby', clientId: `bench-${m}-${Date.now()}` });
+      sender.emitWithAck('new message', { text: `message ${m}`, room: 'lobby', clientId: `bench-${m}-${Date.now()}` }).catch(() => {});
     }
     await finished;
     // The last coalesced receipts go out up to 100 ms after the last read.

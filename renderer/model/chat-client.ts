@@ -166,6 +166,7 @@ export class ChatClient {
 
   close(): void {
     this.typing.close();
+    this.reads.close();
     this.sync.close();
     this.sending.outbox.setOnline(false);
     this.relay.close();

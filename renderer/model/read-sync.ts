@@ -10,8 +10,9 @@
  * - **Others' cursors**, per conversation: "Delivered"/"Read" on own DM messages and "Seen by" in
  *   rooms. Loaded with `receipts:list` when a conversation opens, kept current by `receipts`.
  *
- * One `read` per conversation is in flight at a time; a newer position waits for it and goes next,
- * so a burst of messages read costs a request or two, not one each.
+ * One `read` per conversation is in flight at a time, and a read position is sent at most once per
+ * READ_EVERY_MS: a newer position waits and goes next, so a busy room read as it scrolls by costs
+ * about one request a second, not one per message (bench/README.md, "Read receipts").
  */
 import { isDmRoom, type ReadState, type ReceiptCursor, type ReceiptKind, type ReceiptsNotice } from '../../protocol/index';
 import type { ClientState } from './client-state';
@@ -27,13 +28,26 @@ interface Positions {
 
 export type DeliveryMark = 'sent' | 'delivered' | 'read';
 
+/** The least time between two read positions sent for one conversation. */
+export const READ_EVERY_MS = 1000;
+
 export class ReadSync {
   private readonly own = new Map<string, Positions>();
   private readonly others = new Map<string, Map<string, Positions>>();
   /** Per conversation and kind: the seq being sent, and the next one waiting for it. */
-  private readonly sending = new Map<string, { inFlight: boolean; next: number }>();
+  private readonly sending = new Map<string, { inFlight: boolean; next: number; lastAt: number; timer?: ReturnType<typeof setTimeout> }>();
   /** The read position when each conversation was opened: where the "new messages" divider goes. */
   private readonly markers = new Map<string, number>();
+  /**
+   * "Send read receipts" off: reads go to the relay as private (the user's devices still agree), and,
+   * as in Signal, others' reads are not shown either: marks stop at Delivered, rooms show no "Seen by".
+   */
+  private privateReads = false;
+
+  setPrivate(on: boolean): void {
+    this.privateReads = on;
+    this.state.bump();
+  }
 
   constructor(
     private readonly state: ClientState,
@@ -103,7 +117,7 @@ export class ReadSync {
   deliveryOf(room: string, seq: number): DeliveryMark {
     let mark: DeliveryMark = 'sent';
     for (const p of this.others.get(room)?.values() ?? []) {
-      if (p.read >= seq) return 'read';
+      if (p.read >= seq && !this.privateReads) return 'read';
       if (p.delivered >= seq) mark = 'delivered';
     }
     return mark;
@@ -112,8 +126,15 @@ export class ReadSync {
   /** Who (besides the user and the author) has read a room message. */
   seenBy(room: string, seq: number, author: string): string[] {
     const ids: string[] = [];
+    if (this.privateReads) return ids;
     for (const [userId, p] of this.others.get(room) ?? []) if (userId !== author && p.read >= seq) ids.push(userId);
     return ids;
+  }
+
+  /** Stops the timers of positions waiting to be sent (the client closed). */
+  close(): void {
+    for (const slot of this.sending.values()) clearTimeout(slot.timer);
+    this.sending.clear();
   }
 
   forget(room: string): void {
@@ -124,14 +145,23 @@ export class ReadSync {
 
   private send(room: string, kind: ReceiptKind, seq: number): void {
     const key = `${kind} ${room}`;
-    const slot = this.sending.get(key) ?? { inFlight: false, next: 0 };
+    const slot = this.sending.get(key) ?? { inFlight: false, next: 0, lastAt: 0 };
     this.sending.set(key, slot);
     slot.next = Math.max(slot.next, seq);
-    if (slot.inFlight || this.state.status.value !== 'online') return;
+    if (slot.inFlight || slot.timer !== undefined || this.state.status.value !== 'online') return;
+    const wait = slot.lastAt + READ_EVERY_MS - Date.now();
+    if (wait > 0) {
+      slot.timer = setTimeout(() => {
+        slot.timer = undefined;
+        this.send(room, kind, slot.next);
+      }, wait);
+      return;
+    }
+    slot.lastAt = Date.now();
     slot.inFlight = true;
     const target = slot.next;
     void this.relay
-      .request('read', { room, seq: target, kind })
+      .request('read', { room, seq: target, kind, ...(kind === 'read' && this.privateReads ? { private: true } : {}) })
       .then((res) => {
         if (res.ok) {
           this.raise(this.own, room, res.read, res.delivered);
@@ -144,7 +174,7 @@ export class ReadSync {
         const own = this.own.get(room);
         const done = kind === 'read' ? (own?.read ?? 0) : (own?.delivered ?? 0);
         if (slot.next > done && slot.next > target) this.send(room, kind, slot.next);
-        else this.sending.delete(key);
+        else if (Date.now() - slot.lastAt >= READ_EVERY_MS) this.sending.delete(key);
         this.state.bump();
       });
   }

@@ -19,7 +19,7 @@ import { FirstRun } from './first-run';
 import { useRestoreServers } from './restore-servers';
 import { savedList } from './saved-list';
 import { ServerRail, type RailView } from './server-rail';
-import { forgetNicknameFor } from './session';
+import { forgetNicknameFor, readReceiptsOn, saveReadReceipts } from './session';
 import { SettingsScreen } from './settings-screen';
 import { applyTheme, saveWebTheme, webTheme } from './theme';
 
@@ -32,7 +32,12 @@ export function App(): JSX.Element {
   const [announcement, setAnnouncement] = useState('');
   const [webThemeValue, setWebTheme] = useState<ThemePreference>(() => (desktop() ? 'system' : webTheme()));
   const restoring = useRestoreServers(settings.value, servers);
-  void servers.revision.value;
+  const [readReceipts, setReadReceipts] = useState(readReceiptsOn);
+  const revision = servers.revision.value;
+  // Every open server follows the one privacy switch, including servers opened after it changed.
+  useEffect(() => {
+    for (const c of servers.clients()) c.reads.setPrivate(!readReceipts);
+  }, [readReceipts, revision]);
 
   useEffect(() => {
     if (!desktop()) applyTheme(webThemeValue);
@@ -96,6 +101,11 @@ export function App(): JSX.Element {
           settings={settings.value ?? null}
           capabilities={capabilities}
           theme={settings.value?.theme ?? webThemeValue}
+          readReceipts={readReceipts}
+          onReadReceipts={(on) => {
+            saveReadReceipts(on);
+            setReadReceipts(on);
+          }}
           onTheme={async (theme) => {
             if (api) await settings.update({ theme });
             else {

@@ -6,7 +6,7 @@
 import type { DesktopSettings } from '../../protocol/index';
 import { ChatClient } from '../model/chat-client';
 import { historyCache } from '../platform/history-cache';
-import { lastLogin, store, userKey } from './session';
+import { lastLogin, readReceiptsOn, store, userKey } from './session';
 
 export function openServer(url: string, nickname: string, settings: DesktopSettings | null, joinCode?: string): ChatClient {
   const last = lastLogin()?.server;
@@ -14,5 +14,8 @@ export function openServer(url: string, nickname: string, settings: DesktopSetti
   const known = [...(last ? [last] : []), ...(settings?.savedServers.map((s) => s.url) ?? []), ...(settings?.lastServer ? [settings.lastServer] : [])];
   const key = userKey(url, known);
   const cache = historyCache(url, key);
-  return new ChatClient({ url, nickname, key, storage: store, ...(cache ? { cache } : {}), ...(joinCode ? { joinCode } : {}) });
+  const client = new ChatClient({ url, nickname, key, storage: store, ...(cache ? { cache } : {}), ...(joinCode ? { joinCode } : {}) });
+  // Before it connects: its first read must already be private when the user turned receipts off.
+  client.reads.setPrivate(!readReceiptsOn());
+  return client;
 }

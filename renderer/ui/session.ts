@@ -42,6 +42,10 @@ export const saveNicknameFor = (url: string, nickname: string): void => store.se
 /** Signed out: the desktop no longer reopens this server at start (it reopens those with a nickname here). */
 export const forgetNicknameFor = (url: string): void => store.remove(`parley:nick:${serverId(url) ?? url}`);
 
+/** "Send read receipts" (on unless turned off): kept by the page, for every server (protocol/receipts.ts, private reads). */
+export const readReceiptsOn = (): boolean => store.get<boolean>('parley:read-receipts') !== false;
+export const saveReadReceipts = (on: boolean): void => store.set('parley:read-receipts', on);
+
 function knownServers(): string[] {
   const last = lastLogin()?.server;
   return last ? [last] : [];

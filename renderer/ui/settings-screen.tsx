@@ -17,6 +17,8 @@ interface Props {
   capabilities: DesktopCapabilities | null;
   theme: ThemePreference;
   onTheme: (theme: ThemePreference) => Promise<void>;
+  readReceipts: boolean;
+  onReadReceipts: (on: boolean) => void;
   /** Writes desktop settings; rejects with the reason when refused. */
   onChange: (patch: Partial<DesktopSettings>) => Promise<void>;
   onSavedChange: () => Promise<void>;
@@ -78,6 +80,14 @@ export function SettingsScreen(p: Props): JSX.Element {
           ))}
         </fieldset>
         {problem('appearance')}
+      </section>
+
+      <section aria-labelledby="settings-privacy">
+        <h2 id="settings-privacy">Privacy</h2>
+        <label class="check">
+          <input type="checkbox" checked={p.readReceipts} onChange={(e) => p.onReadReceipts(e.currentTarget.checked)} /> Send read receipts
+        </label>
+        <p class="muted small">Off: nobody sees when you have read their messages, and you do not see when others have read yours. Your own devices still agree on what you have read, and delivery is still shown.</p>
       </section>
 
       {s && (

@@ -7,23 +7,59 @@
  * back; the relay only tells members when it moved.
  */
 import { dmParties, isDmRoom, type ReadState } from '../../protocol/index';
+import type { CursorPair } from '../stores/types';
 import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { route } from './guard';
 
+/**
+ * How many of the messages a cursor passes over are looked at for their authors. A reader catching
+ * up on more than this at once tells the authors of the oldest of them nothing; they see it when
+ * they open the conversation (`receipts:list`).
+ */
+const AUTHORS_PAGE = 200;
+
+/**
+ * Where a user's private reads are kept: a second cursor in the same conversation under a name no
+ * user id can have (ids are base64url), so it expires with the conversation like any cursor and
+ * never shows in `receipts:list`.
+ */
+const PRIVATE_SUFFIX = '~private';
+const privateReader = (userId: string) => `${userId}${PRIVATE_SUFFIX}`;
+const isPrivateReader = (id: string) => id.endsWith(PRIVATE_SUFFIX);
+
+/** A user's cursors with their private read folded in: what their own devices go by. */
+function combined(pub: CursorPair | undefined, priv: CursorPair | undefined): CursorPair {
+  return { read: Math.max(pub?.read ?? 0, priv?.read ?? 0), delivered: Math.max(pub?.delivered ?? 0, priv?.delivered ?? 0, priv?.read ?? 0) };
+}
+
 export const receiptRoutes = [
   route('read', {}, async (conn, req) => {
-    const target = resolveTarget(conn, req.room);
+    const { room } = resolveTarget(conn, req.room);
     const { ctx } = conn;
-    const { lastSeq } = await ctx.stores.history.page(target.room, { afterSeq: req.seq, limit: 1 });
-    const seq = Math.min(req.seq, lastSeq);
-    const { cursor, moved } = await ctx.stores.receipts.advance(target.room, conn.userId, req.kind ?? 'read', seq);
-    if (moved) ctx.receipts.queue(target, { userId: conn.userId, ...cursor });
-    return { room: target.room, read: cursor.read, delivered: cursor.delivered };
+    const kind = req.kind ?? 'read';
+    // A private read moves the user's hidden cursor; delivery is always public.
+    const hidden = req.private === true && kind === 'read';
+    const owner = hidden ? privateReader(conn.userId) : conn.userId;
+    const before = (await ctx.stores.receipts.mine(owner, [room])).get(room);
+    const from = kind === 'read' ? (before?.read ?? 0) : (before?.delivered ?? 0);
+    // The messages this cursor passes over: their authors are told, and the newest seq bounds it.
+    const passed = await ctx.stores.history.page(room, { afterSeq: Math.min(from, req.seq), beforeSeq: req.seq + 1, limit: Math.min(AUTHORS_PAGE, Math.max(1, req.seq - from)) });
+    const seq = Math.min(req.seq, passed.lastSeq);
+    const advanced = await ctx.stores.receipts.advance(room, owner, kind, seq);
+    const cursor = hidden ? combined((await ctx.stores.receipts.mine(conn.userId, [room])).get(room), advanced.cursor) : advanced.cursor;
+    if (advanced.moved) {
+      // The reader's own devices always; the authors of what was read only when it is not private.
+      const recipients = new Set([conn.userId]);
+      if (!hidden) for (const m of passed.messages) if (m.seq <= seq) recipients.add(m.userId);
+      ctx.receipts.queue(room, { userId: conn.userId, ...cursor }, recipients, conn.socket.id);
+    }
+    return { room, read: cursor.read, delivered: cursor.delivered };
   }),
   route('receipts:list', {}, async (conn, { room }) => {
     const target = resolveTarget(conn, room);
-    return { room: target.room, cursors: await conn.ctx.stores.receipts.cursors(target.room) };
+    const cursors = await conn.ctx.stores.receipts.cursors(target.room);
+    return { room: target.room, cursors: cursors.filter((c) => !isPrivateReader(c.userId)) };
   }),
 ];
 
@@ -48,10 +84,10 @@ async function readStatesFromStores(conn: Connection, rooms: readonly string[]):
   const { ctx } = conn;
   const dms = (await ctx.stores.dmConversations()).filter((id) => isDmRoom(id) && dmParties(id)?.includes(conn.userId));
   const conversations = [...rooms, ...dms];
-  const mine = await ctx.stores.receipts.mine(conn.userId, conversations);
+  const [pub, priv] = await Promise.all([ctx.stores.receipts.mine(conn.userId, conversations), ctx.stores.receipts.mine(privateReader(conn.userId), conversations)]);
   return Promise.all(
     conversations.map(async (room): Promise<ReadState> => {
-      const readSeq = mine.get(room)?.read;
+      const readSeq = pub.has(room) || priv.has(room) ? combined(pub.get(room), priv.get(room)).read : undefined;
       if (readSeq === undefined && !isDmRoom(room)) {
         const { lastSeq } = await ctx.stores.history.page(room, { limit: 1 });
         if (lastSeq > 0) await ctx.stores.receipts.advance(room, conn.userId, 'read', lastSeq);

@@ -91,3 +91,30 @@ test("a user's second browser clears its unread count when the first one reads",
     await relay.close();
   }
 });
+
+test('"Send read receipts" off: the other person sees Delivered, never Read', async ({ browser }) => {
+  const relay = await startWebRelay();
+  try {
+    const ana = await joinAs(browser, relay.url, 'Ana');
+    const ben = await joinAs(browser, relay.url, 'Ben');
+    await ben.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: 'Settings' }).click();
+    await ben.getByLabel('Send read receipts').uncheck();
+    await shot(ben, '6-privacy-setting');
+    await ben.getByRole('button', { name: 'Done' }).click();
+
+    await ana.getByRole('button', { name: 'Message Ben directly' }).click();
+    await send(ana, 'Private reader?');
+    await expect(lastOwnMark(ana)).toHaveText('Delivered');
+    await ben.getByRole('button', { name: /^Ana/ }).click();
+    await expect(ben.getByRole('log')).toContainText('Private reader?');
+    // Ben has read it; his badge is clear; Ana is not told.
+    await expect(ben.getByRole('button', { name: /^Ana/ }).getByLabel(/unread/)).toHaveCount(0);
+    await send(ana, 'Still there?');
+    await expect(ben.getByRole('log')).toContainText('Still there?');
+    await expect(lastOwnMark(ana)).toHaveText('Delivered');
+    await expect(ana.locator('.msg.own .delivery', { hasText: 'Read' })).toHaveCount(0);
+    await shot(ana, '7-delivered-not-read');
+  } finally {
+    await relay.close();
+  }
+});

@@ -94,6 +94,41 @@ describe('read receipts', () => {
     await until(() => ana.reads.deliveryOf(dm, seq) === 'read', 5000, 'read');
   });
 
+  it('private reads: the user\'s devices agree, nobody else is told, and others\' reads are hidden from them', async () => {
+    const relay = await fx.relay();
+    const key = newUserKey();
+    const ana = fx.client({ url: relay.url, nickname: 'Ana', key });
+    const anaPhone = fx.client({ url: relay.url, nickname: 'Ana', key });
+    const ben = fx.client({ url: relay.url, nickname: 'Ben' });
+    const cy = fx.client({ url: relay.url, nickname: 'Cy' });
+    ana.reads.setPrivate(true);
+    for (const c of [ana, anaPhone, ben, cy]) await c.start();
+    anaPhone.setViewing(false);
+    ana.setViewing(false);
+    cy.setViewing(false);
+    expect(ben.send('did you see this?')).toBeNull();
+    await until(() => ben.outbox.queuedCount === 0 && anaPhone.unread.get('lobby') === 1);
+    const seq = ben.conversation('lobby')!.timeline.syncedSeq;
+
+    // Ana reads on her laptop: her phone clears, Ben is not told; Cy's (public) read is.
+    ana.setViewing(true);
+    await until(() => anaPhone.unread.get('lobby') === 0, 5000, "Ana's phone clears");
+    cy.setViewing(true);
+    const benId = ben.me.value!.userId;
+    await until(() => ben.reads.seenBy('lobby', seq, benId).length === 1, 5000, 'Cy seen');
+    expect(ben.reads.seenBy('lobby', seq, benId)).toEqual([cy.me.value!.userId]);
+    const list = await (ben as unknown as { relay: { request: (e: string, r: unknown) => Promise<{ ok: boolean; cursors: { userId: string; read: number }[] }> } }).relay.request('receipts:list', { room: 'lobby' });
+    expect(list.cursors.find((c) => c.userId === ana.me.value!.userId)?.read ?? 0).toBeLessThan(seq);
+    expect(list.cursors.some((c) => c.userId.includes('~'))).toBe(false);
+
+    // And Ana, reading privately, is not shown who read hers.
+    expect(ana.send('my turn')).toBeNull();
+    await until(() => ana.outbox.queuedCount === 0);
+    const mine = ana.conversation('lobby')!.timeline.syncedSeq;
+    await until(() => ben.reads.readPosition('lobby') >= mine, 5000, 'Ben read it');
+    expect(ana.reads.seenBy('lobby', mine, ana.me.value!.userId)).toEqual([]);
+  });
+
   it('cursors never go back, and bad input is refused with typed errors', async () => {
     const relay = await fx.relay();
     const ana = fx.client({ url: relay.url, nickname: 'Ana' });
