@@ -11,8 +11,8 @@
  *   rooms. Loaded with `receipts:list` when a conversation opens, kept current by `receipts`.
  *
  * One `read` per conversation is in flight at a time, and a read position is sent at most once per
- * READ_EVERY_MS: a newer position waits and goes next, so a busy room read as it scrolls by costs
- * about one request a second, not one per message (bench/README.md, "Read receipts").
+ * readInterval(): a newer position waits and goes next, so a busy room read as it scrolls by costs
+ * a request every second or few, not one per message (bench/README.md, "Read receipts").
  */
 import { isDmRoom, type ReadState, type ReceiptCursor, type ReceiptKind, type ReceiptsNotice } from '../../protocol/index';
 import type { ClientState } from './client-state';
@@ -28,8 +28,20 @@ interface Positions {
 
 export type DeliveryMark = 'sent' | 'delivered' | 'read';
 
-/** The least time between two read positions sent for one conversation. */
+/** The least time between two read positions sent for one conversation of a few people. */
 export const READ_EVERY_MS = 1000;
+/** Per member beyond that: every member of a busy room reads, so the relay's load grows with size. */
+const READ_MS_PER_MEMBER = 4;
+
+/**
+ * How often a read position may be sent in a conversation of `members`: once a second for a DM or a
+ * team room, then slower as rooms grow (a room of 1,000 every 4 s), so that a big room where
+ * everyone reads costs the relay a bounded share on top of delivering its messages. "Seen by" and
+ * other devices' badges lag by at most that much; the first read after a pause goes at once.
+ */
+export function readInterval(members: number): number {
+  return Math.max(READ_EVERY_MS, members * READ_MS_PER_MEMBER);
+}
 
 export class ReadSync {
   private readonly own = new Map<string, Positions>();
@@ -149,7 +161,8 @@ export class ReadSync {
     this.sending.set(key, slot);
     slot.next = Math.max(slot.next, seq);
     if (slot.inFlight || slot.timer !== undefined || this.state.status.value !== 'online') return;
-    const wait = slot.lastAt + READ_EVERY_MS - Date.now();
+    const every = readInterval(this.convs.get(room)?.presence.size ?? 0);
+    const wait = slot.lastAt + every - Date.now();
     if (wait > 0) {
       slot.timer = setTimeout(() => {
         slot.timer = undefined;
@@ -174,7 +187,7 @@ export class ReadSync {
         const own = this.own.get(room);
         const done = kind === 'read' ? (own?.read ?? 0) : (own?.delivered ?? 0);
         if (slot.next > done && slot.next > target) this.send(room, kind, slot.next);
-        else if (Date.now() - slot.lastAt >= READ_EVERY_MS) this.sending.delete(key);
+        else if (Date.now() - slot.lastAt >= readInterval(this.convs.get(room)?.presence.size ?? 0)) this.sending.delete(key);
         this.state.bump();
       });
   }

@@ -154,3 +154,12 @@ describe('read receipts', () => {
     expect(await request('receipts:list', { room: 'nowhere' })).toMatchObject({ ok: false, code: 'NOT_IN_ROOM' });
   });
 });
+
+describe('readInterval', () => {
+  it('is a second for DMs and team rooms, and grows with big rooms', async () => {
+    const { readInterval } = await import('../../../renderer/model/read-sync');
+    expect(readInterval(2)).toBe(1000);
+    expect(readInterval(250)).toBe(1000);
+    expect(readInterval(1000)).toBe(4000);
+  });
+});
