@@ -48,6 +48,28 @@ describe('read receipts across instances', () => {
     }
   });
 
+  it('three users on two instances: the author sees who has read, whichever instance they are on', async () => {
+    try {
+      const { a, b } = await twoInstances();
+      const ana = client(a.url, 'Ana');
+      const ben = client(b.url, 'Ben');
+      const cy = client(a.url, 'Cy');
+      for (const c of [ana, ben, cy]) await c.start();
+      cy.setViewing(false);
+      expect(ana.send('retro at four')).toBeNull();
+      await until(() => ana.outbox.queuedCount === 0, 5000, 'stored');
+      const seq = ana.conversation('lobby')!.timeline.syncedSeq;
+      const me = ana.me.value!.userId;
+      // Ben, on the other instance, has the lobby on screen; Cy not yet.
+      await until(() => ana.reads.seenBy('lobby', seq, me).length === 1, 10_000, 'Ben seen');
+      expect(ana.reads.seenBy('lobby', seq, me)).toEqual([ben.me.value!.userId]);
+      cy.setViewing(true);
+      await until(() => ana.reads.seenBy('lobby', seq, me).length === 2, 10_000, 'Cy seen');
+    } finally {
+      for (const c of clients.splice(0)) c.close();
+    }
+  });
+
   it("one user's devices on two instances share the cursor; it survives a restart of both relays", async () => {
     try {
       const { a, b } = await twoInstances();
