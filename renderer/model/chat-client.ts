@@ -365,6 +365,7 @@ export class ChatClient {
     const answer = await this.login.run();
     if (!answer) return;
     this.reads.applyLogin(answer.reads);
+    this.reads.resend();
     this.reopenLast(answer);
     this.sending.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);

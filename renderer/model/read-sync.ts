@@ -143,6 +143,24 @@ export class ReadSync {
     return ids;
   }
 
+  /**
+   * After a (re)login: positions read while offline, or whose `read` failed, go now. The login's
+   * counts came from the relay, which did not know of them yet; the acks recount.
+   */
+  resend(): void {
+    for (const [key, slot] of [...this.sending]) {
+      if (slot.inFlight || slot.timer !== undefined) continue;
+      const space = key.indexOf(' ');
+      const kind = key.slice(0, space) as ReceiptKind;
+      const room = key.slice(space + 1);
+      const own = this.own.get(room);
+      if (slot.next > (kind === 'read' ? (own?.read ?? 0) : (own?.delivered ?? 0))) {
+        slot.lastAt = 0;
+        this.send(room, kind, slot.next);
+      }
+    }
+  }
+
   /** Stops the timers of positions waiting to be sent (the client closed). */
   close(): void {
     for (const slot of this.sending.values()) clearTimeout(slot.timer);
@@ -187,7 +205,8 @@ export class ReadSync {
         const own = this.own.get(room);
         const done = kind === 'read' ? (own?.read ?? 0) : (own?.delivered ?? 0);
         if (slot.next > done && slot.next > target) this.send(room, kind, slot.next);
-        else if (Date.now() - slot.lastAt >= readInterval(this.convs.get(room)?.presence.size ?? 0)) this.sending.delete(key);
+        // Kept while not confirmed (offline, or the relay could not store it): resend() retries it after the next login.
+        else if (done >= slot.next && Date.now() - slot.lastAt >= readInterval(this.convs.get(room)?.presence.size ?? 0)) this.sending.delete(key);
         this.state.bump();
       });
   }

@@ -42,6 +42,8 @@ export class ServerSet {
   private readonly entries: ServerEntry[] = [];
   private readonly unsubscribe = new Map<string, () => void>();
   private attended = true;
+  /** False while the window shows Settings or "Add a server": no server's chat is on screen then. */
+  private chatShown = true;
   /** Bumped on every change to the list or to which server is shown. */
   readonly revision = signal(0);
   /** The server shown, or null when none is open. */
@@ -121,15 +123,25 @@ export class ServerSet {
     if (!entry) return;
     this.active.value = id;
     // Only the server on screen has a conversation in view; the others count what arrives.
-    for (const e of this.entries) e.client.setViewing(e === entry && this.attended);
+    for (const e of this.entries) e.client.setViewing(e === entry && this.attended && this.chatShown);
     this.changed();
   }
 
   /** Whether the user can see the window: the shown server's open conversation is then being read. */
   setAttended(attended: boolean): void {
     this.attended = attended;
+    this.applyViewing();
+  }
+
+  /** Whether a server's chat is on screen at all (not Settings or "Add a server"). */
+  setChatShown(shown: boolean): void {
+    this.chatShown = shown;
+    this.applyViewing();
+  }
+
+  private applyViewing(): void {
     const id = this.active.value;
-    for (const e of this.entries) e.client.setViewing(e.id === id && attended);
+    for (const e of this.entries) e.client.setViewing(e.id === id && this.attended && this.chatShown);
   }
 
   rename(id: string, name: string): void {

@@ -44,25 +44,31 @@ export function App(): JSX.Element {
   }, []);
   useEffect(() => desktop()?.onJoinLink(setLink), []);
   useEffect(() => {
-    if (!link) return;
+    // A link that started the app waits for the saved servers to reopen: it may name one of them.
+    if (!link || restoring) return;
     const open = servers.find(link.url);
     if (!open) return setView('add');
     setLink(null);
     servers.show(open.id);
     setView('chat');
     if (link.room) void open.client.joinRoom(link.room, false).catch((e: Error) => (open.client.notice.value = e.message));
-  }, [link]);
+  }, [link, restoring]);
   useAttention(servers, setAnnouncement, () => setView('chat'));
+  // Settings and "Add a server" hide the chat: nothing in it is being read meanwhile.
+  useEffect(() => servers.setChatShown(view === 'chat'), [view]);
   useUnreadTotal(servers);
 
   const api = desktop();
   const persistSaved = async () => {
-    if (!api || !settings.value) return;
-    await settings.update({ savedServers: savedList(servers.list(), settings.value.savedServers) });
+    if (!api) return;
+    // Read afresh: the connect screen's own list may have saved a server since these settings came.
+    const current = await api.getSettings();
+    await settings.update({ savedServers: savedList(servers.list(), current.savedServers) });
   };
-  const connected = (client: ChatClient, origin: { name?: string; hosted: boolean }) => {
+  const connected = async (client: ChatClient, origin: { name?: string; hosted: boolean }) => {
     const id = serverId(client.url);
-    const saved = settings.value?.savedServers.find((s) => serverId(s.url) === id);
+    const fresh = api ? await api.getSettings() : null;
+    const saved = fresh?.savedServers.find((s) => serverId(s.url) === id);
     // A saved server keeps the name it was saved under; a LAN session takes its advertised name.
     servers.add(client, saved && !origin.hosted ? { name: saved.name, saved: true, notifications: saved.notifications ?? true } : { hosted: origin.hosted, ...(origin.name ? { name: origin.name } : {}) });
     setLink(null);

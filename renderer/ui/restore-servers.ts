@@ -24,6 +24,8 @@ export function useRestoreServers(settings: DesktopSettings | null | undefined, 
     const failures: string[] = [];
     const opening = saved.map(async (s) => {
       const client = openServer(s.url, nicknameFor(s.url)!, settings);
+      // Not on screen until the set shows it: its login must not mark its open conversation read.
+      client.setViewing(false);
       try {
         await client.start({ resume: true });
         servers.add(client, { name: s.name, saved: true, notifications: s.notifications ?? true, activate: servers.list().length === 0 });

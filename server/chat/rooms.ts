@@ -10,12 +10,17 @@ import {
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS } from './context';
 import { route } from './guard';
+import { startReading } from './receipts';
 import type { ReplyBudget } from './reply-budget';
 import { roomState } from './room-state';
 import { stopTyping } from './typing';
 
 export const roomRoutes = [
-  route('room:join', {}, (conn, req) => enterRoom(conn, req.room, req.create ?? false, req.since)),
+  route('room:join', {}, async (conn, req) => {
+    const state = await enterRoom(conn, req.room, req.create ?? false, req.since);
+    if (conn.socket.data.kind === 'parley') await startReading(conn, state.presence.room, req.since);
+    return state;
+  }),
   route('room:leave', {}, async (conn, { room }) => {
     await leaveRoom(conn, room);
     return { room };

@@ -94,7 +94,7 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
       if (!(err instanceof ParleyError)) throw err;
     }
   }
-  const reads = classic ? [] : await readStates(conn, rooms.map((r) => r.history.room));
+  const reads = classic ? [] : await readStates(conn, rooms.map((r) => r.history.room), since);
   return { userId: conn.userId, username, numUsers: result.numUsers, protocol: PROTOCOL_VERSION, rooms, dms, reads };
 }
 

@@ -129,6 +129,35 @@ describe('read receipts', () => {
     expect(ana.reads.seenBy('lobby', mine, ana.me.value!.userId)).toEqual([]);
   });
 
+  it('a room first seen empty: what is posted there before the next login counts as unread', async () => {
+    const relay = await fx.relay();
+    const key = newUserKey();
+    const first = fx.client({ url: relay.url, nickname: 'Ana', key });
+    await first.start();
+    first.close();
+    const ben = fx.client({ url: relay.url, nickname: 'Ben' });
+    await ben.start();
+    ben.send('one');
+    ben.send('two');
+    await until(() => ben.outbox.queuedCount === 0);
+    const again = fx.client({ url: relay.url, nickname: 'Ana', key });
+    again.setViewing(false);
+    await again.start();
+    expect(again.unread.get('lobby')).toBe(2);
+  });
+
+  it('reading a conversation that has no messages stores nothing', async () => {
+    const relay = await fx.relay();
+    const ana = fx.client({ url: relay.url, nickname: 'Ana' });
+    await ana.start();
+    const request = (ana as unknown as { relay: { request: (e: string, r: unknown) => Promise<{ ok: boolean; read?: number; cursors?: unknown[] }> } }).relay;
+    const me = ana.me.value!.userId;
+    const other = newUserKey().slice(0, 22).replace(/[^A-Za-z0-9_-]/g, 'a');
+    const dm = `dm:${[me, other].sort().join(':')}`;
+    expect(await request.request('read', { room: dm, seq: 5 })).toMatchObject({ ok: true, read: 0 });
+    expect(await request.request('receipts:list', { room: dm })).toMatchObject({ ok: true, cursors: [] });
+  });
+
   it('cursors never go back, and bad input is refused with typed errors', async () => {
     const relay = await fx.relay();
     const ana = fx.client({ url: relay.url, nickname: 'Ana' });
