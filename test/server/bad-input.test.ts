@@ -78,6 +78,22 @@ describe('bad input', () => {
     await assertUnaffected(ana, bob);
   });
 
+  it('read receipts: malformed, foreign or oversized reads are refused, and nobody else is affected', async () => {
+    const relay = await startRelay();
+    const { ana, bob } = await bystanders(relay);
+    const { socket: eve } = await loggedIn(relay.url, 'eve');
+    for (const bad of [{ room: 'lobby' }, { room: 'lobby', seq: -1 }, { room: 'lobby', seq: 1.5 }, { room: 'lobby', seq: Number.MAX_SAFE_INTEGER + 2 }, { room: 'lobby', seq: 1, kind: 'seen' }, { room: 'lobby', seq: 1, private: 'yes' }, { room: 'x'.repeat(300), seq: 1 }, 'lobby']) {
+      expect(await request(eve, 'read', bad), JSON.stringify(bad)).toMatchObject({ ok: false, code: ErrorCode.INVALID_PAYLOAD });
+    }
+    expect(await request(eve, 'read', { room: 'elsewhere', seq: 1 })).toMatchObject({ ok: false, code: ErrorCode.NOT_IN_ROOM });
+    expect(await request(eve, 'receipts:list', { room: 'elsewhere' })).toMatchObject({ ok: false, code: ErrorCode.NOT_IN_ROOM });
+    // A read far past the newest message is held at it: Eve cannot mark the bystanders' future messages as seen.
+    const held = await request<{ read: number }>(eve, 'read', { room: 'lobby', seq: Number.MAX_SAFE_INTEGER });
+    const page = await request<HistoryPage>(eve, 'history:fetch', { room: 'lobby' });
+    expect(held.ok && page.ok && held.read).toBe(page.ok ? page.lastSeq : -1);
+    await assertUnaffected(ana, bob);
+  });
+
   it('empty or control-character messages are refused', async () => {
     const relay = await startRelay();
     const { ana, bob } = await bystanders(relay);
