@@ -334,11 +334,7 @@ export class ChatClient {
     s.on('receipts', (notice) => this.reads.onReceipts(notice));
     s.on('typing', (notice) => this.presence.onTyping(notice));
     s.on('stop typing', (notice) => this.presence.onStopTyping(notice));
-    s.on('room:created', (info) => {
-      if (!this.directory.value.some((r) => r.room === info.room)) {
-        this.directory.value = [...this.directory.value, info].sort((a, b) => a.room.localeCompare(b.room));
-      }
-    });
+    s.on('room:created', (info) => this.state.addToDirectory(info));
     s.on('parley:error', (err) => {
       this.notice.value = err.message;
     });
@@ -365,12 +361,11 @@ export class ChatClient {
     const answer = await this.login.run();
     if (!answer) return;
     this.reads.applyLogin(answer.reads);
-    this.reads.resend();
     this.reopenLast(answer);
     this.sending.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);
-    if (active && !active.loaded) void this.sync.loadLatest(active);
     if (active) {
+      if (!active.loaded) void this.sync.loadLatest(active);
       if (this.viewing) this.markRead(active.id);
       void this.reads.loadCursors(active.id);
     }

@@ -28,4 +28,10 @@ export class ClientState {
   bump(): void {
     this.revision.value++;
   }
+
+  /** A room the relay announced (`room:created`), kept in name order, once. */
+  addToDirectory(info: RoomInfo): void {
+    if (this.directory.value.some((r) => r.room === info.room)) return;
+    this.directory.value = [...this.directory.value, info].sort((a, b) => a.room.localeCompare(b.room));
+  }
 }

@@ -68,13 +68,17 @@ export class ReadSync {
     private readonly unread: UnreadCounter,
   ) {}
 
-  /** The login ack's read states: cursors and unread counts as the relay counts them. */
+  /**
+   * The login ack's read states: cursors and unread counts as the relay counts them. Then positions
+   * read while offline, or refused, go (resend): the relay did not know of them yet.
+   */
   applyLogin(reads: readonly ReadState[]): void {
     for (const r of reads) {
       const conv = this.convs.ensure(r.room);
       this.raise(this.own, r.room, r.readSeq, r.readSeq);
       this.unread.set(conv.id, r.unread, r.unreadMore === true);
     }
+    this.resend();
   }
 
   /** The user has seen `conv` up to its newest message (it is on screen and the window attended). */
@@ -143,11 +147,8 @@ export class ReadSync {
     return ids;
   }
 
-  /**
-   * After a (re)login: positions read while offline, or whose `read` failed, go now. The login's
-   * counts came from the relay, which did not know of them yet; the acks recount.
-   */
-  resend(): void {
+  /** Sends the positions read while offline, or whose `read` failed; their acks recount. */
+  private resend(): void {
     for (const [key, slot] of [...this.sending]) {
       if (slot.inFlight || slot.timer !== undefined) continue;
       const space = key.indexOf(' ');
@@ -179,8 +180,7 @@ export class ReadSync {
     this.sending.set(key, slot);
     slot.next = Math.max(slot.next, seq);
     if (slot.inFlight || slot.timer !== undefined || this.state.status.value !== 'online') return;
-    const every = readInterval(this.convs.get(room)?.presence.size ?? 0);
-    const wait = slot.lastAt + every - Date.now();
+    const wait = slot.lastAt + this.interval(room) - Date.now();
     if (wait > 0) {
       slot.timer = setTimeout(() => {
         slot.timer = undefined;
@@ -206,9 +206,13 @@ export class ReadSync {
         const done = kind === 'read' ? (own?.read ?? 0) : (own?.delivered ?? 0);
         if (slot.next > done && slot.next > target) this.send(room, kind, slot.next);
         // Kept while not confirmed (offline, or the relay could not store it): resend() retries it after the next login.
-        else if (done >= slot.next && Date.now() - slot.lastAt >= readInterval(this.convs.get(room)?.presence.size ?? 0)) this.sending.delete(key);
+        else if (done >= slot.next && Date.now() - slot.lastAt >= this.interval(room)) this.sending.delete(key);
         this.state.bump();
       });
+  }
+
+  private interval(room: string): number {
+    return readInterval(this.convs.get(room)?.presence.size ?? 0);
   }
 
   /** After the own read cursor moved: what is left unread is what came after it from others. */

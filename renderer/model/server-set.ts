@@ -122,8 +122,7 @@ export class ServerSet {
     const entry = this.get(id);
     if (!entry) return;
     this.active.value = id;
-    // Only the server on screen has a conversation in view; the others count what arrives.
-    for (const e of this.entries) e.client.setViewing(e === entry && this.attended && this.chatShown);
+    this.applyViewing();
     this.changed();
   }
 
@@ -139,6 +138,7 @@ export class ServerSet {
     this.applyViewing();
   }
 
+  /** Only the server on screen has a conversation in view; the others count what arrives. */
   private applyViewing(): void {
     const id = this.active.value;
     for (const e of this.entries) e.client.setViewing(e.id === id && this.attended && this.chatShown);

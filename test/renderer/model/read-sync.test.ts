@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { newUserKey } from '../../../renderer/model/ids';
-import { texts, until, useRelaysAndClients } from './support';
+import { rawRequest, texts, until, useRelaysAndClients } from './support';
 
 const fx = useRelaysAndClients();
 
@@ -117,9 +117,9 @@ describe('read receipts', () => {
     const benId = ben.me.value!.userId;
     await until(() => ben.reads.seenBy('lobby', seq, benId).length === 1, 5000, 'Cy seen');
     expect(ben.reads.seenBy('lobby', seq, benId)).toEqual([cy.me.value!.userId]);
-    const list = await (ben as unknown as { relay: { request: (e: string, r: unknown) => Promise<{ ok: boolean; cursors: { userId: string; read: number }[] }> } }).relay.request('receipts:list', { room: 'lobby' });
-    expect(list.cursors.find((c) => c.userId === ana.me.value!.userId)?.read ?? 0).toBeLessThan(seq);
-    expect(list.cursors.some((c) => c.userId.includes('~'))).toBe(false);
+    const list = await rawRequest(ben)('receipts:list', { room: 'lobby' });
+    expect(list.cursors!.find((c) => c.userId === ana.me.value!.userId)?.read ?? 0).toBeLessThan(seq);
+    expect(list.cursors!.some((c) => c.userId.includes('~'))).toBe(false);
 
     // And Ana, reading privately, is not shown who read hers.
     expect(ana.send('my turn')).toBeNull();
@@ -150,12 +150,12 @@ describe('read receipts', () => {
     const relay = await fx.relay();
     const ana = fx.client({ url: relay.url, nickname: 'Ana' });
     await ana.start();
-    const request = (ana as unknown as { relay: { request: (e: string, r: unknown) => Promise<{ ok: boolean; read?: number; cursors?: unknown[] }> } }).relay;
+    const request = rawRequest(ana);
     const me = ana.me.value!.userId;
     const other = newUserKey().slice(0, 22).replace(/[^A-Za-z0-9_-]/g, 'a');
     const dm = `dm:${[me, other].sort().join(':')}`;
-    expect(await request.request('read', { room: dm, seq: 5 })).toMatchObject({ ok: true, read: 0 });
-    expect(await request.request('receipts:list', { room: dm })).toMatchObject({ ok: true, cursors: [] });
+    expect(await request('read', { room: dm, seq: 5 })).toMatchObject({ ok: true, read: 0 });
+    expect(await request('receipts:list', { room: dm })).toMatchObject({ ok: true, cursors: [] });
   });
 
   it('cursors never go back, and bad input is refused with typed errors', async () => {
@@ -168,9 +168,7 @@ describe('read receipts', () => {
     ben.send('b');
     await until(() => texts(ana).includes('b'));
     const last = ana.conversation('lobby')!.timeline.syncedSeq;
-    const request = (ana as unknown as { relay: { request: (e: string, r: unknown) => Promise<{ ok: boolean; code?: string; read?: number }> } }).relay.request.bind(
-      (ana as unknown as { relay: object }).relay,
-    );
+    const request = rawRequest(ana);
     expect(await request('read', { room: 'lobby', seq: last })).toMatchObject({ ok: true, read: last });
     // Lower: no error, nothing moves.
     expect(await request('read', { room: 'lobby', seq: last - 1 })).toMatchObject({ ok: true, read: last });

@@ -40,6 +40,12 @@ export function useRelaysAndClients() {
   };
 }
 
+/** A raw request on a client's own connection, answer untyped: for sending what the UI never would. */
+export function rawRequest(client: ChatClient): (event: string, payload: unknown) => Promise<{ ok: boolean; code?: string; read?: number; cursors?: { userId: string; read: number }[] }> {
+  const relay = (client as unknown as { relay: { request: (event: string, payload: unknown) => Promise<never> } }).relay;
+  return (event, payload) => relay.request(event, payload);
+}
+
 /** Waits until `pred` holds, polling every 10 ms; fails after `ms`. */
 export async function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;
