@@ -44,6 +44,12 @@ export const ErrorCode = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** A backing store (Redis) is unreachable; the operation was not performed, retry later. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The message to edit or delete is not in the conversation's retained history (or was deleted). */
+  UNKNOWN_MESSAGE: 'UNKNOWN_MESSAGE',
+  /** Only a message's author may edit or delete it. */
+  NOT_AUTHOR: 'NOT_AUTHOR',
+  /** The message is older than the relay's edit window. */
+  EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
   /** Unexpected server fault. Nothing was stored. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -9,6 +9,7 @@
  * Parley-only events are named `domain:verb`.
  */
 import type { ErrorBody } from './errors';
+import type { ChangeKind, MessageRef } from './edits';
 import type { ReadState, ReceiptsNotice } from './receipts';
 
 /** A present user as others see them. `id` is stable for the same client key; nicknames may change. */
@@ -41,6 +42,16 @@ export interface ChatMessage {
   userId: string;
   /** The sender's idempotency key, echoed so a client can match its pending message. */
   clientId?: string;
+  /** Set on a change entry (protocol/edits.ts): this entry edits or deletes `target`. */
+  change?: ChangeKind;
+  /** The message a change entry changes. */
+  target?: MessageRef;
+  /** On a message: when it was last edited (ms since epoch). */
+  edited?: number;
+  /** On a message: the seq of the edit entry that gave it its text (orders racing edits). */
+  editSeq?: number;
+  /** On a message: it was deleted; `message` is ''. */
+  deleted?: true;
 }
 
 /** Successful or failed acknowledgement. */

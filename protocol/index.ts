@@ -8,6 +8,7 @@ export * from './errors';
 export * from './events';
 export * from './requests';
 export * from './receipts';
+export * from './edits';
 export * from './nickname';
 export * from './rooms';
 export * from './desktop-api';

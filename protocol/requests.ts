@@ -26,6 +26,7 @@ import type {
   TypingRequest,
 } from './events';
 import type { ReadOk, ReadRequest, ReceiptsList } from './receipts';
+import type { ChangeOk, DeleteRequest, EditRequest, SearchRequest, SearchResults } from './edits';
 
 /**
  * How an event is answered:
@@ -46,6 +47,9 @@ interface Contract<Request, Ok extends object | undefined, Mode extends AckMode,
 /** What addressing a room or DM can fail with (server/chat/addressing.ts). */
 const ADDRESS_ERRORS = ['UNKNOWN_ROOM', 'NOT_IN_ROOM', 'USER_NOT_FOUND'] as const;
 
+/** Why an edit or deletion can be refused (server/chat/edits.ts). */
+const CHANGE_ERRORS = ['UNKNOWN_MESSAGE', 'NOT_AUTHOR', 'EDIT_WINDOW_CLOSED'] as const;
+
 /**
  * The run-time half of each event's contract, written once: whether it needs `add user` first, and
  * the codes it may answer with besides the common ones. The relay reads it (login checks; a handler
@@ -64,6 +68,9 @@ export const CLIENT_EVENTS = {
   'users:list': { needsLogin: true, errors: ['NOT_IN_ROOM'] },
   read: { needsLogin: true, errors: ADDRESS_ERRORS },
   'receipts:list': { needsLogin: true, errors: ADDRESS_ERRORS },
+  'message:edit': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', ...CHANGE_ERRORS, ...ADDRESS_ERRORS] },
+  'message:delete': { needsLogin: true, errors: [...CHANGE_ERRORS, ...ADDRESS_ERRORS] },
+  search: { needsLogin: true, errors: ADDRESS_ERRORS },
 } as const satisfies Record<string, { needsLogin: boolean; errors: readonly ErrorCode[] }>;
 
 /** The codes of one event's row. */
@@ -92,6 +99,12 @@ export interface ClientRequests {
   read: Contract<ReadRequest, ReadOk, 'required', Codes<'read'>>;
   /** Every member's cursors in a conversation. */
   'receipts:list': Contract<RoomRef, ReceiptsList, 'required', Codes<'receipts:list'>>;
+  /** Replace the text of one of your messages (protocol/edits.ts). */
+  'message:edit': Contract<EditRequest, ChangeOk, 'required', Codes<'message:edit'>>;
+  /** Delete one of your messages. */
+  'message:delete': Contract<DeleteRequest, ChangeOk, 'required', Codes<'message:delete'>>;
+  /** Search the retained history of your conversations. */
+  search: Contract<SearchRequest, SearchResults, 'required', Codes<'search'>>;
 }
 
 export type ClientEvent = keyof ClientRequests;

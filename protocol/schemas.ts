@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import { CLIENT_ID_PATTERN, CLIENT_KEY_PATTERN, HISTORY_PAGE_MAX, MAX_ROOMS_PER_SOCKET } from './limits';
 import { ErrorCode, ParleyError } from './errors';
+import { SEARCH_QUERY_MAX, SEARCH_RESULTS_MAX } from './edits';
 import type { ClientEvent, RequestOf } from './requests';
 
 // Upper bound for any string before the semantic checks: stops a 60 KB nickname from being
@@ -61,6 +62,18 @@ export const ReadRequestSchema = z.object({
   private: z.boolean().optional(),
 });
 
+const messageRef = { room: roomAddress, id: boundedString(40), seq: seq.min(1) };
+const clientId = z.string().regex(CLIENT_ID_PATTERN, 'clientId must be 8–64 characters of A–Z a–z 0–9 _ -');
+
+// The edit's text, like a message's, is checked by the handler (TOO_LARGE, EMPTY_MESSAGE).
+export const EditRequestSchema = z.object({ ...messageRef, text: z.string(), clientId: clientId.optional() });
+export const DeleteRequestSchema = z.object({ ...messageRef, clientId: clientId.optional() });
+export const SearchRequestSchema = z.object({
+  query: boundedString(SEARCH_QUERY_MAX),
+  room: roomAddress.optional(),
+  limit: z.number().int().min(1).max(SEARCH_RESULTS_MAX).optional(),
+});
+
 /**
  * The payload schema of every client event, keyed like ClientRequests (./requests): the relay's
  * dispatcher parses each event with its entry. `satisfies` checks each schema's output fits the
@@ -78,6 +91,9 @@ export const REQUEST_SCHEMAS = {
   'users:list': RoomRefSchema,
   read: ReadRequestSchema,
   'receipts:list': RoomRefSchema,
+  'message:edit': EditRequestSchema,
+  'message:delete': DeleteRequestSchema,
+  search: SearchRequestSchema,
 } as const satisfies { readonly [E in ClientEvent]: z.ZodType<RequestOf<E>> };
 
 export const HandshakeAuthSchema = z.object({

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       port: config.port,
       host: config.host,
       historyLimit: config.historyLimit,
+      editWindowMs: config.editWindowS * 1000,
       // Without Redis, history is kept on disk here (':memory:': in memory only).
       dataDir: config.dataDir,
       ...(config.historyMaxAge > 0 ? { historyMaxAgeMs: config.historyMaxAge * 1000 } : {}),

@@ -44,6 +44,8 @@ const ConfigSchema = z.object({
     .regex(/^\d+[smhd]?$/, 'a duration such as 30d, 12h, 90m or 3600 (seconds)')
     .transform((v) => Number(v.replace(/[smhd]$/, '')) * ({ s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[/[smhd]$/.test(v) ? v.slice(-1) : 's']!)
     .pipe(z.number().int().min(0).max(100 * 365 * 86_400)),
+  // EDIT_WINDOW_S: how long a message stays editable by its author (protocol/edits.ts); 0: never.
+  editWindowS: z.coerce.number().int().min(0).max(10 * 365 * 86_400),
   redisUrl: z.string().min(1).optional(),
   redisPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'a key prefix such as "parley:"'),
   redisTlsCa: z.string().min(1).optional(),
@@ -90,6 +92,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     historyLimit: flags.historyLimit ?? env.HISTORY_LIMIT ?? String(DEFAULT_HISTORY_LIMIT),
     dataDir: flags.dataDir ?? (env.DATA_DIR || './data'),
     historyMaxAge: env.HISTORY_MAX_AGE || '0',
+    editWindowS: env.EDIT_WINDOW_S || '3600',
     redisUrl: flags.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: flags.redisPrefix ?? env.REDIS_PREFIX ?? 'parley:',
     redisTlsCa: flags.redisTlsCa ?? (env.REDIS_TLS_CA || undefined),

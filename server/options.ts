@@ -42,6 +42,8 @@ export interface RelayOptions {
    * records survive a restart. Unset or ':memory:': kept in memory only. Ignored when `stores` is given.
    */
   dataDir?: string;
+  /** How long after sending a message its author may edit or delete it (protocol/edits.ts). Default an hour. */
+  editWindowMs?: number;
   /** Messages older than this are deleted from the durable store; default: kept until the history limit pushes them out. */
   historyMaxAgeMs?: number;
   /** Idle rooms and DM logs are deleted after this long (chat/expiry.ts); default a week. */
@@ -69,6 +71,12 @@ export interface RelayOptions {
   pingTimeoutMs?: number;
 }
 
+/**
+ * An hour: long enough to fix a typo or take back a message sent to the wrong room, short enough
+ * that history read days ago does not change under its readers. EDIT_WINDOW_S sets it.
+ */
+export const DEFAULT_EDIT_WINDOW_MS = 3600 * 1000;
+
 export const DEFAULT_LIMITS: RateLimits = {
   socketEvents: { capacity: 60, perSecond: 20 },
   userMessages: { capacity: 20, perSecond: 5 },
@@ -83,6 +91,7 @@ export interface ResolvedOptions {
   port: number | string;
   host: string;
   historyLimit: number;
+  editWindowMs: number;
   staticDir: string | null;
   allowedOrigins: readonly string[] | '*';
   proxyHops: ProxyHops;
@@ -106,8 +115,11 @@ export function resolveOptions(opts: RelayOptions): ResolvedOptions {
   if (!Number.isInteger(historyLimit) || historyLimit < 0 || historyLimit > 100_000) {
     throw new RangeError(`historyLimit must be an integer 0–100000 (got ${historyLimit}).`);
   }
+  const editWindowMs = opts.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS;
+  if (!Number.isInteger(editWindowMs) || editWindowMs < 0) throw new RangeError(`editWindowMs must be a whole number of ms ≥ 0 (got ${editWindowMs}).`);
   return {
     port: opts.port ?? 0,
+    editWindowMs,
     host: opts.host ?? '127.0.0.1',
     historyLimit,
     staticDir: opts.staticDir ?? null,

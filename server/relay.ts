@@ -144,6 +144,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     presence,
     lobby: opts.lobby,
     historyLimit: opts.historyLimit,
+    editWindowMs: opts.editWindowMs,
     limits: opts.limits,
     isClosing: () => closing !== undefined,
     pendingLogouts: new Set(),

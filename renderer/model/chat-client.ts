@@ -3,11 +3,11 @@
  * in, the outbox, and the connection state for the banner. DOM-free (socket.io-client and signals
  * only), so it runs, and is tested, in plain Node against a real relay.
  *
- * This class puts the parts together and routes the relay's events to them; each part is a module
- * of its own: the socket and reconnection (relay-connection), login, the conversation list,
- * history sync and hole repair, presence and typing, sending through the outbox, and the local
- * history cache (history-persistence).
+ * This class puts the parts together and routes the relay's events to them; each part is a module of
+ * its own: the socket (relay-connection), login, conversations, history sync, presence and typing,
+ * the outbox, edits and search, and the local history cache (history-persistence).
  */
+import { Editing } from './editing';
 import { DEFAULT_ROOM, dmRoomId, ErrorCode, type ChatMessage, type UserSummary } from '../../protocol/index';
 import { ClientState } from './client-state';
 import type { Conversation } from './conversation';
@@ -76,6 +76,8 @@ export class ChatClient {
   private readonly last: LastConversation;
   /** Read and delivered cursors: own (shared by the user's devices) and others' (ticks, "Seen by"). */
   readonly reads: ReadSync;
+  /** Edit, delete and search (editing.ts). */
+  readonly editing: Editing;
   private viewing = true;
 
   constructor(private readonly opts: ChatClientOptions) {
@@ -91,6 +93,7 @@ export class ChatClient {
     this.sending = new Sending(this.state, this.convs, this.relay, storage, storageKey);
     this.login = new Login(this.state, this.convs, this.relay, this.sync, () => this.opts.nickname);
     this.reads = new ReadSync(this.state, this.convs, this.relay, this.unread);
+    this.editing = new Editing(this.state, this.convs, this.relay);
     if (opts.cache) this.persistence = new HistoryPersistence(opts.cache, this.state, this.convs);
     this.wire();
   }
@@ -124,7 +127,6 @@ export class ChatClient {
    * retries as after a lost connection, and this resolves 'cached' instead of 'online'.
    */
   async start({ resume = false }: { resume?: boolean } = {}): Promise<'online' | 'cached'> {
-    this.status.value = 'connecting';
     const cached = await this.restore();
     return new Promise((resolve, reject) => {
       const fail = (err: ConnectFailure) => {
@@ -163,7 +165,6 @@ export class ChatClient {
   get url(): string {
     return this.opts.url;
   }
-
   close(): void {
     this.typing.close();
     this.reads.close();
@@ -383,6 +384,7 @@ export class ChatClient {
     const conv = this.convs.ensure(msg.room, msg);
     const added = conv.timeline.add(msg);
     if (conv.timeline.hasHole) this.sync.scheduleRepair(conv);
+    if (msg.change !== undefined) this.state.bump();
     if (!added) return;
     conv.typing.stop(msg.userId);
     if (msg.userId !== this.me.value?.userId) {

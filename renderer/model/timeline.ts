@@ -69,6 +69,7 @@ export class Timeline {
    */
   add(msg: ChatMessage): boolean {
     this.noteSeq(msg.seq);
+    if (msg.change !== undefined) return this.applyChange(msg);
     if (this.ids.has(msg.id)) {
       if (msg.seq > 0) this.confirm(msg);
       return false;
@@ -82,6 +83,35 @@ export class Timeline {
     this.insert(msg);
     this.trim();
     return true;
+  }
+
+  /**
+   * A change entry (protocol/edits.ts) is not shown itself: it rewrites the message it names, if held
+   * (an older one is fetched already changed when scrolled back to). Returns false: nothing new to
+   * count as unread. Applying one twice changes nothing (a replayed page): deleting is final, and an
+   * edit applies only over an older one.
+   */
+  private applyChange(entry: ChatMessage): boolean {
+    if (entry.seq > this.lastSeq) this.lastSeq = entry.seq;
+    const at = this.items.findIndex((e) => e.kind === 'message' && e.msg.id === entry.target?.id);
+    if (at < 0) return false;
+    const { msg } = this.items[at] as MessageEntry;
+    let next: ChatMessage | undefined;
+    if (entry.change === 'delete') {
+      next = { ...msg, message: '', deleted: true };
+      delete next.edited;
+      delete next.editSeq;
+    } else if (!msg.deleted && (msg.editSeq ?? 0) < entry.seq) {
+      next = { ...msg, message: entry.message, edited: entry.ts, editSeq: entry.seq };
+    }
+    if (next) this.items[at] = { kind: 'message', key: msg.id, msg: next };
+    return false;
+  }
+
+  /** The message with this id, as it is now (edited or deleted), if held. */
+  message(id: string): ChatMessage | undefined {
+    const found = this.items.find((e) => e.kind === 'message' && e.msg.id === id);
+    return found?.kind === 'message' ? found.msg : undefined;
   }
 
   /** Stored messages are missing between `syncedSeq` and the newest seen. */

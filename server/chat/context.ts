@@ -43,6 +43,8 @@ export interface ChatContext {
   presence: PresenceBroadcaster;
   lobby: string;
   historyLimit: number;
+  /** How long a message stays editable by its author (edits.ts). */
+  editWindowMs: number;
   limits: RateLimits;
   /** True once shutdown started: new logins are refused. */
   isClosing(): boolean;

@@ -6,12 +6,14 @@ import { dispatch, routeTable } from './guard';
 import { historyRoutes } from './history';
 import { receiptRoutes } from './receipts';
 import { messageRoutes } from './messages';
+import { editRoutes } from './edits';
+import { searchRoutes } from './search';
 import { roomRoutes } from './rooms';
 import { onDisconnect, sessionRoutes } from './session';
 import { typingRoutes } from './typing';
 
 /** Every client event the relay handles; anything else is refused (see guard.ts). */
-const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes, ...receiptRoutes]);
+const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes, ...receiptRoutes, ...editRoutes, ...searchRoutes]);
 
 export function attachChat(ctx: ChatContext): void {
   ctx.io.on('connection', (socket: ParleySocket) => {

@@ -23,6 +23,16 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 export const messageRoutes = [route('new message', {}, send)];
 
+/** What any message text must be, sent or edited. */
+export function checkText(text: string): void {
+  if (text.length > MESSAGE_MAX) {
+    throw new ParleyError(ErrorCode.TOO_LARGE, `Messages are limited to ${MESSAGE_MAX} characters (got ${text.length}).`);
+  }
+  if (text.trim().length === 0) throw new ParleyError(ErrorCode.EMPTY_MESSAGE, 'Message is empty.');
+  if (CONTROL.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message contains control characters.');
+  if (LONE_SURROGATE.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message text is not well-formed Unicode (an unpaired surrogate).');
+}
+
 /**
  * In order (serially per connection): validation and handing the message to the store, which takes
  * the user's rate-limit token and appends. Then, without holding up the connection's next message:
@@ -33,12 +43,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   const { ctx } = conn;
   const req: SendRequest = typeof payload === 'string' ? { text: payload } : payload;
   const text = req.text;
-  if (text.length > MESSAGE_MAX) {
-    throw new ParleyError(ErrorCode.TOO_LARGE, `Messages are limited to ${MESSAGE_MAX} characters (got ${text.length}).`);
-  }
-  if (text.trim().length === 0) throw new ParleyError(ErrorCode.EMPTY_MESSAGE, 'Message is empty.');
-  if (CONTROL.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message contains control characters.');
-  if (LONE_SURROGATE.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message text is not well-formed Unicode (an unpaired surrogate).');
+  checkText(text);
 
   const target = resolveTarget(conn, req.room, req.to);
   if (target.kind === 'dm') {

@@ -3,6 +3,7 @@ import type { ChatMessage, HistoryPage } from '../../protocol/index';
 import { seqBase } from '../ids';
 import { RecencyMap } from '../recency-map';
 import { Ring } from './ring';
+import { applyDelete, applyEdit, blank, isEditOf } from './changes';
 import { storedMessage } from './local';
 import { selectWindow } from './history-window';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from './types';
@@ -80,6 +81,30 @@ export class MemoryHistoryStore implements HistoryStore {
   /** The key left `log`'s window: it no longer names a message of `log`. */
   private release(log: RoomLog, key: string): void {
     if (this.keyHolder.get(key) === log) this.keyHolder.delete(key);
+  }
+
+  async get(room: string, seq: number): Promise<ChatMessage | undefined> {
+    const log = this.rooms.get(room);
+    if (!log || this.limit === 0) return undefined;
+    const oldestSeq = log.lastSeq - log.ring.size + 1;
+    return seq >= oldestSeq && seq <= log.lastSeq ? log.ring.at(seq - oldestSeq) : undefined;
+  }
+
+  /** Changes happen in place: the idempotency records hold the same objects, so they change too. */
+  async applyChange(entry: ChatMessage): Promise<ChatMessage | undefined> {
+    const ref = entry.target!;
+    const target = await this.get(entry.room, ref.seq);
+    if (!target || target.id !== ref.id) return undefined;
+    if (entry.change === 'edit') {
+      if (!applyEdit(target, entry) && target.deleted) blank(entry);
+      return target;
+    }
+    applyDelete(target);
+    for (let seq = ref.seq + 1; seq <= entry.seq; seq++) {
+      const later = await this.get(entry.room, seq);
+      if (later && isEditOf(later, ref.id)) blank(later);
+    }
+    return target;
   }
 
   async page(room: string, query: PageQuery): Promise<HistoryPage> {

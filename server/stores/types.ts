@@ -4,7 +4,7 @@
  */
 import type { BucketSpec } from './token-bucket';
 import type { ServerOptions } from 'socket.io';
-import type { ChatMessage, HistoryPage, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
+import type { ChangeKind, ChatMessage, HistoryPage, MessageRef, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
 
 export interface MessageDraft {
   room: string;
@@ -12,6 +12,9 @@ export interface MessageDraft {
   username: string;
   message: string;
   clientId?: string;
+  /** A change entry (protocol/edits.ts): what it does and to which message. */
+  change?: ChangeKind;
+  target?: MessageRef;
 }
 
 export interface AppendResult {
@@ -35,6 +38,16 @@ export interface HistoryStore {
   append(draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void): Promise<AppendResult>;
   /** The newest `limit` messages inside (afterSeq, beforeSeq), oldest first. */
   page(room: string, query: PageQuery): Promise<HistoryPage>;
+  /** The stored entry at `seq` as it is now (edited, deleted), or undefined when not retained. */
+  get(room: string, seq: number): Promise<ChatMessage | undefined>;
+  /**
+   * Applies a stored change entry to its target (protocol/edits.ts), serially with other changes:
+   * an edit sets the target's text and `edited` unless it was deleted meanwhile (then the edit
+   * entry's own text is blanked); a delete blanks the target, every edit entry of it and the
+   * idempotency records holding their text. Resolves with the target as stored after the change,
+   * or undefined when it is no longer retained.
+   */
+  applyChange(entry: ChatMessage): Promise<ChatMessage | undefined>;
 }
 
 export interface SessionInfo {

@@ -1,7 +1,7 @@
 /** Registers Parley's Lua scripts on a connection (EVALSHA with automatic EVAL fallback). */
 import type { Redis } from 'ioredis';
 import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
-import { APPEND, SUBMIT } from './history-lua';
+import { APPEND, CHANGE, SUBMIT } from './history-lua';
 import { ADVANCE_CURSOR, CREATE_ROOM, EXPIRE_CONVERSATION, ROOM_TOKENS } from './misc-lua';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
@@ -19,6 +19,7 @@ export interface ParleyCommands {
   parleyExpire: Script;
   parleyRoomTokens: Script;
   parleyAdvanceCursor: Script;
+  parleyChange: Script;
 }
 
 export function defineCommands(client: Redis): Redis & ParleyCommands {
@@ -35,6 +36,7 @@ export function defineCommands(client: Redis): Redis & ParleyCommands {
     parleyExpire: EXPIRE_CONVERSATION,
     parleyRoomTokens: ROOM_TOKENS,
     parleyAdvanceCursor: ADVANCE_CURSOR,
+    parleyChange: CHANGE,
   };
   for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   return client as Redis & ParleyCommands;

@@ -17,6 +17,7 @@ import { userRoom } from '../../socket-rooms';
 import type { Logger } from '../../logger';
 import type { RedisConnections, RedisState } from './connection';
 import type { DeliveryLedger, ConversationMark } from './delivery-ledger';
+import { CLASSIC_SOCKETS } from '../../socket-rooms';
 import type { RedisHistoryStore } from './history';
 
 /** How far before the cut a conversation without a mark is read: covers clock skew between instances. */
@@ -27,8 +28,12 @@ export interface LocalRooms {
   rooms: Map<string, Set<string>>;
   nsp: {
     sockets: Map<string, unknown>;
-    local: { to(rooms: string[]): { emit(event: 'new message', msg: ChatMessage): unknown } };
+    local: { to(rooms: string[]): Emitter & { except(room: string): Emitter } };
   };
+}
+
+interface Emitter {
+  emit(event: 'new message', msg: ChatMessage): unknown;
 }
 
 export class GapFill {
@@ -99,7 +104,9 @@ export class GapFill {
           for (const msg of page.messages) {
             if (!(mark.seq > 0) && msg.ts < since) continue;
             if (this.ledger.has(msg.id) || !this.ledger.record(msg, mark.rooms)) continue;
-            adapter.nsp.local.to([...mark.rooms]).emit('new message', msg);
+            // Classic clients are sent no change entries (protocol/edits.ts).
+            const to = adapter.nsp.local.to([...mark.rooms]);
+            (msg.change ? to.except(CLASSIC_SOCKETS) : to).emit('new message', msg);
             delivered++;
           }
         }),

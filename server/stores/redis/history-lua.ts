@@ -49,3 +49,38 @@ local ok, wait = take_token(ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]), 1)
 if ok == 0 then return {2, wait} end
 return append(P, room, base, limit, dk, ttl, json)
 `;
+
+/**
+ * Rewrites stored entries in one atomic step (protocol/edits.ts). A stream entry cannot be rewritten
+ * in place, so a changed entry leaves the stream (XDEL: its old words are gone) and its new version
+ * goes to the conversation's change overlay, a sorted set P..'h:'..room..':x' scored by seq, which
+ * pages merge in. Optimistic: each entry must still read exactly `old` (from the overlay if it is
+ * there, else the stream), or nothing is written and 0 is returned (the caller reads again). The
+ * idempotency record of a changed message, when it still exists, gets the new copy, keeping its TTL.
+ * Seqs have no holes, so the retained window is the last `limit` seqs (the stream itself may hold
+ * older entries once some left it): overlay entries below it go.
+ * ARGV: P, room, limit, then per entry: seq, old JSON, new JSON, dedupe key ('' for none) → 1 | 0
+ */
+export const CHANGE = `
+local P, room, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local s, x = P..'h:'..room, P..'h:'..room..':x'
+for i = 4, #ARGV, 4 do
+  local seq, old = ARGV[i], ARGV[i + 1]
+  local cur = redis.call('ZRANGEBYSCORE', x, seq, seq)[1]
+  if not cur then
+    local e = redis.call('XRANGE', s, seq..'-0', seq..'-0')[1]
+    cur = e and e[2][2]
+  end
+  if cur ~= old then return 0 end
+end
+for i = 4, #ARGV, 4 do
+  local seq, new, dk = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+  redis.call('ZREMRANGEBYSCORE', x, seq, seq)
+  redis.call('ZADD', x, seq, new)
+  redis.call('XDEL', s, seq..'-0')
+  if dk ~= '' and redis.call('EXISTS', P..'d:'..dk) == 1 then redis.call('SET', P..'d:'..dk, new, 'KEEPTTL') end
+end
+local last = tonumber(redis.call('GET', s..':seq') or '0')
+redis.call('ZREMRANGEBYSCORE', x, '-inf', '('..string.format('%.0f', last - limit + 1))
+return 1
+`;

@@ -22,6 +22,7 @@ import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
 import type { DeliveryLedger } from './delivery-ledger';
 import { decodeAppend, decodeSubmit } from './replies';
+import { RedisChanges } from './changes';
 
 const DEDUPE_TTL_S = 24 * 3600;
 /** Messages held while Redis is down; beyond this, senders are told to retry later. */
@@ -43,6 +44,7 @@ export class RedisHistoryStore implements HistoryStore {
   private flushing = false;
   private arrivals = 0;
   private readonly fallback: MemoryRateLimiter;
+  private readonly changes: RedisChanges;
 
   constructor(
     private readonly conns: RedisConnections,
@@ -56,6 +58,7 @@ export class RedisHistoryStore implements HistoryStore {
     private readonly ledger?: DeliveryLedger,
   ) {
     this.fallback = new MemoryRateLimiter(bucket);
+    this.changes = new RedisChanges(cmd, prefix, limit);
     conns.on('state', (s: string) => {
       if (s === 'up') void this.flush();
     });
@@ -84,6 +87,10 @@ export class RedisHistoryStore implements HistoryStore {
     const ts = Date.now();
     const body: Omit<ChatMessage, 'seq'> = { username: draft.username, message: draft.message, id, ts, room: draft.room, userId: draft.userId };
     if (draft.clientId !== undefined) body.clientId = draft.clientId;
+    if (draft.change !== undefined) {
+      body.change = draft.change;
+      body.target = draft.target!;
+    }
     const dedupe = draft.clientId === undefined ? '' : `${draft.userId}/${draft.clientId}`;
     const args = [this.prefix, draft.room, String(seqBase()), this.limit, dedupe, DEDUPE_TTL_S, JSON.stringify(body)];
 
@@ -117,15 +124,41 @@ export class RedisHistoryStore implements HistoryStore {
     if (this.conns.state !== 'up') throw new ParleyError(ErrorCode.UNAVAILABLE, 'History is unavailable right now.');
     const stream = `${this.prefix}h:${room}`;
     try {
-      const [last, first] = await Promise.all([this.cmd.get(`${stream}:seq`), this.cmd.xrange(stream, '-', '+', 'COUNT', 1)]);
+      const [last, first, firstChanged] = await Promise.all([
+        this.cmd.get(`${stream}:seq`),
+        this.cmd.xrange(stream, '-', '+', 'COUNT', 1),
+        this.cmd.zrange(`${stream}:x`, 0, 0, 'WITHSCORES'),
+      ]);
       const lastSeq = last === null ? 0 : Number(last);
-      const oldestSeq = first.length > 0 ? entrySeq(first[0]![0]) : lastSeq + 1;
+      // The oldest entry may have left the stream for the change overlay (changes.ts); and once some
+      // have, the stream keeps entries older than the last `limit` seqs, which are not retained.
+      const oldest = Math.min(first.length > 0 ? entrySeq(first[0]![0]) : lastSeq + 1, firstChanged.length > 0 ? Number(firstChanged[1]) : Infinity);
+      const oldestSeq = Math.max(oldest, lastSeq - this.limit + 1);
       const w = selectWindow(oldestSeq, lastSeq, query);
       const entries = w.to >= w.from ? await this.cmd.xrange(stream, `${w.from}-0`, `${w.to}-0`) : [];
-      const messages = entries.map(([, fields]) => JSON.parse(fields[1]!) as ChatMessage);
+      let messages = entries.map(([, fields]) => JSON.parse(fields[1]!) as ChatMessage);
+      if (w.to >= w.from) messages = await this.changes.merge(room, messages, w.from, w.to);
       return { room, messages, lastSeq, hasMore: w.hasMore, gap: w.gap };
     } catch (err) {
       if (err instanceof ParleyError) throw err;
+      if (isReplyError(err)) throw internal(err, this.log);
+      throw new ParleyError(ErrorCode.UNAVAILABLE, 'History is unavailable right now.');
+    }
+  }
+
+  async get(room: string, seq: number): Promise<ChatMessage | undefined> {
+    return this.guarded(() => this.changes.get(room, seq));
+  }
+
+  async applyChange(entry: ChatMessage): Promise<ChatMessage | undefined> {
+    return this.guarded(() => this.changes.apply(entry));
+  }
+
+  private async guarded<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.conns.state !== 'up') throw new ParleyError(ErrorCode.UNAVAILABLE, 'History is unavailable right now.');
+    try {
+      return await fn();
+    } catch (err) {
       if (isReplyError(err)) throw internal(err, this.log);
       throw new ParleyError(ErrorCode.UNAVAILABLE, 'History is unavailable right now.');
     }

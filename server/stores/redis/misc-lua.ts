@@ -44,13 +44,13 @@ local P, c, lastSeq, pv, lobby = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if c == lobby then return 0 end
 if (redis.call('GET', P..'h:'..c..':seq') or '0') ~= lastSeq then return 0 end
 if pv == '' then
-  redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'c:'..c)
+  redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'h:'..c..':x', P..'c:'..c)
   redis.call('SREM', P..'dms', c)
   return 1
 end
 if redis.call('HLEN', P..'r:'..c..':m') > 0 then return 0 end
 if (redis.call('GET', P..'r:'..c..':pv') or '0') ~= pv then return 0 end
-redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'c:'..c, P..'r:'..c..':m', P..'r:'..c..':pv')
+redis.call('DEL', P..'h:'..c, P..'h:'..c..':seq', P..'h:'..c..':x', P..'c:'..c, P..'r:'..c..':m', P..'r:'..c..':pv')
 redis.call('SREM', P..'rooms', c)
 return 1
 `;

@@ -1,0 +1,67 @@
+/**
+ * Changing and finding messages (protocol/edits.ts): edit and delete one's own messages, and search
+ * the relay's retained history. Unlike sends, changes do not wait in the outbox: a change made
+ * offline would land later over whatever happened meanwhile, so it is refused at once instead and the
+ * user can try again. Each carries a client id, so a retry after a lost ack is applied once.
+ */
+import type { Answer, ChangeOk, ChatMessage } from '../../protocol/index';
+import type { ClientState } from './client-state';
+import type { ConversationList } from './conversation-list';
+import { newClientId } from './ids';
+import type { RelayConnection } from './relay-connection';
+import { unsendable } from './sending';
+
+/** What a change ends with: null when done, else the relay's (or the client's) reason for the user. */
+export type ChangeOutcome = string | null;
+
+export class Editing {
+  constructor(
+    private readonly state: ClientState,
+    private readonly convs: ConversationList,
+    private readonly relay: RelayConnection,
+  ) {}
+
+  /** Whether the user may try to change `msg` (the relay decides about the edit window). */
+  mine(msg: ChatMessage): boolean {
+    return msg.userId === this.state.me.value?.userId && msg.seq > 0 && !msg.deleted && msg.change === undefined;
+  }
+
+  async edit(msg: ChatMessage, text: string): Promise<ChangeOutcome> {
+    const invalid = unsendable(text);
+    if (invalid === null) return 'A message cannot be empty; delete it instead.';
+    if (invalid !== undefined) return invalid;
+    if (text === msg.message) return null;
+    const answer = await this.relay.request('message:edit', { room: msg.room, id: msg.id, seq: msg.seq, text, clientId: newClientId() });
+    return this.applied(msg, answer, 'edit', text);
+  }
+
+  async remove(msg: ChatMessage): Promise<ChangeOutcome> {
+    const answer = await this.relay.request('message:delete', { room: msg.room, id: msg.id, seq: msg.seq, clientId: newClientId() });
+    return this.applied(msg, answer, 'delete', '');
+  }
+
+  /** Searches one conversation, or every one the user is in. */
+  search(query: string, room?: string): Promise<Answer<'search'>> {
+    return this.relay.request('search', room === undefined ? { query } : { query, room });
+  }
+
+  /** The user's own change, applied as the entry the others receive. */
+  private applied(msg: ChatMessage, answer: Answer<'message:edit'> | Answer<'message:delete'>, change: 'edit' | 'delete', text: string): ChangeOutcome {
+    if (!answer.ok) return answer.message;
+    const me = this.state.me.value;
+    const ok: ChangeOk = answer;
+    this.convs.get(msg.room)?.timeline.add({
+      username: me?.username ?? msg.username,
+      message: text,
+      id: ok.id,
+      seq: ok.seq,
+      ts: ok.ts,
+      room: ok.room,
+      userId: msg.userId,
+      change,
+      target: { id: msg.id, seq: msg.seq },
+    });
+    this.state.bump();
+    return null;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Edits and deletions in Redis mode (protocol/edits.ts): reading an entry as it is now, applying a
+ * change entry to its target, and merging the change overlay into pages. See CHANGE in
+ * history-lua.ts for why changed entries move from the stream to the overlay.
+ */
+import type { Redis } from 'ioredis';
+import type { ChatMessage } from '../../../protocol/index';
+import { applyDelete, applyEdit, blank, isEditOf } from '../changes';
+import type { ParleyCommands } from './commands';
+
+/** A stored entry and the exact JSON it was read as (the optimistic check compares it). */
+interface Read {
+  json: string;
+  message: ChatMessage;
+}
+
+/** Changes lost to a concurrent change are read and tried again this many times. */
+const ATTEMPTS = 5;
+
+export class RedisChanges {
+  constructor(
+    private readonly cmd: Redis & ParleyCommands,
+    private readonly prefix: string,
+    private readonly limit: number,
+  ) {}
+
+  private stream(room: string): string {
+    return `${this.prefix}h:${room}`;
+  }
+
+  private overlay(room: string): string {
+    return `${this.prefix}h:${room}:x`;
+  }
+
+  private async read(room: string, seq: number): Promise<Read | undefined> {
+    const [over, entries] = await Promise.all([
+      this.cmd.zrangebyscore(this.overlay(room), seq, seq),
+      this.cmd.xrange(this.stream(room), `${seq}-0`, `${seq}-0`),
+    ]);
+    const json = over[0] ?? entries[0]?.[1][1];
+    return json === undefined ? undefined : { json, message: JSON.parse(json) as ChatMessage };
+  }
+
+  async get(room: string, seq: number): Promise<ChatMessage | undefined> {
+    return (await this.read(room, seq))?.message;
+  }
+
+  async apply(entry: ChatMessage): Promise<ChatMessage | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.tryApply(entry);
+      if (outcome !== 'conflict') return outcome;
+      if (attempt === ATTEMPTS) throw new Error('Too many concurrent changes of one message.');
+    }
+  }
+
+  private async tryApply(entry: ChatMessage): Promise<ChatMessage | undefined | 'conflict'> {
+    const ref = entry.target!;
+    const target = await this.read(entry.room, ref.seq);
+    if (!target || target.message.id !== ref.id) return undefined;
+    const changed: Read[] = [];
+    const updated = target.message;
+    if (entry.change === 'edit') {
+      if (applyEdit(updated, entry)) changed.push(target);
+      else if (updated.deleted) {
+        const own = await this.read(entry.room, entry.seq);
+        if (own && own.message.message !== '') {
+          blank(own.message);
+          changed.push(own);
+        }
+      }
+    } else {
+      applyDelete(updated);
+      changed.push(target);
+      for (let seq = ref.seq + 1; seq <= entry.seq; seq++) {
+        // Edits of the target are few and recent; each is read with the check it needs.
+        const later = await this.read(entry.room, seq);
+        if (later && isEditOf(later.message, ref.id) && later.message.message !== '') {
+          blank(later.message);
+          changed.push(later);
+        }
+      }
+    }
+    if (changed.length === 0) return updated;
+    const args: (string | number)[] = [this.prefix, entry.room, this.limit];
+    for (const c of changed) {
+      const m = c.message;
+      args.push(String(m.seq), c.json, JSON.stringify(m), m.clientId === undefined ? '' : `${m.userId}/${m.clientId}`);
+    }
+    return Number(await this.cmd.parleyChange(...args)) === 1 ? updated : 'conflict';
+  }
+
+  /** The overlay's entries with seq in [from, to], merged over the stream's `messages` (oldest first). */
+  async merge(room: string, messages: ChatMessage[], from: number, to: number): Promise<ChatMessage[]> {
+    const over = await this.cmd.zrangebyscore(this.overlay(room), from, to);
+    if (over.length === 0) return messages;
+    const bySeq = new Map<number, ChatMessage>();
+    for (const m of messages) bySeq.set(m.seq, m);
+    for (const json of over) {
+      const m = JSON.parse(json) as ChatMessage;
+      bySeq.set(m.seq, m);
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+}

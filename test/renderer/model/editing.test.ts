@@ -1,0 +1,89 @@
+/**
+ * Edit and delete end to end in the model (issue 23): real relay, real ChatClients. The author's
+ * change shows at once on every device and for everyone, a client that was away catches up on it by
+ * seq, and a deleted message's words are gone from the others' timelines and caches.
+ */
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../../protocol/index';
+import { newUserKey } from '../../../renderer/model/ids';
+import type { ChatClient } from '../../../renderer/model/chat-client';
+import { texts, until, useCaches, useRelaysAndClients } from './support';
+
+const fx = useRelaysAndClients();
+const caches = useCaches(fx, 'editing');
+
+/** The stored message with this text in a client's lobby. */
+function held(c: ChatClient, text: string): ChatMessage {
+  const found = c.conversation('lobby')!.timeline.entries().find((e) => e.kind === 'message' && e.msg.message === text);
+  if (found?.kind !== 'message') throw new Error(`no message "${text}"`);
+  return found.msg;
+}
+
+describe('edit and delete', () => {
+  it('an edit shows at once for the author, their other device and everyone else; unread counts do not move', async () => {
+    const relay = await fx.relay();
+    const key = newUserKey();
+    const ana = fx.client({ url: relay.url, nickname: 'Ana', key });
+    const tablet = fx.client({ url: relay.url, nickname: 'Ana', key });
+    const ben = fx.client({ url: relay.url, nickname: 'Ben' });
+    for (const c of [ana, tablet, ben]) await c.start();
+    ben.setViewing(false);
+    ana.send('lunch at 12?');
+    await until(() => texts(ben).includes('lunch at 12?') && texts(tablet).includes('lunch at 12?'));
+    expect(ben.unread.get('lobby')).toBe(1);
+
+    expect(await ana.editing.edit(held(ana, 'lunch at 12?'), 'lunch at 12:30?')).toBeNull();
+    expect(texts(ana)).toContain('lunch at 12:30?');
+    await until(() => texts(ben).includes('lunch at 12:30?') && texts(tablet).includes('lunch at 12:30?'), 5000, 'edit delivered');
+    expect(texts(ben)).not.toContain('lunch at 12?');
+    expect(held(ben, 'lunch at 12:30?').edited).toBeGreaterThan(0);
+    expect(ben.unread.get('lobby')).toBe(1);
+  });
+
+  it('a deletion leaves a placeholder without the words, also in the cache of a client that was away', async () => {
+    const relay = await fx.relay();
+    const benKey = newUserKey();
+    const ana = fx.client({ url: relay.url, nickname: 'Ana' });
+    let ben = fx.client({ url: relay.url, nickname: 'Ben', key: benKey, cache: caches(relay.url, benKey) });
+    await ana.start();
+    await ben.start();
+    ana.send('wrong channel, sorry: the salaries are…');
+    ana.send('still here');
+    await until(() => texts(ben).includes('still here'));
+    await ben.flushCache();
+    ben.close();
+
+    expect(await ana.editing.remove(held(ana, 'wrong channel, sorry: the salaries are…'))).toBeNull();
+    expect(await ana.editing.edit(held(ana, 'still here'), 'still here (edited while Ben was away)')).toBeNull();
+
+    // Ben comes back with his cache: he catches up from his cursor and applies both changes.
+    ben = fx.client({ url: relay.url, nickname: 'Ben', key: benKey, cache: caches(relay.url, benKey) });
+    await ben.start();
+    await until(() => texts(ben).includes('still here (edited while Ben was away)'), 5000, 'caught up');
+    const placeholder = ben.conversation('lobby')!.timeline.entries().find((e) => e.kind === 'message' && e.msg.deleted);
+    expect(placeholder?.kind === 'message' && placeholder.msg.message).toBe('');
+    expect(texts(ben).join('\n')).not.toContain('salaries');
+    await ben.flushCache();
+    const cached = await caches(relay.url, benKey).load();
+    expect(JSON.stringify(cached)).not.toContain('salaries');
+  });
+
+  it('refusals reach the user as text: someone else’s message, an empty edit, and offline', async () => {
+    const relay = await fx.relay();
+    const ana = fx.client({ url: relay.url, nickname: 'Ana' });
+    const ben = fx.client({ url: relay.url, nickname: 'Ben' });
+    await ana.start();
+    await ben.start();
+    ana.send('mine');
+    await until(() => texts(ben).includes('mine'));
+    const msg = held(ben, 'mine');
+    expect(ben.editing.mine(msg)).toBe(false);
+    expect(await ben.editing.edit(msg, 'hijacked')).toMatch(/author/i);
+    expect(await ben.editing.remove(msg)).toMatch(/author/i);
+    expect(await ana.editing.edit(held(ana, 'mine'), '   ')).toMatch(/empty/i);
+    ana.close();
+    expect(await ana.editing.edit(held(ana, 'mine'), 'offline edit')).toMatch(/not connected/i);
+    expect(texts(ben)).toEqual(['mine']);
+  });
+});
