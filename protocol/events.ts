@@ -118,6 +118,8 @@ export interface LoginOk {
   dms: HistoryPage[];
   /** This user's read position and unread count in every room joined and every DM conversation with a log. */
   reads: ReadState[];
+  /** How long after sending a message its author may edit or delete it, in ms (protocol/edits.ts). */
+  editWindowMs?: number;
 }
 
 /** Parley's `new message` payload. The classic client sends just the text. */

@@ -223,9 +223,7 @@ export class ChatClient {
   }
 
   /** Rooms first (lobby leading), then DMs. */
-  conversations(): Conversation[] {
-    return this.convs.ordered();
-  }
+  conversations = (): Conversation[] => this.convs.ordered();
 
   setActive(id: string): void {
     const conv = this.convs.get(id);
@@ -290,9 +288,10 @@ export class ChatClient {
     this.setActive(id);
   }
 
-  async loadOlder(id: string): Promise<void> {
+  /** Older messages; with `downTo`, pages back until that seq is held (a search hit's context). */
+  async loadOlder(id: string, downTo?: number): Promise<void> {
     const conv = this.convs.get(id);
-    if (conv) await this.sync.loadOlder(conv);
+    if (conv) await this.sync.loadOlder(conv, downTo);
   }
 
   // ── sending ──────────────────────────────────────────────────────────────
@@ -362,6 +361,7 @@ export class ChatClient {
     const answer = await this.login.run();
     if (!answer) return;
     this.reads.applyLogin(answer.reads);
+    this.editing.windowMs = answer.editWindowMs;
     this.reopenLast(answer);
     this.sending.outbox.setOnline(true);
     const active = this.convs.get(this.active.value);

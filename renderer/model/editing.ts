@@ -21,9 +21,13 @@ export class Editing {
     private readonly relay: RelayConnection,
   ) {}
 
-  /** Whether the user may try to change `msg` (the relay decides about the edit window). */
-  mine(msg: ChatMessage): boolean {
-    return msg.userId === this.state.me.value?.userId && msg.seq > 0 && !msg.deleted && msg.change === undefined;
+  /** The relay's edit window, from the last login (an older relay does not say). */
+  windowMs: number | undefined;
+
+  /** Whether the user may try to change `msg`: their own, stored, not deleted, inside the edit window. */
+  mine(msg: ChatMessage, now = Date.now()): boolean {
+    const inWindow = this.windowMs === undefined || now - msg.ts <= this.windowMs;
+    return msg.userId === this.state.me.value?.userId && msg.seq > 0 && !msg.deleted && msg.change === undefined && inWindow;
   }
 
   async edit(msg: ChatMessage, text: string): Promise<ChangeOutcome> {

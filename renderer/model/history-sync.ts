@@ -4,7 +4,7 @@
  * scrolling back.
  */
 import type { HistoryPage, RoomState } from '../../protocol/index';
-import { DEFAULT_ROOM } from '../../protocol/index';
+import { DEFAULT_ROOM, HISTORY_PAGE_MAX } from '../../protocol/index';
 import type { ClientState } from './client-state';
 import type { Conversation } from './conversation';
 import type { ConversationList } from './conversation-list';
@@ -16,6 +16,8 @@ const HOLE_GRACE_MS = 1000;
 const MAX_CATCH_UP_PAGES = 50;
 /** Scroll-back page size. */
 const OLDER_PAGE = 100;
+/** Messages loaded above a search hit, so it shows with what led to it. */
+const CONTEXT = 20;
 const LOST_NOTE = 'Some messages could not be recovered after the reconnect.';
 
 export class HistorySync {
@@ -111,14 +113,22 @@ export class HistorySync {
     this.state.bump();
   }
 
-  async loadOlder(conv: Conversation): Promise<void> {
-    const before = conv.timeline.oldestSeq();
-    if (before === undefined) return;
-    const res = await this.relay.request('history:fetch', { room: conv.id, beforeSeq: before, limit: OLDER_PAGE });
-    if (!res.ok) return;
-    conv.timeline.addAll(res.messages);
-    conv.timeline.hasMore = res.hasMore;
-    this.state.bump();
+  /**
+   * One page of older messages, or with `downTo` as many as it takes to hold that seq (bounded by
+   * what the relay retains: it says `hasMore: false` at its oldest).
+   */
+  async loadOlder(conv: Conversation, downTo?: number): Promise<void> {
+    for (;;) {
+      const before = conv.timeline.oldestSeq();
+      if (before === undefined || (downTo !== undefined && before <= downTo)) return;
+      const limit = downTo === undefined ? OLDER_PAGE : Math.min(HISTORY_PAGE_MAX, Math.max(OLDER_PAGE, before - downTo + CONTEXT));
+      const res = await this.relay.request('history:fetch', { room: conv.id, beforeSeq: before, limit });
+      if (!res.ok) return;
+      conv.timeline.addAll(res.messages);
+      conv.timeline.hasMore = res.hasMore;
+      this.state.bump();
+      if (downTo === undefined || !res.hasMore || res.messages.length === 0) return;
+    }
   }
 
   close(): void {

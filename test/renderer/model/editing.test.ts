@@ -86,4 +86,28 @@ describe('edit and delete', () => {
     expect(await ana.editing.edit(held(ana, 'mine'), 'offline edit')).toMatch(/not connected/i);
     expect(texts(ben)).toEqual(['mine']);
   });
+
+  it('knows the relay’s edit window from login, and pages back to a search hit’s context', async () => {
+    const relay = await fx.relay({ historyLimit: 1000, limits: { userMessages: { capacity: 1000, perSecond: 1000 } } });
+    const ana = fx.client({ url: relay.url, nickname: 'Ana' });
+    await ana.start();
+    expect(ana.editing.windowMs).toBe(3600_000);
+    // 3 KB each: more than the login ack's 1 MiB of history, so a new device gets only the newest.
+    const pad = ' '.repeat(3000);
+    for (let i = 0; i < 400; i++) ana.send(`line ${i}${i < 10 ? '' : pad}`);
+    await until(() => ana.outbox.queuedCount === 0, 20_000, 'all stored');
+    const first = held(ana, 'line 0');
+    expect(ana.editing.mine(first)).toBe(true);
+    expect(ana.editing.mine(first, first.ts + 3600_001)).toBe(false);
+
+    // A fresh device holds only the newest page; a hit near the start makes it page back.
+    const other = fx.client({ url: relay.url, nickname: 'Ben' });
+    await other.start();
+    const lobby = other.conversation('lobby')!.timeline;
+    expect(lobby.oldestSeq()).toBeGreaterThan(first.seq + 5);
+    await other.loadOlder('lobby', first.seq + 5);
+    expect(lobby.oldestSeq()).toBeLessThanOrEqual(first.seq + 5);
+    expect(texts(other)).toContain('line 5');
+  });
 });
+
