@@ -7,7 +7,7 @@
  * this socket has joined and the user's DM conversations, at most SEARCH_DMS_MAX of them, so one
  * query never makes the relay read more than about 50 + 100 conversations.
  */
-import { dmParties, isRoomName } from '../../protocol/index';
+import { dmParties, isRoomName, REPLY_HISTORY_BYTES, type SearchResults } from '../../protocol/index';
 import { SearchIndex } from '../search/index';
 import { resolveTarget } from './addressing';
 import type { Connection } from './connection';
@@ -41,9 +41,25 @@ export const searchRoutes = [
     // dispatch took one token already.
     conn.charge(SEARCH_COST - 1);
     const rooms = req.room !== undefined ? [resolveTarget(conn, req.room).room] : await searchable(conn);
-    return searchIndexOf(conn.ctx).search(rooms, req.query, req.limit ?? SEARCH_DEFAULT_LIMIT);
+    return fitHits(await searchIndexOf(conn.ctx).search(rooms, req.query, req.limit ?? SEARCH_DEFAULT_LIMIT), REPLY_HISTORY_BYTES);
   }),
 ];
+
+/**
+ * At most `budget` bytes of hits, as a history page (reply-budget.ts): fifty long messages, each
+ * with a range per word, would be over half a megabyte. The newest hit always stays; the ones left
+ * out are still reported by `more`.
+ */
+export function fitHits(results: SearchResults, budget: number): SearchResults {
+  let used = 0;
+  let kept = 0;
+  for (const hit of results.hits) {
+    used += Buffer.byteLength(JSON.stringify(hit));
+    if (kept > 0 && used > budget) break;
+    kept++;
+  }
+  return kept === results.hits.length ? results : { ...results, hits: results.hits.slice(0, kept), more: true };
+}
 
 /** The conversations a search without `room` covers (see the module comment). */
 async function searchable(conn: Connection): Promise<string[]> {
