@@ -11,6 +11,9 @@ import { newClientId } from './ids';
 import type { RelayConnection } from './relay-connection';
 import { unsendable } from './sending';
 
+/** Attempts per change while the relay answers UNAVAILABLE or not at all. */
+const RETRIES = 3;
+
 /** What a change ends with: null when done, else the relay's (or the client's) reason for the user. */
 export type ChangeOutcome = string | null;
 
@@ -35,13 +38,26 @@ export class Editing {
     if (invalid === null) return 'A message cannot be empty; delete it instead.';
     if (invalid !== undefined) return invalid;
     if (text === msg.message) return null;
-    const answer = await this.relay.request('message:edit', { room: msg.room, id: msg.id, seq: msg.seq, text, clientId: newClientId() });
-    return this.applied(msg, answer, 'edit', text);
+    const request = { room: msg.room, id: msg.id, seq: msg.seq, text, clientId: newClientId() };
+    return this.applied(msg, await this.withRetries(() => this.relay.request('message:edit', request)), 'edit', text);
   }
 
   async remove(msg: ChatMessage): Promise<ChangeOutcome> {
-    const answer = await this.relay.request('message:delete', { room: msg.room, id: msg.id, seq: msg.seq, clientId: newClientId() });
-    return this.applied(msg, answer, 'delete', '');
+    const request = { room: msg.room, id: msg.id, seq: msg.seq, clientId: newClientId() };
+    return this.applied(msg, await this.withRetries(() => this.relay.request('message:delete', request)), 'delete', '');
+  }
+
+  /**
+   * Sends again, with the same client id, when the answer was lost or the relay could not finish:
+   * the relay applies a change once and answers a retry `duplicate`. Not when offline (the request
+   * never left).
+   */
+  private async withRetries<A extends Answer<'message:edit'> | Answer<'message:delete'>>(send: () => Promise<A>): Promise<A> {
+    let answer = await send();
+    for (let tries = 1; tries < RETRIES && !answer.ok && answer.code === 'UNAVAILABLE' && this.state.status.value === 'online'; tries++) {
+      answer = await send();
+    }
+    return answer;
   }
 
   /** Searches one conversation, or every one the user is in. */

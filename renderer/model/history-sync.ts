@@ -127,7 +127,9 @@ export class HistorySync {
       conv.timeline.addAll(res.messages);
       conv.timeline.hasMore = res.hasMore;
       this.state.bump();
-      if (downTo === undefined || !res.hasMore || res.messages.length === 0) return;
+      // Stop when nothing older was taken in (the timeline is at its cap): asking again would not help.
+      const now = conv.timeline.oldestSeq();
+      if (downTo === undefined || !res.hasMore || now === undefined || now >= before) return;
     }
   }
 

@@ -4,12 +4,12 @@
  * a message, so it has its own seq and every store and instance orders it); apply it to the target
  * in the store; deliver it to the conversation's Parley clients; acknowledge.
  *
- * If the relay dies between the append and the rewrite, the entry is stored but the target keeps its
- * old text in the store: clients that catch up still apply the entry, and a retry of the same
- * request (same clientId) applies it again.
+ * A retry (same clientId) is recognised before the checks, which its first attempt may have made
+ * fail (the message is deleted now, the window closed since): it applies the stored entry again,
+ * in case the first attempt died before that, and is answered `duplicate`.
  */
-import { ErrorCode, ParleyError, type ChangeKind, type ChangeOk, type DeleteRequest, type EditRequest } from '../../protocol/index';
-import { audience, resolveTarget } from './addressing';
+import { ErrorCode, ParleyError, type ChangeKind, type ChangeOk, type ChatMessage, type DeleteRequest, type EditRequest } from '../../protocol/index';
+import { audience, resolveTarget, type Target } from './addressing';
 import type { Connection } from './connection';
 import { CLASSIC_SOCKETS } from './context';
 import { Later, route } from './guard';
@@ -26,7 +26,15 @@ export const editRoutes = [
 async function change(conn: Connection, kind: ChangeKind, req: EditRequest | DeleteRequest): Promise<Later<ChangeOk>> {
   const { ctx } = conn;
   const target = resolveTarget(conn, req.room);
-  const current = await ctx.stores.history.get(target.room, req.seq);
+  const history = ctx.stores.history;
+  const earlier = req.clientId === undefined ? undefined : await history.stored(conn.userId, req.clientId);
+  if (earlier) {
+    if (earlier.change !== kind || earlier.target?.id !== req.id || earlier.room !== target.room) {
+      throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'That clientId was already used for another message.');
+    }
+    return new Later(finish(conn, target, earlier, true));
+  }
+  const current = await history.get(target.room, req.seq);
   if (!current || current.id !== req.id || current.change !== undefined || current.deleted) {
     throw new ParleyError(ErrorCode.UNKNOWN_MESSAGE, 'That message is not in this conversation’s history (or was deleted).');
   }
@@ -34,33 +42,51 @@ async function change(conn: Connection, kind: ChangeKind, req: EditRequest | Del
   if (Date.now() - current.ts > ctx.editWindowMs) {
     throw new ParleyError(ErrorCode.EDIT_WINDOW_CLOSED, `Messages can be changed for ${Math.round(ctx.editWindowMs / 60_000)} minutes after sending.`);
   }
-  const text = kind === 'edit' ? (req as EditRequest).text : '';
   const draft = {
     room: target.room,
     userId: conn.userId,
     username: conn.username,
-    message: text,
+    message: kind === 'edit' ? (req as EditRequest).text : '',
     change: kind,
     target: { id: req.id, seq: req.seq },
     ...(req.clientId === undefined ? {} : { clientId: req.clientId }),
   };
   const submitted = ctx.stores.submit(conn.userId, draft);
   return new Later(
-    submitted.then(async (r): Promise<ChangeOk> => {
+    submitted.then((r) => {
       if (r.message === undefined) return conn.reject(r.retryAfterMs);
-      const entry = r.message;
-      // A retry whose first attempt was stored: apply again (it may have died before), deliver once.
-      if (entry.change !== kind || entry.target?.id !== req.id) {
-        throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'That clientId was already used for another message.');
-      }
-      const after = await ctx.stores.history.applyChange(entry);
-      // An edit that lost a race with a deletion carries no text anywhere.
-      const delivered = kind === 'edit' && after?.deleted ? { ...entry, message: '' } : entry;
-      if (!r.duplicate) {
-        audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', delivered);
-        ctx.redelivery.sent(entry.id);
-      }
-      return { id: entry.id, seq: entry.seq, ts: entry.ts, room: entry.room, duplicate: r.duplicate };
+      // A duplicate here is a retry that raced its first attempt past the lookup above.
+      return finish(conn, target, r.message, r.duplicate);
     }),
   );
+}
+
+/**
+ * Applies a stored change entry to its target and delivers it. The entry is delivered even when the
+ * rewrite fails (clients apply it from the entry alone), and the sender is told the truth: stored,
+ * not yet applied, retry (the retry applies it).
+ */
+async function finish(conn: Connection, target: Target, entry: ChatMessage, duplicate: boolean): Promise<ChangeOk> {
+  const { ctx } = conn;
+  let failure: unknown;
+  let after: ChatMessage | undefined;
+  try {
+    after = await ctx.stores.history.applyChange(entry);
+  } catch (err) {
+    failure = err;
+  }
+  // An edit that lost a race with a deletion carries no text anywhere.
+  const delivered = entry.change === 'edit' && after?.deleted ? { ...entry, message: '' } : entry;
+  if (!duplicate) {
+    audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', delivered);
+    ctx.redelivery.sent(entry.id);
+  } else if (ctx.redelivery.claim(entry.id, entry.ts)) {
+    // Its first broadcast may have died with the instance (or the attempt) that stored it.
+    audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', delivered);
+  }
+  if (failure !== undefined) {
+    ctx.log.warn({ err: failure, room: entry.room, seq: entry.seq }, 'change stored but not applied');
+    throw new ParleyError(ErrorCode.UNAVAILABLE, 'The change was recorded but could not be applied yet; send it again to finish it.');
+  }
+  return { id: entry.id, seq: entry.seq, ts: entry.ts, room: entry.room, duplicate };
 }

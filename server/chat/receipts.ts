@@ -133,7 +133,7 @@ async function readStatesFromStores(conn: Connection, rooms: readonly string[], 
       }
       const after = readSeq ?? 0;
       const page = await ctx.stores.history.page(room, { afterSeq: after, limit: ctx.historyLimit });
-      const unread = page.messages.filter((m) => m.userId !== conn.userId && m.change === undefined).length;
+      const unread = page.messages.filter((m) => m.userId !== conn.userId && m.change === undefined && !m.deleted).length;
       return { room, readSeq: after, unread, ...(page.gap || page.hasMore ? { unreadMore: true } : {}) };
     }),
   );

@@ -83,6 +83,11 @@ export class MemoryHistoryStore implements HistoryStore {
     if (this.keyHolder.get(key) === log) this.keyHolder.delete(key);
   }
 
+  async stored(userId: string, clientId: string): Promise<ChatMessage | undefined> {
+    const key = `${userId}/${clientId}`;
+    return this.keyHolder.get(key)?.seen.get(key);
+  }
+
   async get(room: string, seq: number): Promise<ChatMessage | undefined> {
     const log = this.rooms.get(room);
     if (!log || this.limit === 0) return undefined;

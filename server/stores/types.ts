@@ -38,6 +38,8 @@ export interface HistoryStore {
   append(draft: MessageDraft, onDeferred?: (provisional: ChatMessage) => void): Promise<AppendResult>;
   /** The newest `limit` messages inside (afterSeq, beforeSeq), oldest first. */
   page(room: string, query: PageQuery): Promise<HistoryPage>;
+  /** What the idempotency key (userId, clientId) names, if it is still remembered (a retry's first attempt). */
+  stored(userId: string, clientId: string): Promise<ChatMessage | undefined>;
   /** The stored entry at `seq` as it is now (edited, deleted), or undefined when not retained. */
   get(room: string, seq: number): Promise<ChatMessage | undefined>;
   /**

@@ -226,6 +226,13 @@ export class DurableHistoryStore implements HistoryStore {
     return { room, messages, lastSeq, hasMore: w.hasMore, gap: w.gap };
   }
 
+  stored(userId: string, clientId: string): Promise<ChatMessage | undefined> {
+    const key = dedupeKey(userId, clientId);
+    const known = this.inFlight.get(key) ?? this.recent.get(key);
+    if (known) return Promise.resolve(known);
+    return this.fingerprintsLoaded && !this.onDisk.has(fingerprint(key)) ? Promise.resolve(undefined) : this.storedCopy(key);
+  }
+
   async get(room: string, seq: number): Promise<ChatMessage | undefined> {
     const conv = this.convs.get(room);
     if (!conv || this.limit === 0 || seq < conv.oldestSeq || seq > conv.committedSeq) return undefined;
@@ -263,7 +270,12 @@ export class DurableHistoryStore implements HistoryStore {
       }
     }
     const ops: WriteOp[] = [];
+    // Appends went on while this read: a message trimmed meanwhile (its delete is already queued
+    // ahead of this batch) must not be written back below the window, where nothing deletes it.
+    const conv = this.convs.get(entry.room);
+    const floor = conv ? Math.max(conv.oldestSeq, conv.lastSeq - this.limit + 1) : Infinity;
     for (const m of changed) {
+      if (m.seq < floor) continue;
       ops.push({ type: 'put', key: messageKey(m.room, m.seq), value: m });
       // The idempotency record holds a copy of the message: its words go too.
       if (m.clientId === undefined) continue;
@@ -306,7 +318,14 @@ export class DurableHistoryStore implements HistoryStore {
    * Retention by age (HISTORY_MAX_AGE): deletes messages older than `cutoffTs` from the oldest end of
    * each conversation, and idempotency records past their time. Returns how many messages went.
    */
-  async sweep(cutoffTs: number | undefined, now = Date.now()): Promise<number> {
+  sweep(cutoffTs: number | undefined, now = Date.now()): Promise<number> {
+    // In turn with changes: a change must not write back a message the sweep is deleting.
+    const done = this.changes.then(() => this.sweepNow(cutoffTs, now));
+    this.changes = done.catch(() => {});
+    return done;
+  }
+
+  private async sweepNow(cutoffTs: number | undefined, now: number): Promise<number> {
     let removed = 0;
     if (cutoffTs !== undefined) {
       for (const [id, conv] of this.convs) {

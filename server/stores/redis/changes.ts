@@ -32,13 +32,29 @@ export class RedisChanges {
     return `${this.prefix}h:${room}:x`;
   }
 
-  private async read(room: string, seq: number): Promise<Read | undefined> {
-    const [over, entries] = await Promise.all([
-      this.cmd.zrangebyscore(this.overlay(room), seq, seq),
-      this.cmd.xrange(this.stream(room), `${seq}-0`, `${seq}-0`),
+  /**
+   * The entries with seq in [from, to] as they are now, by seq, within the retained window. The
+   * stream is read before the overlay, in one pipeline on one connection: entries only ever move
+   * from the stream to the overlay (CHANGE), so one moved in between is found in the overlay rather
+   * than missed by both reads.
+   */
+  private async readRange(room: string, from: number, to: number): Promise<Map<number, Read>> {
+    const [entries, over, last] = await Promise.all([
+      this.cmd.xrange(this.stream(room), `${from}-0`, `${to}-0`),
+      this.cmd.zrangebyscore(this.overlay(room), from, to),
+      this.cmd.get(`${this.stream(room)}:seq`),
     ]);
-    const json = over[0] ?? entries[0]?.[1][1];
-    return json === undefined ? undefined : { json, message: JSON.parse(json) as ChatMessage };
+    const oldest = Number(last ?? 0) - this.limit + 1;
+    const out = new Map<number, Read>();
+    for (const json of [...entries.map(([, fields]) => fields[1]!), ...over]) {
+      const message = JSON.parse(json) as ChatMessage;
+      if (message.seq >= oldest) out.set(message.seq, { json, message });
+    }
+    return out;
+  }
+
+  private async read(room: string, seq: number): Promise<Read | undefined> {
+    return (await this.readRange(room, seq, seq)).get(seq);
   }
 
   async get(room: string, seq: number): Promise<ChatMessage | undefined> {
@@ -71,10 +87,9 @@ export class RedisChanges {
     } else {
       applyDelete(updated);
       changed.push(target);
-      for (let seq = ref.seq + 1; seq <= entry.seq; seq++) {
-        // Edits of the target are few and recent; each is read with the check it needs.
-        const later = await this.read(entry.room, seq);
-        if (later && isEditOf(later.message, ref.id) && later.message.message !== '') {
+      // Every entry since the target, in one read: its edits are blanked, each checked by CHANGE.
+      for (const later of (await this.readRange(entry.room, ref.seq + 1, entry.seq)).values()) {
+        if (isEditOf(later.message, ref.id) && later.message.message !== '') {
           blank(later.message);
           changed.push(later);
         }

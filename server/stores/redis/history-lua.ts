@@ -22,6 +22,8 @@ local function append(P, room, base, limit, dk, ttl, json)
   local out = '{"seq":'..seq..','..string.sub(json, 2)
   if limit > 0 then
     redis.call('XADD', P..'h:'..room, 'MAXLEN', limit, seq..'-0', 'm', out)
+    -- Changed entries (CHANGE) leave the window here too, not only at the next change.
+    redis.call('ZREMRANGEBYSCORE', P..'h:'..room..':x', '-inf', '('..string.format('%.0f', tonumber(seq) - limit + 1))
   end
   if dk ~= '' then redis.call('SET', P..'d:'..dk, out, 'EX', ttl) end
   -- DM logs are listed for expiry (protocol/rooms.ts: DM ids start with "dm:").

@@ -146,6 +146,13 @@ export class RedisHistoryStore implements HistoryStore {
     }
   }
 
+  async stored(userId: string, clientId: string): Promise<ChatMessage | undefined> {
+    return this.guarded(async () => {
+      const json = await this.cmd.get(`${this.prefix}d:${userId}/${clientId}`);
+      return json === null ? undefined : (JSON.parse(json) as ChatMessage);
+    });
+  }
+
   async get(room: string, seq: number): Promise<ChatMessage | undefined> {
     return this.guarded(() => this.changes.get(room, seq));
   }

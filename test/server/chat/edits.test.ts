@@ -45,8 +45,14 @@ describe('edits and deletions on the wire', () => {
     expect(await request(ana, 'message:edit', { ...ref, room: 'nowhere', text: 'x' })).toMatchObject({ ok: false, code: 'NOT_IN_ROOM' });
     expect(await lobby(ana)).toEqual(before);
 
-    expect(await request<ChangeOk>(ana, 'message:delete', ref)).toMatchObject({ ok: true, duplicate: false });
+    const deletion = { ...ref, clientId: 'delete-once-1' };
+    const deleted = await request<ChangeOk>(ana, 'message:delete', deletion);
+    expect(deleted).toMatchObject({ ok: true, duplicate: false });
+    // The same request again (its ack was lost): answered as the first, though the message is gone now.
+    expect(await request<ChangeOk>(ana, 'message:delete', deletion)).toMatchObject({ ok: true, duplicate: true, seq: deleted.ok ? deleted.seq : 0 });
+    // A new request to delete it again is refused, and so is a clientId reused for another change.
     expect(await request(ana, 'message:delete', ref)).toMatchObject({ ok: false, code: 'UNKNOWN_MESSAGE' });
+    expect(await request(ana, 'message:edit', { ...ref, text: 'x', clientId: 'delete-once-1' })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
     expect(await request(ana, 'message:edit', { ...ref, text: 'back from the dead' })).toMatchObject({ ok: false, code: 'UNKNOWN_MESSAGE' });
     await until(() => benHears.length === 1);
     expect(benHears[0]).toMatchObject({ change: 'delete', target: { id: sent.id, seq: sent.seq }, message: '' });
@@ -59,6 +65,7 @@ describe('edits and deletions on the wire', () => {
     // The window is 1 ms: by the time the next request is handled it has closed.
     await until(() => Date.now() > sent.ts + 1);
     expect(await request(ana, 'message:edit', { room: 'lobby', id: sent.id, seq: sent.seq, text: 'fixed' })).toMatchObject({ ok: false, code: 'EDIT_WINDOW_CLOSED' });
+    expect(await request(ana, 'message:delete', { room: 'lobby', id: sent.id, seq: sent.seq })).toMatchObject({ ok: false, code: 'EDIT_WINDOW_CLOSED' });
     expect((await lobby(ana)).map((m) => m.message)).toEqual(['too late to fix']);
   });
 

@@ -85,4 +85,14 @@ describe.each(backends)('changes ($kind)', (backend) => {
     expect(await history.applyChange(stray)).toBeUndefined();
     expect(await history.get(LOBBY, message.seq)).toMatchObject({ message: 'kept' });
   });
+
+  it('stored() answers what an idempotency key names, as it is now', async () => {
+    const { history } = await backend.stores();
+    const { message } = await history.append(draft('to be edited', { clientId: 'stored-00001' }));
+    expect(await history.stored('user-ana', 'stored-00001')).toMatchObject({ id: message.id, message: 'to be edited' });
+    await change(history, 'edit', message, 'edited');
+    expect(await history.stored('user-ana', 'stored-00001')).toMatchObject({ id: message.id, message: 'edited' });
+    expect(await history.stored('user-ana', 'never-used-1')).toBeUndefined();
+    expect(await history.stored('user-bob', 'stored-00001')).toBeUndefined();
+  });
 });
