@@ -18,6 +18,9 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
   use: {
     headless: true,
+    // The UI follows the browser's language (renderer/i18n): specs find elements by their English
+    // names, so every page is English unless a spec asks for another locale, whatever this machine's is.
+    locale: 'en-US',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -3,6 +3,8 @@
  * small icon drawn in code (a speech bubble, with a dot when something is unread), so the app ships
  * no image files for it and it looks the same on every platform.
  */
+import { english, type Translate } from './i18n/index';
+
 export const UNREAD_MAX = 99;
 
 export function clampUnread(count: number): number {
@@ -16,10 +18,10 @@ export function badgeText(count: number): string {
   return n > UNREAD_MAX ? `${UNREAD_MAX}+` : String(n);
 }
 
-export function trayTooltip(count: number, hosting: string | null): string {
+export function trayTooltip(count: number, hosting: string | null, t: Translate = english): string {
   const n = clampUnread(count);
-  const unread = n === 0 ? 'no unread messages' : n === 1 ? '1 unread message' : `${badgeText(n)} unread messages`;
-  return hosting ? `Parley — ${unread} — hosting "${hosting}"` : `Parley — ${unread}`;
+  const unread = n === 0 ? t('tray.noUnread') : t('tray.unread', { count: n, badge: badgeText(n) });
+  return hosting ? t('tray.tooltipHosting', { unread, name: hosting }) : t('tray.tooltip', { unread });
 }
 
 /**

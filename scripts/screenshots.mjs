@@ -1,9 +1,13 @@
 // Refreshes the screenshot gallery in docs/screenshots/: runs the desktop flows (npm run test:desktop)
-// with PARLEY_GALLERY set, so the shots the flows name for the gallery are copied there.
+// and the browser's language spec with PARLEY_GALLERY set, so the shots they name for the gallery are
+// copied there.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 const dir = 'docs/screenshots';
 rmSync(dir, { recursive: true, force: true });
-const run = spawnSync('npm', ['run', 'test:desktop'], { stdio: 'inherit', env: { ...process.env, PARLEY_GALLERY: dir } });
-process.exit(run.status ?? 1);
+const env = { ...process.env, PARLEY_GALLERY: dir };
+const desktop = spawnSync('npm', ['run', 'test:desktop'], { stdio: 'inherit', env });
+// test:desktop built the web client the browser spec serves.
+const languages = spawnSync('npx', ['playwright', 'test', 'test/e2e/browser/i18n.spec.ts', '--project', 'browser'], { stdio: 'inherit', env });
+process.exit(desktop.status || languages.status || 0);

@@ -8,6 +8,7 @@
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DesktopNotice, DesktopSettings } from '../../protocol/index';
+import { english, sentences, type MainMessageKey, type Translate } from '../i18n/index';
 import { removeStaleTemps, writeFileAtomic, type AtomicFs } from './atomic-file';
 import { DEFAULT_SETTINGS, readSettings, SETTINGS_VERSION, toDesktopSettings, type StoredSettings } from './schema';
 
@@ -27,6 +28,8 @@ export interface SettingsStoreOptions {
   onNotice: (notice: DesktopNotice) => void;
   fs?: SettingsFs;
   now?: () => Date;
+  /** The notices' language (the OS's: main/i18n); English by default. */
+  t?: Translate;
 }
 
 export interface SettingsStore {
@@ -44,6 +47,8 @@ export interface SettingsStore {
 export function createSettingsStore(options: SettingsStoreOptions): SettingsStore {
   const fs = options.fs ?? nodeFs;
   const now = options.now ?? (() => new Date());
+  const t = options.t ?? english;
+  const keptAs = (saved: string | null) => (saved ? t('settings.keptAs', { path: saved }) : '');
   const path = join(options.dir, SETTINGS_FILE);
   let current: StoredSettings = cloneDefaults();
   let extra: Record<string, unknown> = {};
@@ -58,12 +63,13 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
       .then(() => fs.mkdir(options.dir, { recursive: true }))
       .then(() => writeFileAtomic(path, data, fs))
       .catch((err: unknown) => {
-        options.onNotice({ level: 'error', message: `Settings could not be saved (${describe(err)}). Changes last until Parley closes.` });
+        options.onNotice({ level: 'error', message: t('settings.saveFailed', { error: describe(err) }) });
       });
     return queue;
   };
 
-  const backup = async (reason: string): Promise<string | null> => {
+  /** `failed`: the notice if the file cannot be moved aside either. */
+  const backup = async (failed: MainMessageKey): Promise<string | null> => {
     const stamp = now().toISOString().replace(/[:.]/g, '-');
     const target = `${path}${CORRUPT_MARK}${stamp}`;
     try {
@@ -71,7 +77,7 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
       await pruneBackups();
       return target;
     } catch (err) {
-      options.onNotice({ level: 'error', message: `Settings file ${reason} and could not be backed up (${describe(err)}).` });
+      options.onNotice({ level: 'error', message: t(failed, { error: describe(err) }) });
       return null;
     }
   };
@@ -90,7 +96,7 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
         text = await fs.readFile(path, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-          options.onNotice({ level: 'warning', message: `Settings could not be read (${describe(err)}); using defaults for now.` });
+          options.onNotice({ level: 'warning', message: t('settings.readFailed', { error: describe(err) }) });
         }
         current = cloneDefaults();
         return current;
@@ -102,12 +108,12 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
         raw = undefined;
       }
       if (!isPlainObject(raw)) {
-        const saved = await backup('was damaged');
+        const saved = await backup('settings.backupDamaged');
         current = cloneDefaults();
         extra = {};
         options.onNotice({
           level: 'warning',
-          message: `Your settings file was damaged and has been reset to defaults.${saved ? ` The old file was kept as ${saved}.` : ''}`,
+          message: sentences(t, [t('settings.damaged'), keptAs(saved)]),
         });
         await save();
         return current;
@@ -116,10 +122,10 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
       try {
         read = readSettings(raw);
       } catch (err) {
-        const saved = await backup('could not be migrated');
+        const saved = await backup('settings.backupNotUpgraded');
         current = cloneDefaults();
         extra = {};
-        options.onNotice({ level: 'warning', message: `Your settings could not be upgraded (${describe(err)}) and were reset.${saved ? ` The old file was kept as ${saved}.` : ''}` });
+        options.onNotice({ level: 'warning', message: sentences(t, [t('settings.notUpgraded', { error: describe(err) }), keptAs(saved)]) });
         await save();
         return current;
       }
@@ -127,11 +133,11 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
       extra = read.extra;
       version = read.version;
       if (read.problems.length > 0) {
-        const saved = await backup('had invalid values');
+        const saved = await backup('settings.backupInvalid');
         const fields = read.problems.map((p) => p.field).join(', ');
         options.onNotice({
           level: 'warning',
-          message: `Some settings were invalid and were reset to defaults: ${fields}.${saved ? ` The old file was kept as ${saved}.` : ''}`,
+          message: sentences(t, [t('settings.invalid', { fields }), keptAs(saved)]),
         });
         await save();
       }

@@ -16,6 +16,7 @@ import { createDiscovery } from '../discovery/discovery';
 import { createHostService, sessionFolder } from '../host/host-service';
 import { registerIpcHandlers } from '../ipc/handlers';
 import { createLoginItem } from '../login-item';
+import { createTranslator, type Translate } from '../i18n/index';
 import { createExternalOpener } from '../security/external';
 import { createSettingsStore } from '../settings/store';
 import { boundsToSave } from '../window-state';
@@ -64,11 +65,13 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
   const openExternal = createExternalOpener((url) => shell.openExternal(url), log);
   const hardening = { origins, openExternal, log };
   let win: Window | null = null;
+  // The OS's language is known once the app is ready; a link on macOS can come before that.
+  let t: Translate = createTranslator('en');
 
   const deliverLink = (result: DeepLinkResult | null) => {
     if (!result) return;
     if (result.ok) channel.post(IpcChannel.joinLink, result.link);
-    else notice({ level: 'warning', message: `Ignored a parley:// link: ${result.reason}.` });
+    else notice({ level: 'warning', message: t('links.ignored', { reason: result.reason }) });
   };
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, hardening));
@@ -85,10 +88,11 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
   registerProtocolClient(app, proc);
 
   await app.whenReady();
+  t = createTranslator(app.getLocale());
   handleAppProtocol(electron.protocol, RENDERER_DIR);
   hardenSession(session.defaultSession, hardening);
 
-  const settings = createSettingsStore({ dir: app.getPath('userData'), onNotice: notice });
+  const settings = createSettingsStore({ dir: app.getPath('userData'), onNotice: notice, t });
   await settings.load();
 
   const discovery = createDiscovery({
@@ -199,6 +203,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
       quit: () => app.quit(),
     },
     log,
+    t,
   );
 
   // A sleep can kill the page's relay connection without a word; the page checks it at once on wake

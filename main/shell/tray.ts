@@ -1,6 +1,7 @@
 /** Tray icon with the unread count (tooltip, red dot), the dock/launcher badge, and a small menu. */
 import type { Tray } from 'electron';
 import type { ElectronMain } from './electron-api';
+import type { Translate } from '../i18n/index';
 import { badgeText, clampUnread, trayIconBitmap, trayTooltip } from '../tray';
 
 export interface TrayController {
@@ -20,6 +21,8 @@ export function createTray(
   platform: NodeJS.Platform,
   actions: TrayActions,
   log: (msg: string, detail?: object) => void,
+  /** The menu's and tooltip's language (the OS's: main/i18n). */
+  t: Translate,
 ): TrayController {
   const { app, Menu, nativeImage } = electron;
   let unread = 0;
@@ -43,14 +46,14 @@ export function createTray(
     app.setBadgeCount(clampUnread(unread));
     if (!tray || tray.isDestroyed()) return;
     tray.setImage(icon(unread > 0));
-    tray.setToolTip(trayTooltip(unread, hosting));
+    tray.setToolTip(trayTooltip(unread, hosting, t));
     if (platform === 'darwin') tray.setTitle(text);
     tray.setContextMenu(
       Menu.buildFromTemplate([
-        { label: 'Show Parley', click: () => actions.show() },
-        { label: hosting ? `Stop hosting "${hosting}"` : 'Not hosting', enabled: hosting !== null, click: () => actions.stopHosting() },
+        { label: t('tray.show'), click: () => actions.show() },
+        { label: hosting ? t('tray.stopHosting', { name: hosting }) : t('tray.notHosting'), enabled: hosting !== null, click: () => actions.stopHosting() },
         { type: 'separator' },
-        { label: 'Quit Parley', click: () => actions.quit() },
+        { label: t('tray.quit'), click: () => actions.quit() },
       ]),
     );
   };

@@ -11,6 +11,7 @@ import type { DesktopCapabilities, DesktopSettings, JoinLink, ThemePreference } 
 import type { ChatClient } from '../model/chat-client';
 import { ServerSet, serverId } from '../model/server-set';
 import { desktop } from '../platform/desktop';
+import { errorText, t } from '../i18n/index';
 import { useAttention, useUnreadTotal } from './attention';
 import { ChatScreen } from './chat-screen';
 import { ConnectScreen } from './connect-screen';
@@ -51,7 +52,7 @@ export function App(): JSX.Element {
     setLink(null);
     servers.show(open.id);
     setView('chat');
-    if (link.room) void open.client.joinRoom(link.room, false).catch((e: Error) => (open.client.notice.value = e.message));
+    if (link.room) void open.client.joinRoom(link.room, false).catch((e: unknown) => (open.client.notice.value = errorText(e)));
   }, [link, restoring]);
   useAttention(servers, setAnnouncement, () => setView('chat'));
   // Settings and "Add a server" hide the chat: nothing in it is being read meanwhile.
@@ -90,7 +91,7 @@ export function App(): JSX.Element {
     screen = restoring ? (
       <main class="connect">
         <p class="muted" role="status">
-          Opening your servers…
+          {t('app.opening')}
         </p>
       </main>
     ) : (

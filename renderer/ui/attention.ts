@@ -11,6 +11,7 @@ import type { ChatMessage } from '../../protocol/index';
 import type { Conversation } from '../model/conversation';
 import type { ServerEntry, ServerSet } from '../model/server-set';
 import { titleWithUnread } from '../model/unread';
+import { conversationTitle, t, useLocale } from '../i18n/index';
 import { desktop } from '../platform/desktop';
 import { notifyMessage, windowIsAttended } from '../platform/notify';
 
@@ -52,9 +53,11 @@ export function useAttention(servers: ServerSet, announce: (text: string) => voi
       focusConversation(servers, server, room);
     };
     const onIncoming = (entry: ServerEntry, conv: Conversation, msg: ChatMessage) => {
-      const where = servers.list().length > 1 ? ` on ${entry.name}` : '';
-      announce(`${msg.username} in ${conv.title}${where}: ${msg.message.slice(0, 200)}`);
-      if (!windowIsAttended() && entry.notifications) notifyMessage(`${msg.username} · ${conv.title} · ${entry.name}`, msg, entry.id, () => open(entry.id, conv.id));
+      const title = conversationTitle(conv);
+      const said = { name: msg.username, conversation: title, text: msg.message.slice(0, 200) };
+      // The server is named only when there is more than one to tell apart.
+      announce(servers.list().length > 1 ? t('app.announceOn', { ...said, server: entry.name }) : t('app.announce', said));
+      if (!windowIsAttended() && entry.notifications) notifyMessage(`${msg.username} · ${title} · ${entry.name}`, msg, entry.id, () => open(entry.id, conv.id));
     };
     update();
     window.addEventListener('focus', update);
@@ -84,8 +87,9 @@ export function useUnreadTotal(servers: ServerSet): void {
   void servers.revision.value;
   for (const c of servers.clients()) void c.revision.value;
   const total = servers.totalUnread();
+  const locale = useLocale();
   useEffect(() => {
-    document.title = titleWithUnread('Parley', total);
+    document.title = titleWithUnread(t('app.name'), total);
     desktop()?.setUnreadCount(total);
-  }, [total]);
+  }, [total, locale]);
 }

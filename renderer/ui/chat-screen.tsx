@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { DEFAULT_ROOM } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
+import { conversationTitle, errorText, modelText, t } from '../i18n/index';
 import { Banner } from './banner';
 import { Composer } from './composer';
 import { MessageList } from './message-list';
@@ -19,6 +20,7 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
   useModel(client);
   const conv = client.conversation(client.active.value) ?? client.conversation(DEFAULT_ROOM)!;
   const me = client.me.value;
+  const title = conversationTitle(conv);
   const composerRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => composerRef.current?.focus(), [conv.id, client]);
@@ -28,29 +30,31 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
       <Sidebar client={client} serverName={serverName} onLeave={onLeave} />
       <main class="conversation" aria-labelledby="conv-title">
         <header class="conv-header">
-          <h1 id="conv-title">{conv.title}</h1>
-          <span class="muted" aria-label={`${conv.presence.size} participants`}>
+          <h1 id="conv-title">
+            <bdi>{title}</bdi>
+          </h1>
+          <span class="muted" aria-label={t('chat.participantsCount', { count: conv.presence.size })}>
             {/* Who is here is only known while connected (the participant list says when it is older). */}
-            {conv.kind === 'room' && client.status.value === 'online' ? `${conv.presence.size} here` : ''}
+            {conv.kind === 'room' && client.status.value === 'online' ? t('common.here', { count: conv.presence.size }) : ''}
           </span>
           {conv.kind === 'room' && conv.id !== DEFAULT_ROOM && (
-            <button type="button" class="quiet" onClick={() => void client.leaveRoom(conv.id).catch((e: Error) => (client.notice.value = e.message))}>
-              Leave #{conv.id}
+            <button type="button" class="quiet" onClick={() => void client.leaveRoom(conv.id).catch((e: unknown) => (client.notice.value = errorText(e)))}>
+              {t('chat.leave', { room: `#${conv.id}` })}
             </button>
           )}
         </header>
         <Banner client={client} />
         {client.notice.value && (
           <p class="notice" role="alert">
-            {client.notice.value}{' '}
-            <button type="button" class="quiet" onClick={() => (client.notice.value = null)} aria-label="Dismiss">
+            {modelText(client.notice.value)}{' '}
+            <button type="button" class="quiet" onClick={() => (client.notice.value = null)} aria-label={t('common.dismiss')}>
               ×
             </button>
           </p>
         )}
         <MessageList key={conv.id} client={client} conv={conv} selfId={me?.userId} />
         <TypingLine client={client} conv={conv} />
-        <Composer client={client} inputRef={composerRef} label={conv.title} />
+        <Composer client={client} inputRef={composerRef} label={title} />
       </main>
       <Participants client={client} conv={conv} />
     </div>

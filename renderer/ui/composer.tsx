@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { JSX, RefObject } from 'preact';
 import { MESSAGE_MAX } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
+import { modelText, t } from '../i18n/index';
 
 export function Composer({ client, inputRef, label }: { client: ChatClient; inputRef: RefObject<HTMLTextAreaElement | null>; label: string }): JSX.Element {
   const [text, setText] = useState('');
@@ -10,8 +11,10 @@ export function Composer({ client, inputRef, label }: { client: ChatClient; inpu
   const over = text.length > MESSAGE_MAX;
 
   const submit = () => {
+    // Said here, in the user's language, rather than with the model's English refusal.
+    if (over) return setError(t('composer.tooLong', { max: MESSAGE_MAX, length: text.length }));
     const err = client.send(text);
-    if (err) return setError(err);
+    if (err) return setError(modelText(err));
     setError(null);
     setText('');
   };
@@ -25,14 +28,15 @@ export function Composer({ client, inputRef, label }: { client: ChatClient; inpu
       }}
     >
       <label for="message" class="sr-only">
-        Message
+        {t('composer.label')}
       </label>
       <textarea
         id="message"
+        dir="auto"
         ref={inputRef}
         rows={1}
         value={text}
-        placeholder={`Message ${label}`}
+        placeholder={t('composer.placeholder', { conversation: label })}
         aria-describedby="composer-hint"
         aria-invalid={over || undefined}
         onInput={(e) => {
@@ -48,10 +52,10 @@ export function Composer({ client, inputRef, label }: { client: ChatClient; inpu
         }}
       />
       <button type="submit" class="primary" disabled={text.trim().length === 0}>
-        Send
+        {t('composer.send')}
       </button>
       <p id="composer-hint" class={over || error ? 'hint error' : 'hint'}>
-        {error ?? (text.length > MESSAGE_MAX - 500 ? `${text.length} / ${MESSAGE_MAX}` : 'Enter to send, Shift+Enter for a new line')}
+        {error ?? (text.length > MESSAGE_MAX - 500 ? t('composer.counter', { length: text.length, max: MESSAGE_MAX }) : t('composer.hint'))}
       </p>
     </form>
   );

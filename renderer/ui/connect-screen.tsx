@@ -16,16 +16,10 @@ import { lastLogin, nicknameFor, saveLastLogin, saveNicknameFor } from './sessio
 import { openServer } from './open-server';
 import { normalizeServerUrl } from './server-url';
 import { DesktopConnectExtras } from './desktop-connect';
+import { errorText, nicknameProblem, t } from '../i18n/index';
 
-const MESSAGES: Partial<Record<ErrorCode | 'UNREACHABLE', string>> = {
-  UNREACHABLE: 'Cannot reach the server. Check the address and that the server is running.',
-  [ErrorCode.NICKNAME_TAKEN]: 'That nickname is taken. Choose another one.',
-  [ErrorCode.INVALID_NICKNAME]: 'That nickname is not allowed.',
-  [ErrorCode.JOIN_CODE_REQUIRED]: 'This session needs a join code. Ask the host for it.',
-  [ErrorCode.JOIN_CODE_INVALID]: 'That join code is not right.',
-  [ErrorCode.LOCKED_OUT]: 'Too many wrong join codes. Wait a minute and try again.',
-  [ErrorCode.ORIGIN_NOT_ALLOWED]: 'This server does not accept connections from this page.',
-};
+/** The address a placeholder and a hint show as an example: a LAN relay on the default port. */
+const EXAMPLE_ADDRESS = 'http://192.168.1.20:3000';
 
 interface Props {
   /**
@@ -78,9 +72,9 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
   const join = async (target: string, nickOverride?: string) => {
     setError(null);
     const url = normalizeServerUrl(target);
-    if (!url) return setError('Enter a server address such as http://192.168.1.20:3000.');
+    if (!url) return setError(t('connect.badAddress', { example: EXAMPLE_ADDRESS }));
     const nick = cleanNickname(nickOverride ?? nickname);
-    if (!nick.ok) return setError(nick.reason);
+    if (!nick.ok) return setError(nicknameProblem(nick.reason));
     setBusy(true);
     void askNotificationPermission();
     const client = openServer(url, nick.nickname, settings, code.trim() ? code.trim().toUpperCase() : undefined);
@@ -90,15 +84,15 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
       saveNicknameFor(url, nick.nickname);
       // The default nickname is the settings screen's to change; a name typed here is this server's.
       void desktop()?.updateSettings({ lastServer: url });
-      if (room && how === 'cached') client.notice.value = `Could not open #${room}: the server cannot be reached yet.`;
-      else if (room) await client.joinRoom(room, false).catch((e: Error) => (client.notice.value = `Could not open #${room}: ${e.message}`));
+      if (room && how === 'cached') client.notice.value = t('connect.roomUnreachable', { room: `#${room}` });
+      else if (room) await client.joinRoom(room, false).catch((e: unknown) => (client.notice.value = t('connect.roomFailed', { room: `#${room}`, reason: errorText(e) })));
       const hosted = hostedHere !== null && normalizeServerUrl(hostedHere.localUrl) === url;
       const lan = lanPick !== null && normalizeServerUrl(lanPick.url) === url ? lanPick : null;
       onConnected(client, { hosted, ...(hosted ? { name: hostedHere.name } : lan ? { name: lan.name } : {}) });
     } catch (err) {
       const failure = err instanceof ConnectFailure ? err : new ConnectFailure('UNREACHABLE', String(err));
       if (failure.code === ErrorCode.JOIN_CODE_REQUIRED || failure.code === ErrorCode.JOIN_CODE_INVALID) setNeedsCode(true);
-      setError(MESSAGES[failure.code] ?? failure.message);
+      setError(errorText(failure));
       setBusy(false);
     }
   };
@@ -136,30 +130,30 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
         aria-labelledby="connect-title"
         noValidate
       >
-        <h1 id="connect-title">{onCancel ? 'Add a server' : 'Parley'}</h1>
-        <p class="muted">{onCancel ? 'Join another server: the ones already open stay connected.' : 'Chat on your network or in the cloud.'}</p>
-        <label for="server">Server address</label>
-        <input id="server" type="url" inputMode="url" autoComplete="url" value={server} onInput={(e) => setServer(e.currentTarget.value)} placeholder="http://192.168.1.20:3000" />
-        <label for="nickname">Nickname</label>
-        <input id="nickname" ref={nickRef} autoComplete="nickname" maxLength={64} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
+        <h1 id="connect-title">{onCancel ? t('connect.addTitle') : t('app.name')}</h1>
+        <p class="muted">{onCancel ? t('connect.addIntro') : t('connect.intro')}</p>
+        <label for="server">{t('connect.address')}</label>
+        <input id="server" type="url" dir="ltr" inputMode="url" autoComplete="url" value={server} onInput={(e) => setServer(e.currentTarget.value)} placeholder={EXAMPLE_ADDRESS} />
+        <label for="nickname">{t('connect.nickname')}</label>
+        <input id="nickname" dir="auto" ref={nickRef} autoComplete="nickname" maxLength={64} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
         {needsCode && (
           <>
-            <label for="join-code">Join code</label>
-            <input id="join-code" ref={codeRef} autoComplete="off" autoCapitalize="characters" spellcheck={false} maxLength={12} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+            <label for="join-code">{t('connect.joinCode')}</label>
+            <input id="join-code" dir="ltr" ref={codeRef} autoComplete="off" autoCapitalize="characters" spellcheck={false} maxLength={12} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
           </>
         )}
-        {room && <p class="muted">Opens #{room} once you have joined.</p>}
+        {room && <p class="muted">{t('connect.opensRoom', { room: `#${room}` })}</p>}
         {error && (
           <p class="error" role="alert">
             {error}
           </p>
         )}
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Joining…' : 'Join'}
+          {busy ? t('connect.joining') : t('connect.join')}
         </button>
         {onCancel && (
           <button type="button" class="quiet" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         )}
       </form>

@@ -1,6 +1,7 @@
 /** "Copy" next to something a person reads out or pastes elsewhere (an address, a join code). */
 import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
+import { t } from '../i18n/index';
 
 export function CopyButton({ text, label }: { text: string; label: string }): JSX.Element {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -17,7 +18,7 @@ export function CopyButton({ text, label }: { text: string; label: string }): JS
   };
   return (
     <button type="button" class="quiet copy" aria-label={label} onClick={copy}>
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}
+      {state === 'copied' ? t('copy.copied') : state === 'failed' ? t('copy.failed') : t('copy.copy')}
     </button>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HostedSession, LanSession } from '../../protocol/index';
 import { desktop } from '../platform/desktop';
+import { t } from '../i18n/index';
 import { HostPanel } from './host-panel';
 import { SavedServers } from './saved-servers';
 
@@ -26,17 +27,17 @@ export function DesktopConnectExtras({ onPickSession, onPickServer, onHosted, cu
   if (!api) return null;
 
   return (
-    <aside class="card extras" aria-label="Sessions and servers">
+    <aside class="card extras" aria-label={t('lan.region')}>
       <section aria-labelledby="lan-title">
-        <h2 id="lan-title">On this network</h2>
+        <h2 id="lan-title">{t('lan.title')}</h2>
         {sessions.length === 0 ? (
-          <p class="muted">No sessions found yet. Searching…</p>
+          <p class="muted">{t('lan.searching')}</p>
         ) : (
-          <ul class="plain" aria-label="Sessions on this network">
+          <ul class="plain" aria-label={t('lan.list')}>
             {sessions.map((s) => (
               <li key={s.id}>
                 <button type="button" class="link" onClick={() => onPickSession(s)}>
-                  {s.name} <span class="muted">— {s.host || 'unknown host'}{s.needsCode ? ' · code needed' : ''}</span>
+                  <bdi>{s.name}</bdi> <span class="muted">— {[s.host || t('lan.unknownHost'), ...(s.needsCode ? [t('lan.codeNeeded')] : [])].join(' · ')}</span>
                 </button>
               </li>
             ))}

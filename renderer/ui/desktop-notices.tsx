@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { DesktopNotice } from '../../protocol/index';
 import { desktop } from '../platform/desktop';
+import { t } from '../i18n/index';
 
 export function DesktopNotices(): JSX.Element | null {
   const [notices, setNotices] = useState<DesktopNotice[]>([]);
@@ -13,7 +14,7 @@ export function DesktopNotices(): JSX.Element | null {
       {notices.map((n, i) => (
         <p key={i} class={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
           {n.message}{' '}
-          <button type="button" class="quiet" aria-label="Dismiss" onClick={() => setNotices((list) => list.filter((_, j) => j !== i))}>
+          <button type="button" class="quiet" aria-label={t('common.dismiss')} onClick={() => setNotices((list) => list.filter((_, j) => j !== i))}>
             ×
           </button>
         </p>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { cleanNickname } from '../../protocol/index';
 import { desktop } from '../platform/desktop';
+import { errorText, nicknameProblem, t } from '../i18n/index';
 
 export function FirstRun({ onDone }: { onDone: () => void }): JSX.Element {
   const [nickname, setNickname] = useState('');
@@ -14,13 +15,13 @@ export function FirstRun({ onDone }: { onDone: () => void }): JSX.Element {
   const submit = async (e: Event) => {
     e.preventDefault();
     const nick = cleanNickname(nickname);
-    if (!nick.ok) return setError(nick.reason);
+    if (!nick.ok) return setError(nicknameProblem(nick.reason));
     setBusy(true);
     try {
       await desktop()?.updateSettings({ nickname: nick.nickname });
       onDone();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
       setBusy(false);
     }
   };
@@ -28,17 +29,17 @@ export function FirstRun({ onDone }: { onDone: () => void }): JSX.Element {
   return (
     <main class="connect">
       <form class="card" onSubmit={submit} aria-labelledby="welcome-title" noValidate>
-        <h1 id="welcome-title">Welcome to Parley</h1>
-        <p class="muted">Chat with people on your network, or on a Parley server anywhere. First, the name others will see.</p>
-        <label for="first-nickname">Your nickname</label>
-        <input id="first-nickname" ref={input} autoComplete="nickname" maxLength={64} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
+        <h1 id="welcome-title">{t('firstRun.title')}</h1>
+        <p class="muted">{t('firstRun.intro')}</p>
+        <label for="first-nickname">{t('firstRun.nickname')}</label>
+        <input id="first-nickname" dir="auto" ref={input} autoComplete="nickname" maxLength={64} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
         {error && (
           <p class="error" role="alert">
             {error}
           </p>
         )}
         <button type="submit" class="primary" disabled={busy}>
-          Continue
+          {t('firstRun.continue')}
         </button>
       </form>
     </main>

@@ -3,12 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HostedSession } from '../../protocol/index';
 import { desktop } from '../platform/desktop';
+import { errorText, t, tElements } from '../i18n/index';
 import { CopyButton } from './copy-button';
 
 export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }): JSX.Element | null {
   const api = desktop();
   const [hosted, setHosted] = useState<HostedSession | null>(null);
-  const [name, setName] = useState('My session');
+  const [name, setName] = useState(() => t('host.defaultName'));
   const [lan, setLan] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -22,11 +23,11 @@ export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }
     setError(null);
     setBusy(true);
     try {
-      const h = await api.hostSession({ name: name.trim() || 'Parley session', lan });
+      const h = await api.hostSession({ name: name.trim() || t('host.fallbackName'), lan });
       setHosted(h);
       onHosted(h);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -38,41 +39,39 @@ export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }
 
   return (
     <section aria-labelledby="host-title">
-      <h2 id="host-title">Host a session</h2>
+      <h2 id="host-title">{t('host.title')}</h2>
       {hosted ? (
-        <div class="hosted" role="group" aria-label="Hosted session">
-          <p>
-            Hosting <strong>{hosted.name}</strong>
-          </p>
+        <div class="hosted" role="group" aria-label={t('host.group')}>
+          <p>{tElements('host.hosting', { name: <strong>{hosted.name}</strong> })}</p>
           {hosted.lanUrls.length > 0 ? (
             <>
-              <p class="muted small">Others on your network join at:</p>
+              <p class="muted small">{t('host.joinAt')}</p>
               <ul class="plain">
                 {hosted.lanUrls.map((u) => (
                   <li key={u} class="copyable">
-                    <span class="mono">{u}</span> <CopyButton text={u} label={`Copy ${u}`} />
+                    <span class="mono">{u}</span> <CopyButton text={u} label={t('host.copyAddress', { address: u })} />
                   </li>
                 ))}
               </ul>
             </>
           ) : (
-            <p class="muted small">Only this computer can join (not shared on the network).</p>
+            <p class="muted small">{t('host.localOnly')}</p>
           )}
           {hosted.joinCode && (
             <p class="copyable">
-              Join code: <strong class="mono join-code">{hosted.joinCode}</strong> <CopyButton text={hosted.joinCode} label="Copy join code" />
+              {tElements('host.joinCode', { code: <strong class="mono join-code">{hosted.joinCode}</strong> })} <CopyButton text={hosted.joinCode} label={t('host.copyCode')} />
             </p>
           )}
           <button type="button" onClick={() => void stop()}>
-            Stop hosting
+            {t('host.stop')}
           </button>
         </div>
       ) : (
         <div class="host-form">
-          <label for="host-name">Session name</label>
-          <input id="host-name" value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} />
+          <label for="host-name">{t('host.name')}</label>
+          <input id="host-name" dir="auto" value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} />
           <label class="check">
-            <input type="checkbox" checked={lan} onChange={(e) => setLan(e.currentTarget.checked)} /> Let others on this network join
+            <input type="checkbox" checked={lan} onChange={(e) => setLan(e.currentTarget.checked)} /> {t('host.lan')}
           </label>
           {error && (
             <p class="error" role="alert">
@@ -80,7 +79,7 @@ export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }
             </p>
           )}
           <button type="button" disabled={busy} onClick={() => void start()}>
-            Start hosting
+            {t('host.start')}
           </button>
         </div>
       )}

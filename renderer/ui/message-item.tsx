@@ -1,12 +1,11 @@
 /** One timeline entry: a message (own ones with their delivery state) or a system line. */
 import type { JSX } from 'preact';
 import { isDmRoom } from '../../protocol/index';
-import type { TimelineEntry } from '../model/timeline';
+import type { SystemEntry, TimelineEntry } from '../model/timeline';
 import type { ChatClient } from '../model/chat-client';
 import { MessageText } from '../render/markdown-view';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+import { useModel } from './use-model';
+import { formatDateTime, formatTime, modelText, systemLine, t, tElements, type MessageKey } from '../i18n/index';
 
 /** A stable hue per author, so names are easy to tell apart at a glance. */
 function hue(id: string): number {
@@ -24,21 +23,18 @@ interface Props {
 }
 
 export function MessageItem({ entry, first, selfId, selfName, client }: Props): JSX.Element {
+  // Translated text reads the locale signal, and @preact/signals then skips this component when its
+  // props are unchanged: the model changes entries in place, so subscribe to it (as the list does).
+  useModel(client);
   if (entry.kind === 'system') {
-    // A nickname is user text: isolated and marked out, so "Bob left. Eve joined" cannot pass for two lines.
     return (
       <div class="system" data-key={entry.key}>
-        {entry.subject !== undefined && (
-          <>
-            <bdi class="who">{entry.subject}</bdi>{' '}
-          </>
-        )}
-        {entry.text}
+        <SystemText entry={entry} />
       </div>
     );
   }
   const own = entry.kind === 'pending' || entry.msg.userId === selfId;
-  const author = entry.kind === 'message' ? entry.msg.username : (selfName ?? 'You');
+  const author = entry.kind === 'message' ? entry.msg.username : (selfName ?? t('messages.you'));
   const authorId = entry.kind === 'message' ? entry.msg.userId : (selfId ?? '');
   const ts = entry.kind === 'message' ? entry.msg.ts : entry.ts;
   const text = entry.kind === 'message' ? entry.msg.message : entry.text;
@@ -48,8 +44,8 @@ export function MessageItem({ entry, first, selfId, selfName, client }: Props): 
       {first && (
         <div class="meta">
           <bdi class="author">{author}</bdi>
-          <time dateTime={new Date(ts).toISOString()} title={fullFormat.format(ts)}>
-            {timeFormat.format(ts)}
+          <time dateTime={new Date(ts).toISOString()} title={formatDateTime(ts)}>
+            {formatTime(ts)}
           </time>
         </div>
       )}
@@ -59,56 +55,73 @@ export function MessageItem({ entry, first, selfId, selfName, client }: Props): 
   );
 }
 
-const MARKS = {
-  sent: { label: 'Sent', title: 'Stored by the server' },
-  delivered: { label: 'Delivered', title: 'On one of their devices' },
-  read: { label: 'Read', title: 'They have read it' },
-} as const;
+/**
+ * A nickname is user text: isolated and marked out, so "Bob left. Eve joined" cannot pass for two
+ * lines; where it goes in the sentence is the translation's call.
+ */
+function SystemText({ entry }: { entry: SystemEntry }): JSX.Element {
+  const known = systemLine(entry);
+  const who = entry.subject !== undefined ? <bdi class="who">{entry.subject}</bdi> : null;
+  if (known) return <>{tElements(known.key, { name: who }, known.params)}</>;
+  return (
+    <>
+      {who && <>{who} </>}
+      {entry.text}
+    </>
+  );
+}
+
+const MARKS: Record<'sent' | 'delivered' | 'read', { label: MessageKey; title: MessageKey }> = {
+  sent: { label: 'messages.sent', title: 'messages.sentHint' },
+  delivered: { label: 'messages.delivered', title: 'messages.deliveredHint' },
+  read: { label: 'messages.read', title: 'messages.readHint' },
+};
 
 function Delivery({ entry, client }: { entry: TimelineEntry; client: ChatClient }): JSX.Element | null {
+  useModel(client); // receipts arrive without a new entry (see MessageItem)
   if (entry.kind === 'message') {
     const { room, seq, userId } = entry.msg;
     if (isDmRoom(room)) {
       const mark = client.reads.deliveryOf(room, seq);
       return (
-        <span class={`delivery ${mark}`} title={MARKS[mark].title}>
-          {MARKS[mark].label}
+        <span class={`delivery ${mark}`} title={t(MARKS[mark].title)}>
+          {t(MARKS[mark].label)}
         </span>
       );
     }
     const seen = client.reads.seenBy(room, seq, userId);
     if (seen.length === 0) {
       return (
-        <span class="delivery sent" title={MARKS.sent.title}>
-          Sent
+        <span class="delivery sent" title={t(MARKS.sent.title)}>
+          {t(MARKS.sent.label)}
         </span>
       );
     }
     const presence = client.conversation(room)?.presence;
-    const names = seen.map((id) => presence?.get(id)?.username ?? 'someone who left').join(', ');
+    const names = seen.map((id) => presence?.get(id)?.username ?? t('messages.someoneWhoLeft')).join(t('format.listSeparator'));
     // A button, not a bare title: the names show on hover and on keyboard focus, and screen readers read them.
     return (
-      <button type="button" class="delivery seen link" title={`Seen by ${names}`} aria-label={`Seen by ${seen.length}: ${names}`}>
-        Seen by {seen.length}
+      <button type="button" class="delivery seen link" title={t('messages.seenByNames', { names })} aria-label={t('messages.seenByLabel', { count: seen.length, names })}>
+        {t('messages.seenBy', { count: seen.length })}
       </button>
     );
   }
   if (entry.kind !== 'pending') return null;
   if (entry.status === 'pending') {
     return (
-      <span class="delivery pending" title="Waiting for the server">
-        Sending…
+      <span class="delivery pending" title={t('messages.sendingHint')}>
+        {t('messages.sending')}
       </span>
     );
   }
   return (
     <span class="delivery failed" role="alert">
-      Not sent{entry.error ? `: ${entry.error}` : ''}{' '}
+      {entry.error ? t('messages.notSentWhy', { error: modelText(entry.error) }) : t('messages.notSent')}{' '}
       <button type="button" class="link" onClick={() => client.retry(entry.clientId)}>
-        Retry
+        {t('common.retry')}
       </button>{' '}
       <button type="button" class="link" onClick={() => client.discard(entry.clientId)}>
-        Discard
+        {t('messages.discard')}
       </button>
     </span>
   );

@@ -12,6 +12,7 @@ import type { Conversation } from '../model/conversation';
 import { startsGroup, type TimelineEntry } from '../model/timeline';
 import { MessageItem } from './message-item';
 import { useModel } from './use-model';
+import { conversationTitle, t } from '../i18n/index';
 
 import { WINDOW_MAX, WINDOW_START, WINDOW_STEP as STEP } from './list-window';
 const EDGE_PX = 150;
@@ -92,16 +93,17 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
 
   const me = client.me.value;
   const dividerKey = firstUnreadKey(visible, client.reads.marker(conv.id), selfId);
+  const title = conversationTitle(conv);
   return (
     <div class="messages-wrap">
-      <div ref={ref} class="messages" role="log" aria-label={`Messages in ${conv.title}`} aria-live="off" tabIndex={0} onScroll={onScroll}>
-        {start === 0 && !conv.timeline.hasMore && conv.loaded && <div class="system start">This is the start of {conv.title}.</div>}
-        {start === 0 && conv.timeline.hasMore && <div class="system">Loading earlier messages…</div>}
+      <div ref={ref} class="messages" role="log" aria-label={t('messages.log', { conversation: title })} aria-live="off" tabIndex={0} onScroll={onScroll}>
+        {start === 0 && !conv.timeline.hasMore && conv.loaded && <div class="system start">{t('messages.start', { conversation: title })}</div>}
+        {start === 0 && conv.timeline.hasMore && <div class="system">{t('messages.loading')}</div>}
         {visible.map((entry, i) => (
           <Fragment key={entry.key}>
             {entry.key === dividerKey && (
-              <div class="new-divider" role="separator" aria-label="New messages">
-                <span>New messages</span>
+              <div class="new-divider" role="separator" aria-label={t('messages.new')}>
+                <span>{t('messages.new')}</span>
               </div>
             )}
             <MessageItem entry={entry} first={startsGroup(visible, i, selfId) || entry.key === dividerKey} selfId={selfId} selfName={me?.username} client={client} />
@@ -110,7 +112,7 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
       </div>
       {(endKey !== null || !pinned) && (
         <button type="button" class="jump" onClick={jumpToLatest}>
-          Jump to latest
+          {t('messages.jump')}
         </button>
       )}
     </div>

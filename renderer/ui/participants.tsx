@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { ChatClient } from '../model/chat-client';
 import type { Conversation } from '../model/conversation';
 import { useModel } from './use-model';
+import { t, tElements } from '../i18n/index';
 
 export function Participants({ client, conv }: { client: ChatClient; conv: Conversation }): JSX.Element {
   useModel(client);
@@ -13,21 +14,19 @@ export function Participants({ client, conv }: { client: ChatClient; conv: Conve
   return (
     <aside class={stale ? 'participants stale' : 'participants'} aria-labelledby="participants-title">
       <h2 id="participants-title">
-        {conv.kind === 'room' ? `Participants (${users.length})` : 'Direct message'}
+        {conv.kind === 'room' ? t('participants.title', { count: users.length }) : t('participants.dm')}
       </h2>
-      {conv.kind === 'dm' && <p class="muted">Only you and {conv.peerName ?? 'them'} can read this.</p>}
-      {stale && conv.kind === 'room' && <p class="muted small">As of the last connection.</p>}
+      {conv.kind === 'dm' && <p class="muted">{tElements('participants.dmPrivate', { name: <bdi>{conv.peerName ?? t('participants.them')}</bdi> })}</p>}
+      {stale && conv.kind === 'room' && <p class="muted small">{t('participants.stale')}</p>}
       <ul class="plain">
         {users.map((u) => (
           <li key={u.id}>
             {u.id === me ? (
-              <span class="self">
-                <bdi>{u.username}</bdi> (you)
-              </span>
+              <span class="self">{tElements('participants.you', { name: <bdi>{u.username}</bdi> })}</span>
             ) : u.classic ? (
-              <bdi title="Uses the classic client: no direct messages">{u.username}</bdi>
+              <bdi title={t('participants.classic')}>{u.username}</bdi>
             ) : (
-              <button type="button" class="link" onClick={() => client.openDm(u)} aria-label={`Message ${u.username} directly`}>
+              <button type="button" class="link" onClick={() => client.openDm(u)} aria-label={t('participants.message', { name: u.username })}>
                 <bdi>{u.username}</bdi>
               </button>
             )}

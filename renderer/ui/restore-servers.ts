@@ -6,10 +6,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DesktopSettings } from '../../protocol/index';
-import { ConnectFailure } from '../model/chat-client';
 import { serverId, type ServerSet } from '../model/server-set';
 import { openServer } from './open-server';
 import { nicknameFor } from './session';
+import { errorText, formatList, t } from '../i18n/index';
 
 /** True while saved servers are being reopened. */
 export function useRestoreServers(settings: DesktopSettings | null | undefined, servers: ServerSet): boolean {
@@ -30,7 +30,7 @@ export function useRestoreServers(settings: DesktopSettings | null | undefined, 
         await client.start({ resume: true });
         servers.add(client, { name: s.name, saved: true, notifications: s.notifications ?? true, activate: servers.list().length === 0 });
       } catch (err) {
-        failures.push(`${s.name} (${err instanceof ConnectFailure ? err.message : String(err)})`);
+        failures.push(t('app.reopenFailure', { name: s.name, reason: errorText(err) }));
       }
     });
     void Promise.all(opening).then(() => {
@@ -38,7 +38,7 @@ export function useRestoreServers(settings: DesktopSettings | null | undefined, 
       const last = settings.lastServer ? servers.find(settings.lastServer) : undefined;
       if (last) servers.show(last.id);
       const shown = servers.current();
-      if (shown && failures.length > 0) shown.client.notice.value = `Could not reopen ${failures.join(', ')}. Open it again from Settings.`;
+      if (shown && failures.length > 0) shown.client.notice.value = t('app.reopenFailed', { count: failures.length, servers: formatList(failures) });
       setRestoring(false);
     });
   }, [settings]);

@@ -4,6 +4,7 @@ import type { JSX } from 'preact';
 import type { SavedServer } from '../../protocol/index';
 import { desktop } from '../platform/desktop';
 import { normalizeServerUrl } from './server-url';
+import { errorText, t } from '../i18n/index';
 
 export function SavedServers({ onPick, currentServer }: { onPick: (url: string) => void; currentServer: string }): JSX.Element | null {
   const api = desktop();
@@ -24,15 +25,15 @@ export function SavedServers({ onPick, currentServer }: { onPick: (url: string) 
       setServers((await api.updateSettings({ savedServers: list })).savedServers);
       return true;
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
       return false;
     }
   };
   const add = async (e: Event) => {
     e.preventDefault();
     const label = name.trim();
-    if (!current) return setError('Type a server address first.');
-    if (!label) return setError('Give the server a name.');
+    if (!current) return setError(t('saved.noAddress'));
+    if (!label) return setError(t('saved.noName'));
     if (await save([...servers.filter((s) => s.url !== current), { name: label, url: current }])) {
       setNaming(false);
       setName('');
@@ -41,34 +42,35 @@ export function SavedServers({ onPick, currentServer }: { onPick: (url: string) 
 
   return (
     <section aria-labelledby="saved-title">
-      <h2 id="saved-title">Saved servers</h2>
-      {servers.length === 0 && <p class="muted small">Servers you save appear here.</p>}
-      <ul class="plain" aria-label="Saved servers">
+      <h2 id="saved-title">{t('saved.title')}</h2>
+      {servers.length === 0 && <p class="muted small">{t('saved.empty')}</p>}
+      <ul class="plain" aria-label={t('saved.title')}>
         {servers.map((s) => (
           <li key={s.url} class="saved-server">
             <button type="button" class="link" onClick={() => onPick(s.url)}>
-              {s.name} <span class="muted">{s.url}</span>
+              <bdi>{s.name}</bdi>{' '}
+              <bdi class="muted">{s.url}</bdi>
             </button>
-            <button type="button" class="quiet" aria-label={`Remove ${s.name}`} onClick={() => void save(servers.filter((x) => x.url !== s.url))}>
+            <button type="button" class="quiet" aria-label={t('common.removeNamed', { name: s.name })} onClick={() => void save(servers.filter((x) => x.url !== s.url))}>
               ×
             </button>
           </li>
         ))}
       </ul>
       {naming ? (
-        <form class="save-server" onSubmit={add} aria-label="Save server">
-          <label for="saved-name">Name for {current ?? 'this address'}</label>
-          <input id="saved-name" value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} placeholder="Team cloud" />
+        <form class="save-server" onSubmit={add} aria-label={t('saved.form')}>
+          <label for="saved-name">{t('saved.nameFor', { address: current ?? t('saved.thisAddress') })}</label>
+          <input id="saved-name" dir="auto" value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} placeholder={t('saved.namePlaceholder')} />
           <div class="row">
-            <button type="submit">Save</button>
+            <button type="submit">{t('common.save')}</button>
             <button type="button" class="quiet" onClick={() => setNaming(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
       ) : (
         <button type="button" class="link" disabled={!current} onClick={() => setNaming(true)}>
-          Save the address above
+          {t('saved.saveAddress')}
         </button>
       )}
       {error && (

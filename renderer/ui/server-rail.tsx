@@ -5,6 +5,7 @@
  */
 import type { JSX } from 'preact';
 import type { ServerEntry, ServerSet } from '../model/server-set';
+import { formatNumber, t } from '../i18n/index';
 
 export type RailView = 'chat' | 'add' | 'settings';
 
@@ -20,7 +21,7 @@ export function ServerRail({ servers, view, onShow, onAdd, onSettings }: Props):
   void servers.revision.value; // re-render on list changes
   const active = servers.active.value;
   return (
-    <nav class="rail" aria-label="Servers">
+    <nav class="rail" aria-label={t('rail.label')}>
       <ul class="plain">
         {servers.list().map((e) => (
           <li key={e.id}>
@@ -28,10 +29,10 @@ export function ServerRail({ servers, view, onShow, onAdd, onSettings }: Props):
           </li>
         ))}
       </ul>
-      <button type="button" class={view === 'add' ? 'rail-btn tool current' : 'rail-btn tool'} aria-label="Add a server" title="Add a server" onClick={onAdd}>
+      <button type="button" class={view === 'add' ? 'rail-btn tool current' : 'rail-btn tool'} aria-label={t('rail.add')} title={t('rail.add')} onClick={onAdd}>
         +
       </button>
-      <button type="button" class={view === 'settings' ? 'rail-btn tool current' : 'rail-btn tool'} aria-label="Settings" title="Settings" onClick={onSettings}>
+      <button type="button" class={view === 'settings' ? 'rail-btn tool current' : 'rail-btn tool'} aria-label={t('rail.settings')} title={t('rail.settings')} onClick={onSettings}>
         ⚙
       </button>
     </nav>
@@ -43,18 +44,27 @@ function RailButton({ entry, current, onClick }: { entry: ServerEntry; current: 
   void entry.client.revision.value;
   const unread = entry.client.unread.total();
   const online = entry.client.status.value === 'online';
-  const label = [entry.name, entry.hosted ? 'hosted here' : null, unread > 0 ? `${unread} unread` : null, online ? null : 'not connected'].filter(Boolean).join(', ');
+  const mark = initials(entry.name);
+  const label = [entry.name, entry.hosted ? t('common.hostedHere') : null, unread > 0 ? t('common.unread', { count: unread }) : null, online ? null : t('rail.offline')].filter(Boolean).join(t('format.listSeparator'));
   return (
     <button type="button" class={current ? 'rail-btn current' : 'rail-btn'} aria-label={label} aria-current={current ? 'page' : undefined} title={entry.name} onClick={onClick}>
-      <span aria-hidden="true">{initials(entry.name)}</span>
+      {/* ".20", an address's last number, reads left to right on a right-to-left page too. */}
+      <span aria-hidden="true" dir={mark.startsWith('.') ? 'ltr' : 'auto'}>
+        {mark}
+      </span>
       {unread > 0 && (
         <span class="badge" aria-hidden="true">
-          {unread > 99 ? '99+' : unread}
+          {badgeNumber(unread)}
         </span>
       )}
       {!online && <span class="offline-dot" aria-hidden="true" />}
     </button>
   );
+}
+
+/** An unread badge: the count in the active locale's digits, "99+" past 99. */
+export function badgeNumber(count: number): string {
+  return count > 99 ? t('format.overflow', { max: 99 }) : formatNumber(count);
 }
 
 /**

@@ -1,14 +1,17 @@
 /**
- * Settings: the default nickname, the theme, notifications, update checks and start at login (desktop),
+ * Settings: the default nickname, the theme, the language, notifications, update checks and start at login (desktop),
  * and the servers. Each switch is written as soon as it changes: the desktop's main process validates
  * it and writes settings.json atomically (main/settings/store.ts); a refusal shows next to the switch
- * and the screen goes back to what is stored. A browser keeps only the theme (localStorage).
+ * and the screen goes back to what is stored. A browser keeps only the theme and the language
+ * (localStorage; the desktop window keeps the language there too).
  */
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { cleanNickname, type DesktopCapabilities, type DesktopSettings, type SavedServer, type ThemePreference } from '../../protocol/index';
 import type { ServerSet } from '../model/server-set';
 import { SettingsServers } from './settings-servers';
+import { LanguageSection } from './settings-language';
+import { errorText, nicknameProblem, t, type MessageKey } from '../i18n/index';
 
 interface Props {
   servers: ServerSet;
@@ -27,10 +30,10 @@ interface Props {
   onClose: () => void;
 }
 
-const THEMES: { value: ThemePreference; label: string }[] = [
-  { value: 'system', label: 'Same as the system' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
+const THEMES: { value: ThemePreference; label: MessageKey }[] = [
+  { value: 'system', label: 'settings.themeSystem' },
+  { value: 'light', label: 'settings.themeLight' },
+  { value: 'dark', label: 'settings.themeDark' },
 ];
 
 export function SettingsScreen(p: Props): JSX.Element {
@@ -42,9 +45,9 @@ export function SettingsScreen(p: Props): JSX.Element {
     setError(null);
     try {
       await run();
-      setStatus('Saved.');
+      setStatus(t('settings.saved'));
     } catch (err) {
-      setError({ section, message: err instanceof Error ? err.message : String(err) });
+      setError({ section, message: errorText(err) });
       setStatus('');
     }
   };
@@ -58,68 +61,70 @@ export function SettingsScreen(p: Props): JSX.Element {
   return (
     <main class="settings" aria-labelledby="settings-title">
       <header class="settings-head">
-        <h1 id="settings-title">Settings</h1>
+        <h1 id="settings-title">{t('settings.title')}</h1>
         <span class="muted small" aria-live="polite">
           {status}
         </span>
         <button type="button" onClick={p.onClose}>
-          Done
+          {t('settings.done')}
         </button>
       </header>
 
       {s && <NicknameSection value={s.nickname} onSave={(nickname) => write('profile', () => p.onChange({ nickname }))} problem={problem('profile')} />}
 
       <section aria-labelledby="settings-appearance">
-        <h2 id="settings-appearance">Appearance</h2>
+        <h2 id="settings-appearance">{t('settings.appearance')}</h2>
         <fieldset class="choices">
-          <legend>Theme</legend>
-          {THEMES.map((t) => (
-            <label class="check" key={t.value}>
-              <input type="radio" name="theme" value={t.value} checked={p.theme === t.value} onChange={() => void write('appearance', () => p.onTheme(t.value))} /> {t.label}
+          <legend>{t('settings.theme')}</legend>
+          {THEMES.map((theme) => (
+            <label class="check" key={theme.value}>
+              <input type="radio" name="theme" value={theme.value} checked={p.theme === theme.value} onChange={() => void write('appearance', () => p.onTheme(theme.value))} /> {t(theme.label)}
             </label>
           ))}
         </fieldset>
         {problem('appearance')}
       </section>
 
+      <LanguageSection onChosen={(run) => void write('language', run)} problem={problem('language')} />
+
       <section aria-labelledby="settings-privacy">
-        <h2 id="settings-privacy">Privacy</h2>
+        <h2 id="settings-privacy">{t('settings.privacy')}</h2>
         <label class="check">
-          <input type="checkbox" checked={p.readReceipts} onChange={(e) => p.onReadReceipts(e.currentTarget.checked)} /> Send read receipts
+          <input type="checkbox" checked={p.readReceipts} onChange={(e) => p.onReadReceipts(e.currentTarget.checked)} /> {t('settings.readReceipts')}
         </label>
-        <p class="muted small">Off: nobody sees when you have read their messages, and you do not see when others have read yours. Your own devices still agree on what you have read, and delivery is still shown.</p>
+        <p class="muted small">{t('settings.readReceiptsHint')}</p>
       </section>
 
       {s && (
         <section aria-labelledby="settings-notifications">
-          <h2 id="settings-notifications">Notifications</h2>
+          <h2 id="settings-notifications">{t('settings.notifications')}</h2>
           <label class="check">
-            <input type="checkbox" checked={s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notifications: e.currentTarget.checked }))} /> Show a notification for
-            messages that arrive while Parley is in the background
+            <input type="checkbox" checked={s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notifications: e.currentTarget.checked }))} />{' '}
+            {t('settings.notify')}
           </label>
           <label class="check">
-            <input type="checkbox" checked={s.notificationSound} disabled={!s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notificationSound: e.currentTarget.checked }))} /> Play
-            the system's notification sound
+            <input type="checkbox" checked={s.notificationSound} disabled={!s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notificationSound: e.currentTarget.checked }))} />{' '}
+            {t('settings.sound')}
           </label>
-          <p class="muted small">Each server can be muted on its own below.</p>
+          <p class="muted small">{t('settings.muteHint')}</p>
           {problem('notifications')}
         </section>
       )}
 
       {s && (
         <section aria-labelledby="settings-system">
-          <h2 id="settings-system">This computer</h2>
+          <h2 id="settings-system">{t('settings.system')}</h2>
           <label class="check">
-            <input type="checkbox" checked={s.startAtLogin} disabled={!p.capabilities?.startAtLogin} onChange={(e) => void write('system', () => p.onChange({ startAtLogin: e.currentTarget.checked }))} /> Start
-            Parley when I log in
+            <input type="checkbox" checked={s.startAtLogin} disabled={!p.capabilities?.startAtLogin} onChange={(e) => void write('system', () => p.onChange({ startAtLogin: e.currentTarget.checked }))} />{' '}
+            {t('settings.startAtLogin')}
           </label>
-          {p.capabilities && !p.capabilities.startAtLogin && <p class="muted small">Not offered on this system: add Parley to your desktop's startup applications instead.</p>}
+          {p.capabilities && !p.capabilities.startAtLogin && <p class="muted small">{t('settings.noStartAtLogin')}</p>}
           <label class="check">
-            <input type="checkbox" checked={s.updates} disabled={!p.capabilities?.updates} onChange={(e) => void write('system', () => p.onChange({ updates: e.currentTarget.checked }))} /> Check for
-            updates automatically
+            <input type="checkbox" checked={s.updates} disabled={!p.capabilities?.updates} onChange={(e) => void write('system', () => p.onChange({ updates: e.currentTarget.checked }))} />{' '}
+            {t('settings.updates')}
           </label>
           <p class="muted small">
-            {p.capabilities?.updates ? 'Off unless you turn it on: Parley never reaches out to the internet by itself.' : 'This copy of Parley has no update feed (it was not installed from a release, or updates are turned off by your administrator).'}
+            {p.capabilities?.updates ? t('settings.updatesHint') : t('settings.noUpdates')}
           </p>
           {problem('system')}
         </section>
@@ -127,10 +132,7 @@ export function SettingsScreen(p: Props): JSX.Element {
 
       <SettingsServers servers={p.servers} saved={s ? s.savedServers : null} onSavedChange={p.onSavedChange} onRemove={p.onRemoveServer} onOpenSaved={p.onOpenSaved} />
       {!s && (
-        <p class="muted small">
-          This browser keeps the servers open while the page is; another server opens here only if it allows this page's address (its ALLOWED_ORIGINS setting). The
-          desktop app saves servers and reopens them.
-        </p>
+        <p class="muted small">{t('settings.browserHint')}</p>
       )}
     </main>
   );
@@ -142,22 +144,22 @@ function NicknameSection({ value, onSave, problem }: { value: string; onSave: (n
   const submit = (e: Event) => {
     e.preventDefault();
     const nick = cleanNickname(nickname);
-    if (!nick.ok) return setWrong(nick.reason);
+    if (!nick.ok) return setWrong(nicknameProblem(nick.reason));
     setWrong(null);
     void onSave(nick.nickname);
   };
   return (
     <section aria-labelledby="settings-profile">
-      <h2 id="settings-profile">Profile</h2>
+      <h2 id="settings-profile">{t('settings.profile')}</h2>
       <form class="row" onSubmit={submit}>
         <label for="settings-nickname" class="sr-only">
-          Default nickname
+          {t('settings.defaultNickname')}
         </label>
-        <input id="settings-nickname" aria-describedby="settings-nickname-hint" maxLength={64} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
-        <button type="submit">Save nickname</button>
+        <input id="settings-nickname" dir="auto" aria-describedby="settings-nickname-hint" maxLength={64} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
+        <button type="submit">{t('settings.saveNickname')}</button>
       </form>
       <p id="settings-nickname-hint" class="muted small">
-        Default nickname: used for servers you join from now on. On a server you are in, you keep the name you joined with.
+        {t('settings.nicknameHint')}
       </p>
       {wrong && (
         <p class="error" role="alert">

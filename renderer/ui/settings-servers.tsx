@@ -8,6 +8,7 @@ import type { JSX } from 'preact';
 import type { SavedServer } from '../../protocol/index';
 import type { ServerEntry, ServerSet } from '../model/server-set';
 import { serverId } from '../model/server-set';
+import { errorText, t } from '../i18n/index';
 
 interface Props {
   servers: ServerSet;
@@ -22,9 +23,9 @@ interface Props {
 /** What settings.json accepts as a server name (main/settings/schema.ts checks it again). */
 export function checkServerName(name: string): string | null {
   const trimmed = name.trim();
-  if (trimmed === '') return 'Give the server a name.';
-  if ([...trimmed].length > 64) return 'Names are at most 64 characters.';
-  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(trimmed)) return 'Names cannot hold control or formatting characters.';
+  if (trimmed === '') return t('servers.noName');
+  if ([...trimmed].length > 64) return t('servers.nameTooLong', { max: 64 });
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(trimmed)) return t('servers.nameControl');
   return null;
 }
 
@@ -41,15 +42,15 @@ export function SettingsServers({ servers, saved, onSavedChange, onRemove, onOpe
     try {
       await onSavedChange();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   };
 
   return (
     <section aria-labelledby="settings-servers">
-      <h2 id="settings-servers">Servers</h2>
-      {list.length === 0 && <p class="muted small">No server is open.</p>}
-      <ul class="plain server-rows" aria-label="Open servers">
+      <h2 id="settings-servers">{t('servers.title')}</h2>
+      {list.length === 0 && <p class="muted small">{t('servers.none')}</p>}
+      <ul class="plain server-rows" aria-label={t('servers.open')}>
         {list.map((e, i) => (
           <ServerRow
             key={e.id}
@@ -60,25 +61,25 @@ export function SettingsServers({ servers, saved, onSavedChange, onRemove, onOpe
             onRename={(name) => apply(() => servers.rename(e.id, name))}
             onMove={(by) => apply(() => servers.move(e.id, by))}
             onToggle={(patch) => apply(() => servers.update(e.id, patch))}
-            onRemove={() => void onRemove(e.id).catch((err: Error) => setError(err.message))}
+            onRemove={() => void onRemove(e.id).catch((err: unknown) => setError(errorText(err)))}
           />
         ))}
       </ul>
       {notOpen.length > 0 && (
         <>
-          <h3>Saved, not open</h3>
-          <ul class="plain server-rows" aria-label="Saved servers not open">
+          <h3>{t('servers.savedNotOpen')}</h3>
+          <ul class="plain server-rows" aria-label={t('servers.savedNotOpenList')}>
             {notOpen.map((s) => (
               <li key={s.url} class="server-row">
                 <span class="server-label">
-                  <bdi>{s.name}</bdi> <span class="muted small">{s.url}</span>
+                  <bdi>{s.name}</bdi> <bdi class="muted small">{s.url}</bdi>
                 </span>
                 <span class="row">
                   <button type="button" onClick={() => onOpenSaved(s)}>
-                    Open
+                    {t('common.open')}
                   </button>
-                  <button type="button" class="quiet" aria-label={`Remove ${s.name}`} onClick={() => void onRemove(serverId(s.url) ?? s.url).catch((err: Error) => setError(err.message))}>
-                    Remove
+                  <button type="button" class="quiet" aria-label={t('common.removeNamed', { name: s.name })} onClick={() => void onRemove(serverId(s.url) ?? s.url).catch((err: unknown) => setError(errorText(err)))}>
+                    {t('common.remove')}
                   </button>
                 </span>
               </li>
@@ -121,20 +122,20 @@ function ServerRow({ entry, first, last, canSave, onRename, onMove, onToggle, on
   return (
     <li class="server-row">
       {naming ? (
-        <form class="row" onSubmit={rename} aria-label={`Rename ${entry.name}`}>
+        <form class="row" onSubmit={rename} aria-label={t('servers.renameNamed', { name: entry.name })}>
           <label class="sr-only" for={`name-${entry.id}`}>
-            New name for {entry.name}
+            {t('servers.newName', { name: entry.name })}
           </label>
           <input id={`name-${entry.id}`} value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} />
-          <button type="submit">Save</button>
+          <button type="submit">{t('common.save')}</button>
           <button type="button" class="quiet" onClick={() => setNaming(false)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </form>
       ) : (
         <span class="server-label">
-          <bdi>{entry.name}</bdi> <span class="muted small">{entry.id}</span>
-          {entry.hosted && <span class="tag">hosted here</span>}
+          <bdi>{entry.name}</bdi> <bdi class="muted small">{entry.id}</bdi>
+          {entry.hosted && <span class="tag">{t('common.hostedHere')}</span>}
         </span>
       )}
       {problem && (
@@ -144,26 +145,26 @@ function ServerRow({ entry, first, last, canSave, onRename, onMove, onToggle, on
       )}
       <span class="row wrap">
         <label class="check">
-          <input type="checkbox" checked={entry.notifications} onChange={(e) => void onToggle({ notifications: e.currentTarget.checked })} /> Notifications
+          <input type="checkbox" checked={entry.notifications} onChange={(e) => void onToggle({ notifications: e.currentTarget.checked })} /> {t('servers.notifications')}
         </label>
         {canSave && !entry.hosted && (
           <label class="check">
-            <input type="checkbox" checked={entry.saved} onChange={(e) => void onToggle({ saved: e.currentTarget.checked })} /> Saved (reopens at start)
+            <input type="checkbox" checked={entry.saved} onChange={(e) => void onToggle({ saved: e.currentTarget.checked })} /> {t('servers.keep')}
           </label>
         )}
       </span>
       <span class="row wrap">
-        <button type="button" onClick={() => setNaming(true)} aria-label={`Rename ${entry.name}`}>
-          Rename
+        <button type="button" onClick={() => setNaming(true)} aria-label={t('servers.renameNamed', { name: entry.name })}>
+          {t('servers.rename')}
         </button>
-        <button type="button" disabled={first} onClick={() => void onMove(-1)} aria-label={`Move ${entry.name} up`}>
+        <button type="button" disabled={first} onClick={() => void onMove(-1)} aria-label={t('servers.up', { name: entry.name })}>
           ↑
         </button>
-        <button type="button" disabled={last} onClick={() => void onMove(1)} aria-label={`Move ${entry.name} down`}>
+        <button type="button" disabled={last} onClick={() => void onMove(1)} aria-label={t('servers.down', { name: entry.name })}>
           ↓
         </button>
-        <button type="button" class="quiet" onClick={onRemove} aria-label={`Remove ${entry.name}`}>
-          Remove
+        <button type="button" class="quiet" onClick={onRemove} aria-label={t('common.removeNamed', { name: entry.name })}>
+          {t('common.remove')}
         </button>
       </span>
     </li>

@@ -4,6 +4,8 @@ import type { JSX } from 'preact';
 import { toRoomName } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
 import { useModel } from './use-model';
+import { badgeNumber } from './server-rail';
+import { conversationTitle, errorText, t } from '../i18n/index';
 
 export function Sidebar({ client, serverName, onLeave }: { client: ChatClient; serverName: string; onLeave: () => void }): JSX.Element {
   useModel(client);
@@ -17,13 +19,13 @@ export function Sidebar({ client, serverName, onLeave }: { client: ChatClient; s
   const join = async (e: Event) => {
     e.preventDefault();
     const name = toRoomName(room);
-    if (!name) return setError('Room names use letters, digits, - and _.');
+    if (!name) return setError(t('sidebar.badRoom'));
     setError(null);
     try {
       await client.joinRoom(name, true);
       setRoom('');
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   };
 
@@ -37,10 +39,10 @@ export function Sidebar({ client, serverName, onLeave }: { client: ChatClient; s
           aria-current={c.id === active ? 'page' : undefined}
           onClick={() => client.setActive(c.id)}
         >
-          <bdi class="name">{c.title}</bdi>
+          <bdi class="name">{conversationTitle(c)}</bdi>
           {unread > 0 && (
-            <span class="badge" aria-label={`${unread} unread`}>
-              {unread > 99 ? '99+' : unread}
+            <span class="badge" aria-label={t('common.unread', { count: unread })}>
+              {badgeNumber(unread)}
             </span>
           )}
         </button>
@@ -49,7 +51,7 @@ export function Sidebar({ client, serverName, onLeave }: { client: ChatClient; s
   };
 
   return (
-    <nav class="sidebar" aria-label="Conversations">
+    <nav class="sidebar" aria-label={t('sidebar.label')}>
       <p class="server-name" title={client.url}>
         <bdi>{serverName}</bdi>
       </p>
@@ -57,25 +59,25 @@ export function Sidebar({ client, serverName, onLeave }: { client: ChatClient; s
         <strong>
           <bdi>{client.me.value?.username}</bdi>
         </strong>
-        <button type="button" class="quiet" onClick={onLeave} title={`Sign out of ${serverName}: its saved messages on this computer are deleted`}>
-          Sign out
+        <button type="button" class="quiet" onClick={onLeave} title={t('sidebar.signOutHint', { server: serverName })}>
+          {t('sidebar.signOut')}
         </button>
       </div>
-      <h2>Rooms</h2>
+      <h2>{t('sidebar.rooms')}</h2>
       <ul class="plain">{rooms.map(item)}</ul>
       <form class="join-room" onSubmit={join} onFocusIn={() => void client.refreshDirectory()}>
-        <label for="room-name">Join or create a room</label>
-        <input id="room-name" list="room-directory" value={room} onInput={(e) => setRoom(e.currentTarget.value)} placeholder="design-review" />
+        <label for="room-name">{t('sidebar.joinRoom')}</label>
+        <input id="room-name" dir="ltr" list="room-directory" value={room} onInput={(e) => setRoom(e.currentTarget.value)} placeholder={t('sidebar.roomPlaceholder')} />
         <datalist id="room-directory">
           {client.directory.value.map((r) => (
-            <option key={r.room} value={r.room}>{`${r.numUsers} here`}</option>
+            <option key={r.room} value={r.room}>{t('common.here', { count: r.numUsers })}</option>
           ))}
         </datalist>
-        <button type="submit">Join room</button>
+        <button type="submit">{t('sidebar.joinButton')}</button>
         {error && <p class="error" role="alert">{error}</p>}
       </form>
-      <h2>Direct messages</h2>
-      {dms.length === 0 ? <p class="muted small">Choose someone in the participant list to message them.</p> : <ul class="plain">{dms.map(item)}</ul>}
+      <h2>{t('sidebar.dms')}</h2>
+      {dms.length === 0 ? <p class="muted small">{t('sidebar.noDms')}</p> : <ul class="plain">{dms.map(item)}</ul>}
     </nav>
   );
 }

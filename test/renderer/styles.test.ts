@@ -72,3 +72,36 @@ describe('author name colours', () => {
     expect(authorColour(media![0])).toEqual(themes[1]!.author);
   });
 });
+
+/**
+ * Arabic is laid out right to left by <html dir="rtl"> alone: the stylesheet speaks only of the start
+ * and end of a line and of a block, so the whole layout mirrors. A left, right, top or bottom would
+ * stay put, and asymmetric shorthands (four-value margins, per-corner radii) are physical too.
+ */
+describe('logical properties throughout', () => {
+  const declarations = [...css.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/([\w-]+)\s*:\s*([^;{}]+)/g)].map((m) => ({ property: m[1]!, value: m[2]!.trim() }));
+
+  it('the rules were read', () => {
+    expect(declarations.length).toBeGreaterThan(300);
+  });
+
+  it('no physical side in a property name', () => {
+    const physical = declarations.filter((d) => /(^|-)(left|right|top|bottom)($|-)/.test(d.property));
+    expect(physical).toEqual([]);
+  });
+
+  it('no physical side in a value (text-align, float, clear)', () => {
+    const physical = declarations.filter((d) => /\b(left|right)\b/.test(d.value) && !d.property.startsWith('--'));
+    expect(physical).toEqual([]);
+  });
+
+  it('no shorthand whose left and right (or corners) differ', () => {
+    const asymmetric = declarations.filter((d) => {
+      const parts = d.value.split(/\s+/);
+      if (/^(margin|padding|inset|border-width|scroll-margin|scroll-padding)$/.test(d.property)) return parts.length === 4 && parts[1] !== parts[3];
+      if (d.property === 'border-radius') return parts.length > 1 && new Set(parts).size > 1 && !(parts.length === 2 && parts[0] === parts[1]);
+      return false;
+    });
+    expect(asymmetric).toEqual([]);
+  });
+});

@@ -74,6 +74,11 @@ export class FakeApp extends EventEmitter {
     return this.version;
   }
 
+  /** The OS language the main process sees (its tray and notices); the pages get the browser context's, en-US too (playwright.config.ts). */
+  getLocale(): string {
+    return 'en-US';
+  }
+
   setAsDefaultProtocolClient(...args: unknown[]): boolean {
     this.protocolClients.push(args);
     return true;

@@ -1,7 +1,13 @@
-/** Accessibility: an axe scan of each main screen, in light and dark themes, finds no serious or critical violations. */
+/**
+ * Accessibility: an axe scan of each main screen (connect, chat, settings), in every language the UI
+ * speaks and in light and dark themes, finds no serious or critical violations. The page follows the
+ * context's locale (navigator.language), so elements are found by id, not by their English names.
+ */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, startWebRelay, joinAs, send } from './fixtures';
+import { test, expect, startWebRelay, joinIn } from './fixtures';
+
+const LOCALES = ['en-US', 'de-DE', 'fr-FR', 'es-ES', 'ja-JP', 'ar'] as const;
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -10,32 +16,45 @@ async function seriousViolations(page: Page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-for (const scheme of ['light', 'dark'] as const) {
-  test(`no serious axe violations (${scheme})`, async ({ browser }) => {
-    const relay = await startWebRelay();
-    try {
-      const context = await browser.newContext({ colorScheme: scheme });
-      const connect = await context.newPage();
-      await connect.goto(relay.url);
-      await expect(connect.getByRole('button', { name: 'Join' })).toBeVisible();
-      expect(await seriousViolations(connect)).toEqual([]);
-      await connect.screenshot({ path: `test-results/screens/connect-${scheme}.png` });
+async function send(page: Page, text: string): Promise<void> {
+  await page.locator('#message').fill(text);
+  await page.locator('#message').press('Enter');
+}
 
-      const ana = await joinAs(browser, relay.url, 'Ana');
-      const bob = await context.newPage();
-      await bob.goto(relay.url);
-      await bob.getByLabel('Nickname').fill('Bob');
-      await bob.getByRole('button', { name: 'Join' }).click();
-      await send(ana, 'Welcome **Bob**! Notes: `npm start`, see https://example.com');
-      await send(bob, 'Thanks Ana, looks *great*.');
-      await expect(bob.getByRole('log')).toContainText('looks great');
-      await bob.getByLabel('Message', { exact: true }).fill('typing a reply');
-      expect(await seriousViolations(bob)).toEqual([]);
-      await bob.screenshot({ path: `test-results/screens/chat-${scheme}.png` });
-      // Keyboard: the message field has focus after joining, and Enter sends.
-      await expect(bob.getByLabel('Message', { exact: true })).toBeFocused();
-    } finally {
-      await relay.close();
-    }
-  });
+for (const locale of LOCALES) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`no serious axe violations (${locale}, ${scheme})`, async ({ browser }) => {
+      const relay = await startWebRelay();
+      try {
+        const options = { colorScheme: scheme, locale };
+        const context = await browser.newContext(options);
+        const connect = await context.newPage();
+        await connect.goto(relay.url);
+        await expect(connect.locator('html')).toHaveAttribute('lang', locale.split('-')[0]!);
+        await expect(connect.locator('form.card button[type="submit"]')).toBeVisible();
+        expect(await seriousViolations(connect)).toEqual([]);
+        await connect.screenshot({ path: `test-results/screens/connect-${locale}-${scheme}.png` });
+
+        const ana = await joinIn(browser, relay.url, 'Ana', options);
+        const bob = await context.newPage();
+        await bob.goto(relay.url);
+        await bob.locator('#nickname').fill('Bob');
+        await bob.locator('form.card button[type="submit"]').click();
+        await send(ana, 'Welcome **Bob**! Notes: `npm start`, see https://example.com');
+        await send(bob, 'Thanks Ana, looks *great*.');
+        await expect(bob.getByRole('log')).toContainText('looks great');
+        await bob.locator('#message').fill('typing a reply');
+        expect(await seriousViolations(bob)).toEqual([]);
+        await bob.screenshot({ path: `test-results/screens/chat-${locale}-${scheme}.png` });
+        // Keyboard: the message field has focus after joining, and Enter sends.
+        await expect(bob.locator('#message')).toBeFocused();
+
+        await bob.locator('.rail-btn.tool').nth(1).click();
+        await expect(bob.locator('#settings-title')).toBeVisible();
+        expect(await seriousViolations(bob)).toEqual([]);
+      } finally {
+        await relay.close();
+      }
+    });
+  }
 }

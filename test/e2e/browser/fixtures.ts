@@ -1,6 +1,6 @@
 /** Shared setup for browser specs: a real relay serving the built client, and named users in their own browser contexts. */
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { test as base, expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRelay, type Relay, type RelayOptions } from '../../../server/index';
 
@@ -20,6 +20,31 @@ export async function joinAs(browser: Browser, url: string, nickname: string): P
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByLabel('Message', { exact: true })).toBeVisible();
   return page;
+}
+
+/**
+ * As joinAs, in a context with `options` (a `locale`: the page's navigator.language). Finds the form
+ * by its ids, not its English labels, so it works in any language.
+ */
+export async function joinIn(browser: Browser, url: string, nickname: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('#nickname').fill(nickname);
+  await page.locator('form.card button[type="submit"]').click();
+  await expect(page.locator('#message')).toBeVisible();
+  return page;
+}
+
+/** A screenshot in test-results/e2e/<dir>/; with PARLEY_GALLERY=<folder> (npm run screenshots) copied there as <gallery>.png too. */
+export async function shot(page: Page, dir: string, name: string, gallery?: string): Promise<void> {
+  const path = `test-results/e2e/${dir}/${name}.png`;
+  await page.screenshot({ path });
+  const folder = process.env.PARLEY_GALLERY;
+  if (folder && gallery) {
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(path, `${folder}/${gallery}.png`);
+  }
 }
 
 export async function send(page: Page, text: string): Promise<void> {

@@ -27,6 +27,7 @@ const h = await vi.hoisted(async () => {
     requestSingleInstanceLock: () => true,
     whenReady: () => Promise.resolve(),
     getVersion: () => '9.8.7',
+    getLocale: () => 'en-US',
     setAsDefaultProtocolClient: record('setAsDefaultProtocolClient'),
     setBadgeCount: record('setBadgeCount'),
     getLoginItemSettings: () => ({ openAtLogin: false }),
