@@ -14,8 +14,8 @@ import { unsendable } from './sending';
 /** Attempts per change while the relay answers UNAVAILABLE or not at all. */
 const RETRIES = 3;
 
-/** What a change ends with: null when done, else the relay's (or the client's) reason for the user. */
-export type ChangeOutcome = string | null;
+/** What a change ends with: null when done, else why not (an ErrorCode, and English words for logs). */
+export type ChangeOutcome = { code: string; message: string } | null;
 
 export class Editing {
   constructor(
@@ -35,8 +35,8 @@ export class Editing {
 
   async edit(msg: ChatMessage, text: string): Promise<ChangeOutcome> {
     const invalid = unsendable(text);
-    if (invalid === null) return 'A message cannot be empty; delete it instead.';
-    if (invalid !== undefined) return invalid;
+    if (invalid === null) return { code: 'EMPTY_MESSAGE', message: 'A message cannot be empty; delete it instead.' };
+    if (invalid !== undefined) return { code: 'TOO_LARGE', message: invalid };
     if (text === msg.message) return null;
     const request = { room: msg.room, id: msg.id, seq: msg.seq, text, clientId: newClientId() };
     return this.applied(msg, await this.withRetries(() => this.relay.request('message:edit', request)), 'edit', text);
@@ -67,7 +67,7 @@ export class Editing {
 
   /** The user's own change, applied as the entry the others receive. */
   private applied(msg: ChatMessage, answer: Answer<'message:edit'> | Answer<'message:delete'>, change: 'edit' | 'delete', text: string): ChangeOutcome {
-    if (!answer.ok) return answer.message;
+    if (!answer.ok) return { code: answer.code, message: answer.message };
     const me = this.state.me.value;
     const ok: ChangeOk = answer;
     this.convs.get(msg.room)?.timeline.add({

@@ -3,7 +3,7 @@
  * right. Notifications, the unread total and the screen-reader region are the workspace's (attention.ts):
  * they cover every open server, not only the one shown.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { DEFAULT_ROOM } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
@@ -12,6 +12,7 @@ import { Banner } from './banner';
 import { Composer } from './composer';
 import { MessageList } from './message-list';
 import { Participants } from './participants';
+import { SearchPanel } from './search-panel';
 import { Sidebar } from './sidebar';
 import { TypingLine } from './typing-line';
 import { useModel } from './use-model';
@@ -22,11 +23,20 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
   const me = client.me.value;
   const title = conversationTitle(conv);
   const composerRef = useRef<HTMLTextAreaElement>(null);
+  const [searching, setSearching] = useState(false);
+  // The message a search hit opened: shown, marked and focused by the list.
+  const [found, setFound] = useState<{ room: string; id: string } | null>(null);
+  const open = (room: string, id: string, seq: number) => {
+    client.setActive(room);
+    setFound(null);
+    // Older than what is held: page back to it first (the relay keeps it, or the hit would not be there).
+    void client.loadOlder(room, seq).then(() => setFound({ room, id }));
+  };
 
   useEffect(() => composerRef.current?.focus(), [conv.id, client]);
 
   return (
-    <div class="chat">
+    <div class={searching ? 'chat searching' : 'chat'}>
       <Sidebar client={client} serverName={serverName} onLeave={onLeave} />
       <main class="conversation" aria-labelledby="conv-title">
         <header class="conv-header">
@@ -37,6 +47,9 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
             {/* Who is here is only known while connected (the participant list says when it is older). */}
             {conv.kind === 'room' && client.status.value === 'online' ? t('common.here', { count: conv.presence.size }) : ''}
           </span>
+          <button type="button" class="quiet" aria-expanded={searching} onClick={() => setSearching(!searching)}>
+            {t('search.open')}
+          </button>
           {conv.kind === 'room' && conv.id !== DEFAULT_ROOM && (
             <button type="button" class="quiet" onClick={() => void client.leaveRoom(conv.id).catch((e: unknown) => (client.notice.value = errorText(e)))}>
               {t('chat.leave', { room: `#${conv.id}` })}
@@ -52,11 +65,11 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
             </button>
           </p>
         )}
-        <MessageList key={conv.id} client={client} conv={conv} selfId={me?.userId} />
+        <MessageList key={conv.id} client={client} conv={conv} selfId={me?.userId} focusId={found?.room === conv.id ? found.id : undefined} />
         <TypingLine client={client} conv={conv} />
         <Composer client={client} inputRef={composerRef} label={title} />
       </main>
-      <Participants client={client} conv={conv} />
+      {searching ? <SearchPanel client={client} conv={conv} onOpen={open} onClose={() => setSearching(false)} /> : <Participants client={client} conv={conv} />}
     </div>
   );
 }

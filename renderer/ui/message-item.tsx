@@ -4,6 +4,7 @@ import { isDmRoom } from '../../protocol/index';
 import type { SystemEntry, TimelineEntry } from '../model/timeline';
 import type { ChatClient } from '../model/chat-client';
 import { MessageText } from '../render/markdown-view';
+import { MessageBody } from './message-body';
 import { useModel } from './use-model';
 import { formatDateTime, formatTime, modelText, systemLine, t, tElements, type MessageKey } from '../i18n/index';
 
@@ -20,9 +21,11 @@ interface Props {
   selfId: string | undefined;
   selfName: string | undefined;
   client: ChatClient;
+  /** Opened from a search: marked, and focusable so the focus can land on it. */
+  found?: boolean;
 }
 
-export function MessageItem({ entry, first, selfId, selfName, client }: Props): JSX.Element {
+export function MessageItem({ entry, first, selfId, selfName, client, found = false }: Props): JSX.Element {
   // Translated text reads the locale signal, and @preact/signals then skips this component when its
   // props are unchanged: the model changes entries in place, so subscribe to it (as the list does).
   useModel(client);
@@ -38,9 +41,9 @@ export function MessageItem({ entry, first, selfId, selfName, client }: Props): 
   const authorId = entry.kind === 'message' ? entry.msg.userId : (selfId ?? '');
   const ts = entry.kind === 'message' ? entry.msg.ts : entry.ts;
   const text = entry.kind === 'message' ? entry.msg.message : entry.text;
-  const cls = ['msg', own ? 'own' : '', first ? 'first' : 'cont', entry.kind === 'pending' ? entry.status : ''].filter(Boolean).join(' ');
+  const cls = ['msg', own ? 'own' : '', first ? 'first' : 'cont', entry.kind === 'pending' ? entry.status : '', found ? 'found' : ''].filter(Boolean).join(' ');
   return (
-    <div class={cls} data-key={entry.key} style={{ '--hue': hue(authorId) }}>
+    <div class={cls} data-key={entry.key} style={{ '--hue': hue(authorId) }} tabIndex={found ? -1 : undefined}>
       {first && (
         <div class="meta">
           <bdi class="author">{author}</bdi>
@@ -49,8 +52,8 @@ export function MessageItem({ entry, first, selfId, selfName, client }: Props): 
           </time>
         </div>
       )}
-      <MessageText text={text} />
-      {own && <Delivery entry={entry} client={client} />}
+      {entry.kind === 'message' ? <MessageBody client={client} msg={entry.msg} own={own} /> : <MessageText text={text} />}
+      {own && !(entry.kind === 'message' && entry.msg.deleted) && <Delivery entry={entry} client={client} />}
     </div>
   );
 }

@@ -21,9 +21,11 @@ interface Props {
   client: ChatClient;
   conv: Conversation;
   selfId: string | undefined;
+  /** A message to bring into view, mark and focus (a search hit). */
+  focusId?: string | undefined;
 }
 
-export function MessageList({ client, conv, selfId }: Props): JSX.Element {
+export function MessageList({ client, conv, selfId, focusId }: Props): JSX.Element {
   useModel(client);
   const entries = conv.timeline.entries();
   const [endKey, setEndKey] = useState<string | null>(null); // null: follow the newest
@@ -33,6 +35,7 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
   const atBottom = useRef(true);
   const [pinned, setPinned] = useState(true);
   const loading = useRef(false);
+  const focusing = useRef<string | null>(null);
 
   let end = entries.length;
   if (endKey !== null) {
@@ -42,11 +45,29 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
   const start = Math.max(0, end - size);
   const visible = entries.slice(start, end);
 
+  // A search hit: a window that ends a little after it, so it shows with what led to it.
+  useLayoutEffect(() => {
+    if (focusId === undefined) return;
+    const i = lastIndexOfKey(entries, focusId);
+    if (i < 0) return;
+    const last = Math.min(entries.length, i + 1 + STEP);
+    setEndKey(last >= entries.length ? null : entries[last - 1]!.key);
+    setSize(Math.max(WINDOW_START, last - i + STEP));
+    atBottom.current = false;
+    focusing.current = focusId;
+  }, [focusId, entries.length > 0]);
+
   // Keep the view steady: stick to the bottom when following, else keep the anchored entry in place.
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    if (anchor.current) {
+    const target = focusing.current === null ? null : el.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusing.current)}"]`);
+    if (target) {
+      focusing.current = null;
+      anchor.current = null;
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+    } else if (anchor.current) {
       const node = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(anchor.current.key)}"]`);
       if (node) el.scrollTop = node.offsetTop - anchor.current.offset;
       anchor.current = null;
@@ -106,7 +127,7 @@ export function MessageList({ client, conv, selfId }: Props): JSX.Element {
                 <span>{t('messages.new')}</span>
               </div>
             )}
-            <MessageItem entry={entry} first={startsGroup(visible, i, selfId) || entry.key === dividerKey} selfId={selfId} selfName={me?.username} client={client} />
+            <MessageItem entry={entry} first={startsGroup(visible, i, selfId) || entry.key === dividerKey} selfId={selfId} selfName={me?.username} client={client} found={entry.key === focusId} />
           </Fragment>
         ))}
       </div>

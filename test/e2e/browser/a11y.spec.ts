@@ -1,5 +1,5 @@
 /**
- * Accessibility: an axe scan of each main screen (connect, chat, settings), in every language the UI
+ * Accessibility: an axe scan of each main screen (connect, chat, editing and search, settings), in every language the UI
  * speaks and in light and dark themes, finds no serious or critical violations. The page follows the
  * context's locale (navigator.language), so elements are found by id, not by their English names.
  */
@@ -48,6 +48,18 @@ for (const locale of LOCALES) {
         await bob.screenshot({ path: `test-results/screens/chat-${locale}-${scheme}.png` });
         // Keyboard: the message field has focus after joining, and Enter sends.
         await expect(bob.locator('#message')).toBeFocused();
+
+        // Editing a message, and the search panel with a marked hit.
+        await bob.locator('#message').fill('');
+        const own = bob.locator('.msg.own').last();
+        await own.hover();
+        await own.locator('.msg-actions button').first().click();
+        await expect(bob.locator('.editor textarea')).toBeFocused();
+        await bob.locator('.conv-header button').first().click();
+        await bob.locator('.search-panel input[type="search"]').fill('great');
+        await expect(bob.locator('.search-panel mark')).toHaveText('great');
+        expect(await seriousViolations(bob)).toEqual([]);
+        await bob.screenshot({ path: `test-results/screens/edit-search-${locale}-${scheme}.png` });
 
         await bob.locator('.rail-btn.tool').nth(1).click();
         await expect(bob.locator('#settings-title')).toBeVisible();

@@ -79,11 +79,11 @@ describe('edit and delete', () => {
     await until(() => texts(ben).includes('mine'));
     const msg = held(ben, 'mine');
     expect(ben.editing.mine(msg)).toBe(false);
-    expect(await ben.editing.edit(msg, 'hijacked')).toMatch(/author/i);
-    expect(await ben.editing.remove(msg)).toMatch(/author/i);
-    expect(await ana.editing.edit(held(ana, 'mine'), '   ')).toMatch(/empty/i);
+    expect(await ben.editing.edit(msg, 'hijacked')).toMatchObject({ code: 'NOT_AUTHOR' });
+    expect(await ben.editing.remove(msg)).toMatchObject({ code: 'NOT_AUTHOR' });
+    expect(await ana.editing.edit(held(ana, 'mine'), '   ')).toMatchObject({ code: 'EMPTY_MESSAGE' });
     ana.close();
-    expect(await ana.editing.edit(held(ana, 'mine'), 'offline edit')).toMatch(/not connected/i);
+    expect(await ana.editing.edit(held(ana, 'mine'), 'offline edit')).toMatchObject({ code: 'UNAVAILABLE', message: 'Not connected.' });
     expect(texts(ben)).toEqual(['mine']);
   });
 
