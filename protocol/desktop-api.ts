@@ -34,6 +34,10 @@ export interface SavedServer {
 
 export type ThemePreference = 'system' | 'light' | 'dark';
 
+/** The languages Parley's UI speaks (renderer/i18n, main/i18n); the settings store only these. */
+export const UI_LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'ar'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
 export interface DesktopSettings {
   nickname: string;
   savedServers: SavedServer[];
@@ -47,6 +51,8 @@ export interface DesktopSettings {
   updates: boolean;
   /** Start Parley when the user logs in (false by default; see DesktopCapabilities.startAtLogin). */
   startAtLogin: boolean;
+  /** The language chosen in settings, for the main process's tray and notices too; null: the OS's. */
+  language: UiLanguage | null;
 }
 
 /**

@@ -4,10 +4,10 @@
  * kept as they are: a newer Parley may have written them, and an older one must not drop them.
  */
 import * as z from 'zod';
-import { cleanNickname, type DesktopSettings } from '../../protocol/index';
+import { cleanNickname, UI_LANGUAGES, type DesktopSettings } from '../../protocol/index';
 
 /**
- * Fields added since version 1 (notificationSound, updates for the renderer, startAtLogin, a saved
+ * Fields added since version 1 (notificationSound, updates for the renderer, startAtLogin, language, a saved
  * server's notifications) take their default when absent, so they needed no migration. An older
  * Parley keeps the unknown top-level ones, but its strict saved-server schema refuses an entry with
  * `notifications` and resets that list (with a backup and a notice) after a downgrade.
@@ -65,6 +65,8 @@ export const desktopFields = {
   updates: z.boolean(),
   /** Applied to the OS's login items where Electron can (main/login-item.ts). */
   startAtLogin: z.boolean(),
+  /** The settings screen's language, so the tray and notices speak it too; null follows the OS. */
+  language: z.enum(UI_LANGUAGES).nullable(),
 } satisfies { [K in keyof DesktopSettings]: z.ZodType<DesktopSettings[K]> };
 
 /** Fields only the main process uses: never sent to or accepted from the renderer. */
@@ -95,6 +97,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   notificationSound: true,
   updates: false,
   startAtLogin: false,
+  language: null,
   window: null,
 };
 
@@ -111,6 +114,7 @@ export function toDesktopSettings(s: StoredSettings): DesktopSettings {
     notificationSound: s.notificationSound,
     updates: s.updates,
     startAtLogin: s.startAtLogin,
+    language: s.language,
   };
 }
 

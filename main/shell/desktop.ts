@@ -94,6 +94,10 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
 
   const settings = createSettingsStore({ dir: app.getPath('userData'), onNotice: notice, t });
   await settings.load();
+  // The language chosen on the settings screen, else the OS's (the file's own notices above were
+  // told before it could be read, in the OS's).
+  const speak = () => createTranslator(settings.get().language ?? app.getLocale());
+  t = speak();
 
   const discovery = createDiscovery({
     bonjour: createBonjour({ onError: (err) => logger.warn({ err: err.message }, 'mDNS error'), interface: proc.env.PARLEY_MDNS_INTERFACE }),
@@ -174,6 +178,10 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
       updateSettings: async (patch) => {
         await settings.update(patch);
         applySettings();
+        if (patch.language !== undefined) {
+          t = speak();
+          tray?.setTranslator(t);
+        }
         return settings.desktop();
       },
       getCapabilities: () => ({ ...capabilities }),

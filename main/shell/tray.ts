@@ -6,6 +6,8 @@ import { badgeText, clampUnread, trayIconBitmap, trayTooltip } from '../tray';
 
 export interface TrayController {
   setUnread(count: number): void;
+  /** The language changed in settings: menu and tooltip in the new one. */
+  setTranslator(t: Translate): void;
   setHosting(name: string | null): void;
   destroy(): void;
 }
@@ -66,6 +68,10 @@ export function createTray(
     },
     setHosting(name) {
       hosting = name;
+      render();
+    },
+    setTranslator(next) {
+      t = next;
       render();
     },
     destroy() {

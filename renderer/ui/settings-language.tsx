@@ -9,8 +9,8 @@ import { autonym, LANGUAGES, PSEUDO_LOCALE, setLocaleOverride, systemLocale, t, 
 const SYSTEM = '';
 
 interface Props {
-  /** Runs the change through the screen's "Saved." / error reporting. */
-  onChosen: (run: () => Promise<void>) => void;
+  /** Runs the change through the screen's "Saved." / error reporting; `language` null: the system's. */
+  onChosen: (run: () => Promise<void>, language: Language | null) => void;
   problem: JSX.Element | null;
 }
 
@@ -28,7 +28,7 @@ export function LanguageSection({ onChosen, problem }: Props): JSX.Element {
         onChange={(e) => {
           const value = e.currentTarget.value;
           const language = LANGUAGES.find((l) => l === value) ?? null;
-          onChosen(() => setLocaleOverride(language));
+          onChosen(() => setLocaleOverride(language), language);
         }}
       >
         {/* The pseudo-locale is the system's only in a test; it has no name of its own. */}

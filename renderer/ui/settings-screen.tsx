@@ -85,7 +85,16 @@ export function SettingsScreen(p: Props): JSX.Element {
         {problem('appearance')}
       </section>
 
-      <LanguageSection onChosen={(run) => void write('language', run)} problem={problem('language')} />
+      <LanguageSection
+        onChosen={(run, language) =>
+          // The desktop's main process speaks it too (tray, notices): it is a desktop setting as well.
+          void write('language', async () => {
+            await run();
+            if (p.settings) await p.onChange({ language });
+          })
+        }
+        problem={problem('language')}
+      />
 
       <section aria-labelledby="settings-privacy">
         <h2 id="settings-privacy">{t('settings.privacy')}</h2>

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DesktopCapabilities, DesktopSettings } from '../../../protocol/index';
-import { expect, test } from './support';
+import { expect, firstRun, joinFromConnect, test } from './support';
 
 type Api = { getCapabilities(): Promise<DesktopCapabilities>; updateSettings(patch: Partial<DesktopSettings>): Promise<DesktopSettings> };
 
@@ -31,4 +31,27 @@ test('start at login: applied on Windows, not offered on Linux; capabilities say
   expect(await linuxPage.evaluate(() => (window as unknown as { parley: Api }).parley.getCapabilities())).toEqual({ startAtLogin: false, updates: false });
   expect(await linuxPage.evaluate(() => (window as unknown as { parley: Api }).parley.updateSettings({ startAtLogin: true }))).toMatchObject({ startAtLogin: true });
   expect(linux.app.loginItemCalls).toEqual([]);
+});
+
+test('the language chosen on the settings screen is the tray’s too, now and at the next start', async ({ launch }) => {
+  const first = await launch();
+  const page = await first.page();
+  await firstRun(page, 'Ana');
+  expect(first.tray().menu.map((m) => m.label)).toContain('Quit Parley');
+  // Settings is on the server rail, there once a server is open: her own session, on this computer only.
+  await page.getByLabel('Let others on this network join').uncheck();
+  await page.getByRole('button', { name: 'Start hosting' }).click();
+  await joinFromConnect(page);
+  await page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: 'Settings' }).click();
+  await page.locator('#settings-language').selectOption('de');
+  // The page switches at once; the main process follows: its menu is German, and settings.json says so.
+  await expect(page.getByRole('heading', { name: 'Sprache' })).toBeVisible();
+  await expect.poll(() => first.tray().menu.map((m) => m.label)).toContain('Parley beenden');
+  expect(JSON.parse(readFileSync(first.settingsPath, 'utf8'))).toMatchObject({ language: 'de' });
+  await first.quit();
+
+  const again = await launch({ userData: first.userData });
+  await again.page();
+  expect(again.tray().menu.map((m) => m.label)).toContain('Parley beenden');
+  expect(again.tray().tooltip).toMatch(/ungelesen/);
 });

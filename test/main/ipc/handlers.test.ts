@@ -39,7 +39,7 @@ const fromWeb: SenderEvent = { senderFrame: { url: 'https://evil.example/', pare
 const fromIframe: SenderEvent = { senderFrame: { url: 'app://parley/index.html', parent: {} } };
 const fromGone: SenderEvent = { senderFrame: null };
 
-const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false };
+const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false, language: null };
 const capabilities: DesktopCapabilities = { startAtLogin: true, updates: false };
 const server = 'https://chat.example.com';
 const hosted: HostedSession = { name: 'Team', localUrl: 'http://127.0.0.1:4000', lanUrls: ['http://192.168.1.2:4000'], joinCode: 'ABC234', port: 4000 };

@@ -68,4 +68,16 @@ describe('settings schema: notification sound, updates, start at login, per-serv
     expect(Object.keys(internalFields)).toEqual(['window']);
     expect(DesktopSettingsPatchSchema.safeParse({ window: { width: 800, height: 600 } }).success).toBe(false);
   });
+
+  it('language: one of the six, or null for the OS’s; anything else is refused and costs only that field', () => {
+    expect(DEFAULT_SETTINGS.language).toBeNull();
+    expect(readSettings({ version: 1, language: 'ar' }).settings.language).toBe('ar');
+    expect(DesktopSettingsPatchSchema.safeParse({ language: null }).success).toBe(true);
+    for (const bad of ['xx', 'EN', 'de-DE', 5, true]) {
+      expect(DesktopSettingsPatchSchema.safeParse({ language: bad }).success).toBe(false);
+      const read = readSettings({ version: 1, nickname: 'Ana', language: bad });
+      expect(read.settings).toMatchObject({ nickname: 'Ana', language: null });
+      expect(read.problems.map((p) => p.field)).toEqual(['language']);
+    }
+  });
 });

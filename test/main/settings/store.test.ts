@@ -24,7 +24,7 @@ describe('settings store', () => {
     const s = store();
     expect(await s.load()).toEqual(DEFAULT_SETTINGS);
     expect(notices).toEqual([]);
-    expect(s.desktop()).toEqual({ nickname: '', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false });
+    expect(s.desktop()).toEqual({ nickname: '', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false, language: null });
   });
 
   it('saves and reads back', async () => {
