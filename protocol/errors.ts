@@ -50,6 +50,12 @@ export const ErrorCode = {
   NOT_AUTHOR: 'NOT_AUTHOR',
   /** The message is older than the relay's edit window. */
   EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
+  /** No finished upload of yours for this conversation has that id (protocol/files.ts). */
+  UNKNOWN_FILE: 'UNKNOWN_FILE',
+  /** A file over the relay's size limit (UPLOAD_MAX_BYTES); said in the body of the upload's 413. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** Your uploads, or the relay's, would pass their storage quota: nothing more can be uploaded now. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   /** Unexpected server fault. Nothing was stored. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -11,6 +11,7 @@
 import type { ErrorBody } from './errors';
 import type { ChangeKind, MessageRef } from './edits';
 import type { ReadState, ReceiptsNotice } from './receipts';
+import type { Attachment } from './files';
 
 /** A present user as others see them. `id` is stable for the same client key; nicknames may change. */
 export interface UserSummary {
@@ -50,8 +51,10 @@ export interface ChatMessage {
   edited?: number;
   /** On a message: the seq of the edit entry that gave it its text (orders racing edits). */
   editSeq?: number;
-  /** On a message: it was deleted; `message` is ''. */
+  /** On a message: it was deleted; `message` is '' and its attachments are gone. */
   deleted?: true;
+  /** Files sent with the message (protocol/files.ts); `message` may then be ''. */
+  attachments?: Attachment[];
 }
 
 /** Successful or failed acknowledgement. */
@@ -131,6 +134,8 @@ export interface SendRequest {
   to?: string;
   /** Idempotency key: a retry with the same key is stored and delivered once. */
   clientId?: string;
+  /** Ids of uploads this user finished for this conversation, at most ATTACHMENTS_MAX (protocol/files.ts). */
+  attachments?: string[];
 }
 
 export interface SendOk {
@@ -140,6 +145,8 @@ export interface SendOk {
   room: string;
   /** True when this was a retry of a message already stored; nothing was sent again. */
   duplicate: boolean;
+  /** The message's files as the relay recorded them (sanitised names, sniffed types). */
+  attachments?: Attachment[];
 }
 
 export interface TypingRequest {

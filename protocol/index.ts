@@ -9,6 +9,7 @@ export * from './events';
 export * from './requests';
 export * from './receipts';
 export * from './edits';
+export * from './files';
 export * from './nickname';
 export * from './rooms';
 export * from './desktop-api';

@@ -27,6 +27,7 @@ import type {
 } from './events';
 import type { ReadOk, ReadRequest, ReceiptsList } from './receipts';
 import type { ChangeOk, DeleteRequest, EditRequest, SearchRequest, SearchResults } from './edits';
+import type { FileUrlOk, FileUrlRequest, UploadTokenOk, UploadTokenRequest } from './files';
 
 /**
  * How an event is answered:
@@ -58,7 +59,7 @@ const CHANGE_ERRORS = ['UNKNOWN_MESSAGE', 'NOT_AUTHOR', 'EDIT_WINDOW_CLOSED'] as
  */
 export const CLIENT_EVENTS = {
   'add user': { needsLogin: false, errors: ['ALREADY_LOGGED_IN', 'INVALID_NICKNAME', 'NICKNAME_TAKEN'] },
-  'new message': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', ...ADDRESS_ERRORS] },
+  'new message': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', 'UNKNOWN_FILE', ...ADDRESS_ERRORS] },
   typing: { needsLogin: true, errors: ADDRESS_ERRORS },
   'stop typing': { needsLogin: true, errors: ADDRESS_ERRORS },
   'room:join': { needsLogin: true, errors: ['UNKNOWN_ROOM', 'ROOM_LIMIT'] },
@@ -71,6 +72,8 @@ export const CLIENT_EVENTS = {
   'message:edit': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', ...CHANGE_ERRORS, ...ADDRESS_ERRORS] },
   'message:delete': { needsLogin: true, errors: [...CHANGE_ERRORS, ...ADDRESS_ERRORS] },
   search: { needsLogin: true, errors: ADDRESS_ERRORS },
+  'upload:token': { needsLogin: true, errors: ['QUOTA_EXCEEDED', ...ADDRESS_ERRORS] },
+  'file:url': { needsLogin: true, errors: ['UNKNOWN_FILE', ...ADDRESS_ERRORS] },
 } as const satisfies Record<string, { needsLogin: boolean; errors: readonly ErrorCode[] }>;
 
 /** The codes of one event's row. */
@@ -105,6 +108,10 @@ export interface ClientRequests {
   'message:delete': Contract<DeleteRequest, ChangeOk, 'required', Codes<'message:delete'>>;
   /** Search the retained history of your conversations. */
   search: Contract<SearchRequest, SearchResults, 'required', Codes<'search'>>;
+  /** A short-lived token to upload files for one conversation with tus (protocol/files.ts). */
+  'upload:token': Contract<UploadTokenRequest, UploadTokenOk, 'required', Codes<'upload:token'>>;
+  /** A signed, short-lived download URL for a file of a conversation you are in. */
+  'file:url': Contract<FileUrlRequest, FileUrlOk, 'required', Codes<'file:url'>>;
 }
 
 export type ClientEvent = keyof ClientRequests;

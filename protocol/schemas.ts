@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { CLIENT_ID_PATTERN, CLIENT_KEY_PATTERN, HISTORY_PAGE_MAX, MAX_ROOMS_PER_SOCKET } from './limits';
 import { ErrorCode, ParleyError } from './errors';
 import { SEARCH_QUERY_MAX, SEARCH_RESULTS_MAX } from './edits';
+import { ATTACHMENTS_MAX, FILE_ID_PATTERN } from './files';
 import type { ClientEvent, RequestOf } from './requests';
 
 // Upper bound for any string before the semantic checks: stops a 60 KB nickname from being
@@ -17,6 +18,7 @@ import type { ClientEvent, RequestOf } from './requests';
 const boundedString = (max: number) => z.string().max(max);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const roomAddress = boundedString(200);
+const fileId = z.string().regex(FILE_ID_PATTERN, 'file ids are 16–64 characters of A–Z a–z 0–9 _ -');
 
 export const LoginRequestSchema = z.object({
   username: boundedString(512),
@@ -36,6 +38,11 @@ export const SendRequestSchema = z.object({
   room: roomAddress.optional(),
   to: boundedString(64).optional(),
   clientId: z.string().regex(CLIENT_ID_PATTERN, 'clientId must be 8–64 characters of A–Z a–z 0–9 _ -').optional(),
+  attachments: z
+    .array(fileId)
+    .max(ATTACHMENTS_MAX)
+    .refine((ids) => new Set(ids).size === ids.length, 'an attachment is listed twice')
+    .optional(),
 });
 export const NewMessageSchema = z.union([z.string(), SendRequestSchema]);
 
@@ -94,6 +101,8 @@ export const REQUEST_SCHEMAS = {
   'message:edit': EditRequestSchema,
   'message:delete': DeleteRequestSchema,
   search: SearchRequestSchema,
+  'upload:token': RoomRefSchema,
+  'file:url': z.object({ room: roomAddress, id: fileId }),
 } as const satisfies { readonly [E in ClientEvent]: z.ZodType<RequestOf<E>> };
 
 export const HandshakeAuthSchema = z.object({

@@ -43,8 +43,13 @@ const program = new Command()
       '  FAST_PATH=off            stock Socket.IO delivery instead of the relay\'s tuning',
       '  CONVERSATION_EXPIRY_S    idle rooms and DM logs are deleted after this (default 604800, a week)',
       '  HISTORY_MAX_AGE          messages older than this are deleted, e.g. 30d or 12h (default: kept until HISTORY_LIMIT)',
+      '  UPLOAD_MAX_BYTES         largest file accepted, e.g. 100M (default 100M)',
+      '  UPLOAD_QUOTA_BYTES       all uploads together, e.g. 10G (default 10G); UPLOAD_USER_QUOTA_BYTES one user (default a tenth)',
+      '  FILES_SECRET             signs upload tokens and file URLs; instances serving the same files must share it',
+      '                           (default: made once and kept in DATA_DIR/files/secret)',
       '',
-      'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above).',
+      'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above),',
+      '           /uploads (tus file uploads), /files/<id> (signed downloads).',
     ].join('\n'),
   );
 
@@ -84,6 +89,10 @@ async function main(): Promise<void> {
       fastPath: config.fastPath === 'on',
       addressLimits: { connections: config.connectionsPerAddress },
       conversationExpiryMs: config.conversationExpiryS * 1000,
+      uploadMaxBytes: config.uploadMaxBytes,
+      uploadQuotaBytes: config.uploadQuotaBytes,
+      ...(config.uploadUserQuotaBytes !== undefined ? { uploadUserQuotaBytes: config.uploadUserQuotaBytes } : {}),
+      ...(config.filesSecret ? { filesSecret: config.filesSecret } : {}),
       ...(config.healthDetails === 'public' ? { healthDetails: 'public' as const } : config.healthToken ? { healthDetails: { token: config.healthToken } } : {}),
       ...(stores ? { stores } : {}),
     });

@@ -8,6 +8,7 @@ import { LOG_LEVELS } from './logger';
 import { DEFAULT_ADDRESS_LIMITS } from './chat/address-limits';
 import { DEFAULT_EXPIRY_MS } from './chat/expiry';
 import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './options';
 
 export interface CliFlags {
   port?: string;
@@ -30,6 +31,13 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+|app:\/\/[^/\s]+)$/, 'origins look like https://chat.example.com')));
+
+// Bytes, or with a binary unit: 512K, 100M, 10G, 1T.
+const byteSize = z
+  .string()
+  .regex(/^\d+[KMGT]?$/i, 'a size such as 104857600, 512K, 100M or 10G')
+  .transform((v) => Number(v.replace(/[KMGT]$/i, '')) * 1024 ** ' KMGT'.indexOf(/[KMGT]$/i.test(v) ? v.slice(-1).toUpperCase() : ' '))
+  .pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
 
 const ConfigSchema = z.object({
   port: z.string().min(1),
@@ -68,6 +76,12 @@ const ConfigSchema = z.object({
   connectionsPerAddress: z.coerce.number().int().min(1).max(1_000_000),
   // CONVERSATION_EXPIRY_S: idle rooms and DM logs are deleted after this long (chat/expiry.ts).
   conversationExpiryS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 3600),
+  // Files (docs/files.md): the largest upload, the relay's total and one user's share (default a tenth).
+  uploadMaxBytes: byteSize,
+  uploadQuotaBytes: byteSize,
+  uploadUserQuotaBytes: byteSize.optional(),
+  // FILES_SECRET signs upload tokens and download URLs: every instance serving the same files needs the same.
+  filesSecret: z.string().min(32, 'use at least 32 characters, e.g. the output of `openssl rand -hex 32`').max(512).optional(),
 });
 
 export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
@@ -116,6 +130,10 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     fastPath: (env.FAST_PATH || 'on').toLowerCase(),
     connectionsPerAddress: env.CONNECTIONS_PER_ADDRESS || String(DEFAULT_ADDRESS_LIMITS.connections),
     conversationExpiryS: env.CONVERSATION_EXPIRY_S || String(DEFAULT_EXPIRY_MS / 1000),
+    uploadMaxBytes: env.UPLOAD_MAX_BYTES || String(DEFAULT_UPLOAD_MAX_BYTES),
+    uploadQuotaBytes: env.UPLOAD_QUOTA_BYTES || String(DEFAULT_UPLOAD_QUOTA_BYTES),
+    uploadUserQuotaBytes: env.UPLOAD_USER_QUOTA_BYTES || undefined,
+    filesSecret: env.FILES_SECRET || undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

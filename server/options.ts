@@ -69,7 +69,22 @@ export interface RelayOptions {
   /** Socket.IO heartbeat; lower values notice dead peers sooner. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /** Largest file accepted for upload (docs/files.md). Default 100 MiB. */
+  uploadMaxBytes?: number;
+  /** Bytes all uploads on this relay may take together. Default 10 GiB. */
+  uploadQuotaBytes?: number;
+  /** Bytes one user's uploads may take. Default a tenth of uploadQuotaBytes. */
+  uploadUserQuotaBytes?: number;
+  /**
+   * Signs upload tokens and download URLs; at least 16 bytes. Instances serving the same files must
+   * share it (FILES_SECRET). Default: one made on first start and kept in `<dataDir>/files/secret`,
+   * or, without a data folder, a random one per start.
+   */
+  filesSecret?: string | Buffer;
 }
+
+export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 ** 2;
+export const DEFAULT_UPLOAD_QUOTA_BYTES = 10 * 1024 ** 3;
 
 /**
  * An hour: long enough to fix a typo or take back a message sent to the wrong room, short enough
@@ -108,6 +123,7 @@ export interface ResolvedOptions {
   addressLimits: AddressLimitSpec;
   fastPath: boolean;
   expiry: ExpiryPolicy;
+  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number };
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -137,6 +153,17 @@ export function resolveOptions(opts: RelayOptions): ResolvedOptions {
     addressLimits: { ...DEFAULT_ADDRESS_LIMITS, ...opts.addressLimits },
     fastPath: opts.fastPath ?? true,
     expiry: expiryPolicy(opts.conversationExpiryMs),
+    uploads: uploadLimits(opts),
     healthDetails: opts.healthDetails === 'public' || (typeof opts.healthDetails === 'object' && opts.healthDetails.token) ? opts.healthDetails : 'none',
   };
+}
+
+function uploadLimits(opts: RelayOptions): ResolvedOptions['uploads'] {
+  const maxBytes = opts.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES;
+  const quotaBytes = opts.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES;
+  const userQuotaBytes = opts.uploadUserQuotaBytes ?? Math.floor(quotaBytes / 10);
+  for (const [name, value] of Object.entries({ uploadMaxBytes: maxBytes, uploadQuotaBytes: quotaBytes, uploadUserQuotaBytes: userQuotaBytes })) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of bytes ≥ 0 (got ${value}).`);
+  }
+  return { maxBytes, quotaBytes, userQuotaBytes };
 }

@@ -32,6 +32,7 @@ import { MemoryRateLimiter, type BucketSpec } from './stores/token-bucket';
 import { Redelivery } from './chat/redelivery';
 import { ReceiptFanout } from './chat/receipt-fanout';
 import { AddressLimits, addressMiddleware } from './chat/address-limits';
+import { createFileService } from './files/index';
 import type { ChatStores, RoomCreationLimiter } from './stores/types';
 
 export interface Relay {
@@ -60,6 +61,18 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   let closing: Promise<void> | undefined;
 
   const health = (): HealthStatus => (closing ? 'stopping' : stores.health());
+  // After the stores: a data folder the durable store could not open (locked) is not touched here.
+  const files = await createFileService({
+    dataDir: options.dataDir,
+    secret: options.filesSecret,
+    ...opts.uploads,
+    allowedOrigins: opts.allowedOrigins,
+    proxyHops: opts.proxyHops,
+    log,
+  }).catch(async (err: unknown) => {
+    if (!options.stores) await stores.close();
+    throw err;
+  });
   const allowHost = hostPolicy(opts.allowedHosts);
   const hostOf = (req: IncomingMessage) => requestHost(req, opts.proxyHops);
   const httpServer = createServer(
@@ -83,6 +96,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
         }),
       },
       staticHandler(opts.staticDir),
+      files.handle,
     ),
   );
   const allowOrigin = originPolicy(opts.allowedOrigins, opts.proxyHops);
@@ -151,6 +165,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     redelivery: new Redelivery(),
     receipts,
     addressLimits: opts.addressLimits,
+    files,
     flushAfter: opts.fastPath ? (reply) => flusher.after(reply) : (reply) => reply,
     roomCreation: stores.roomCreation?.(opts.limits.roomsByUser, opts.limits.roomsByAddress) ?? localRoomCreation(opts.limits.roomsByUser, opts.limits.roomsByAddress),
   };
@@ -178,6 +193,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     receipts.close();
     io.close();
     if (!options.stores) await stores.close();
+    await files.close();
     throw err;
   }
   const address = httpServer.address();
@@ -203,6 +219,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       httpServer.closeAllConnections();
     });
     await stores.close();
+    // After the HTTP server: no upload or download is running any more.
+    await files.close();
     log.info('relay stopped');
   };
 

@@ -9,6 +9,7 @@ import type { PresenceBroadcaster } from './presence-broadcaster';
 import type { ReceiptFanout } from './receipt-fanout';
 import type { Redelivery } from './redelivery';
 import type { AddressLimitSpec } from './address-limits';
+import type { FileService } from '../files/index';
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RawSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -58,6 +59,8 @@ export interface ChatContext {
   addressLimits: AddressLimitSpec;
   /** Room creation allowances, keyed `user:<id>` and `addr:<ip>` (cluster-wide in Redis mode). */
   roomCreation: RoomCreationLimiter;
+  /** File uploads and downloads (server/files): tokens, signed URLs, a message's attachments. */
+  files: FileService;
   /** Makes this turn's flush wait for a store reply whose handlers queue packets (fast-broadcast.ts 5). */
   flushAfter<T>(reply: Promise<T>): Promise<T>;
 }

@@ -8,12 +8,13 @@ import { receiptRoutes } from './receipts';
 import { messageRoutes } from './messages';
 import { editRoutes } from './edits';
 import { searchRoutes } from './search';
+import { fileRoutes } from './files';
 import { roomRoutes } from './rooms';
 import { onDisconnect, sessionRoutes } from './session';
 import { typingRoutes } from './typing';
 
 /** Every client event the relay handles; anything else is refused (see guard.ts). */
-const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes, ...receiptRoutes, ...editRoutes, ...searchRoutes]);
+const ROUTES = routeTable([...sessionRoutes, ...messageRoutes, ...typingRoutes, ...roomRoutes, ...historyRoutes, ...receiptRoutes, ...editRoutes, ...searchRoutes, ...fileRoutes]);
 
 export function attachChat(ctx: ChatContext): void {
   ctx.io.on('connection', (socket: ParleySocket) => {

@@ -1,6 +1,7 @@
 /**
  * `new message`: validate, rate-limit per user, store (idempotent by client id), deliver to the
  * room or the two DM parties, acknowledge with id, seq and ts. Nothing invalid reaches history.
+ * Attachments are checked against the uploads (server/files) before anything is stored.
  */
 import {
   ErrorCode,
@@ -13,6 +14,7 @@ import { audience, peerOf, resolveTarget } from './addressing';
 import type { Connection } from './connection';
 import { Later, route } from './guard';
 import { CLASSIC_SOCKETS } from './context';
+import { deliverNew, forClassic } from './files';
 
 // C0/C1 control characters other than tab and newlines have no business in chat text and can
 // confuse terminals and log viewers.
@@ -23,12 +25,12 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 export const messageRoutes = [route('new message', {}, send)];
 
-/** What any message text must be, sent or edited. */
-export function checkText(text: string): void {
+/** What any message text must be, sent or edited; empty only beside attachments (`allowEmpty`). */
+export function checkText(text: string, allowEmpty = false): void {
   if (text.length > MESSAGE_MAX) {
     throw new ParleyError(ErrorCode.TOO_LARGE, `Messages are limited to ${MESSAGE_MAX} characters (got ${text.length}).`);
   }
-  if (text.trim().length === 0) throw new ParleyError(ErrorCode.EMPTY_MESSAGE, 'Message is empty.');
+  if (!allowEmpty && text.trim().length === 0) throw new ParleyError(ErrorCode.EMPTY_MESSAGE, 'Message is empty.');
   if (CONTROL.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message contains control characters.');
   if (LONE_SURROGATE.test(text)) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Message text is not well-formed Unicode (an unpaired surrogate).');
 }
@@ -43,7 +45,8 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   const { ctx } = conn;
   const req: SendRequest = typeof payload === 'string' ? { text: payload } : payload;
   const text = req.text;
-  checkText(text);
+  const fileIds = req.attachments ?? [];
+  checkText(text, fileIds.length > 0);
 
   const target = resolveTarget(conn, req.room, req.to);
   if (target.kind === 'dm') {
@@ -59,7 +62,8 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   const waitMs = conn.messagesBlockedUntil - Date.now();
   if (waitMs > 0) conn.reject(waitMs);
 
-  const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text };
+  const attachments = fileIds.length > 0 ? await ctx.files.attachments(fileIds, conn.userId, target.room) : undefined;
+  const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text, ...(attachments ? { attachments } : {}) };
   // Classic sockets of this instance that got the provisional copy: they cannot tell a second copy
   // apart, so the stored one is not sent to them again.
   let servedClassic: string[] = [];
@@ -72,7 +76,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
       audience(conn, target, true).except(CLASSIC_SOCKETS).emit('new message', provisional);
       if (target.kind !== 'room') return;
       servedClassic = localClassicIn(conn, target.room);
-      if (servedClassic.length > 0) ctx.io.local.to(servedClassic).emit('new message', provisional);
+      if (servedClassic.length > 0) ctx.io.local.to(servedClassic).emit('new message', forClassic(conn, provisional));
     },
   ));
   return new Later(
@@ -83,7 +87,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
       }
       const { message, duplicate } = r;
       if (!duplicate) {
-        (servedClassic.length > 0 ? audience(conn, target).except(servedClassic) : audience(conn, target)).emit('new message', message);
+        deliverNew(conn, target, message, servedClassic);
         ctx.redelivery.sent(message.id);
       }
       // A retry of a stored message: its first broadcast may have died with another instance.
@@ -91,7 +95,8 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
       // A client id reused for another conversation is answered with the message it first named, but
       // that message goes only to its own conversation's audience, never to this request's.
       else if (message.room === target.room && ctx.redelivery.claim(message.id, message.ts)) audience(conn, target).except(CLASSIC_SOCKETS).emit('new message', message);
-      return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate };
+      // The sender learns the files' names and types as the relay recorded them.
+      return { id: message.id, seq: message.seq, ts: message.ts, room: message.room, duplicate, ...(message.attachments ? { attachments: message.attachments } : {}) };
     }),
   );
 }

@@ -3,7 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleHealth, type HealthSource } from './health';
 import type { Handler } from './static';
 
-export function requestHandler(allowHost: (req: IncomingMessage) => boolean, health: HealthSource, serveStatic: Handler | null) {
+/**
+ * @param routes paths served elsewhere (file uploads and downloads, server/files): true when it took
+ *               the request. After the host check, so those requests are refused for foreign hosts too.
+ */
+export function requestHandler(
+  allowHost: (req: IncomingMessage) => boolean,
+  health: HealthSource,
+  serveStatic: Handler | null,
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean,
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (!allowHost(req)) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
@@ -12,6 +21,7 @@ export function requestHandler(allowHost: (req: IncomingMessage) => boolean, hea
     }
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/healthz') return handleHealth(req, res, health);
+    if (routes?.(req, res)) return;
     if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {
       return serveStatic(req, res, () => notFound(res));
     }

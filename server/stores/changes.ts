@@ -24,10 +24,12 @@ export function applyEdit(target: ChatMessage, entry: ChatMessage): boolean {
   return true;
 }
 
-/** Blanks `target` as deleted: its words are gone, the placeholder stays in its place. */
+/** Blanks `target` as deleted: its words and files are gone, the placeholder stays in its place. */
 export function applyDelete(target: ChatMessage): void {
   target.message = '';
   target.deleted = true;
+  // The stored files themselves stay until file retention is built (docs/files.md).
+  delete target.attachments;
   delete target.edited;
   delete target.editSeq;
 }

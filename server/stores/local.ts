@@ -33,6 +33,7 @@ export function storedMessage(draft: MessageDraft, seq: number): ChatMessage {
     userId: draft.userId,
   };
   if (draft.clientId !== undefined) message.clientId = draft.clientId;
+  if (draft.attachments !== undefined) message.attachments = draft.attachments;
   if (draft.change !== undefined) {
     message.change = draft.change;
     message.target = draft.target!;

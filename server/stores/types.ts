@@ -4,7 +4,7 @@
  */
 import type { BucketSpec } from './token-bucket';
 import type { ServerOptions } from 'socket.io';
-import type { ChangeKind, ChatMessage, HistoryPage, MessageRef, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
+import type { Attachment, ChangeKind, ChatMessage, HistoryPage, MessageRef, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
 
 export interface MessageDraft {
   room: string;
@@ -15,6 +15,8 @@ export interface MessageDraft {
   /** A change entry (protocol/edits.ts): what it does and to which message. */
   change?: ChangeKind;
   target?: MessageRef;
+  /** Files sent with the message, already checked (server/files). */
+  attachments?: Attachment[];
 }
 
 export interface AppendResult {

@@ -73,7 +73,7 @@ describe('ClientToServerEvents', () => {
 
   it('has exactly the documented events', () => {
     expectTypeOf<keyof ClientToServerEvents>().toEqualTypeOf<
-      'add user' | 'new message' | 'typing' | 'stop typing' | 'room:join' | 'room:leave' | 'room:list' | 'history:fetch' | 'users:list' | 'read' | 'receipts:list' | 'message:edit' | 'message:delete' | 'search'
+      'add user' | 'new message' | 'typing' | 'stop typing' | 'room:join' | 'room:leave' | 'room:list' | 'history:fetch' | 'users:list' | 'read' | 'receipts:list' | 'message:edit' | 'message:delete' | 'search' | 'upload:token' | 'file:url'
     >();
   });
 });

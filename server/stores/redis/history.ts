@@ -87,6 +87,7 @@ export class RedisHistoryStore implements HistoryStore {
     const ts = Date.now();
     const body: Omit<ChatMessage, 'seq'> = { username: draft.username, message: draft.message, id, ts, room: draft.room, userId: draft.userId };
     if (draft.clientId !== undefined) body.clientId = draft.clientId;
+    if (draft.attachments !== undefined) body.attachments = draft.attachments;
     if (draft.change !== undefined) {
       body.change = draft.change;
       body.target = draft.target!;

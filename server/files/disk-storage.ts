@@ -1,0 +1,108 @@
+/**
+ * FileStorage on the relay's own disk: the standalone relay without Azure and the desktop host.
+ * One folder holds, per upload id, the bytes (`<id>`), tus's upload info (`<id>.json`: declared
+ * length, metadata, creation time; the offset is the size of the bytes file) and, once finished,
+ * the relay's record (`<id>.file.json`). Everything the relay needs after a restart is in these
+ * files, so an upload resumes and a finished file stays attachable and downloadable.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileStore } from '@tus/file-store';
+import { FILE_ID_PATTERN } from '../../protocol/index';
+import { UPLOAD_META, type FileRecord, type FileStorage, type UploadState } from './storage';
+
+const INFO_FILE = /^([A-Za-z0-9_-]{16,64})\.json$/;
+
+/**
+ * @param dir the folder (made if missing)
+ * @param temporary delete the folder on close: a relay without a data folder keeps nothing
+ */
+export async function diskStorage(dir: string, temporary: boolean): Promise<FileStorage> {
+  // Made here, awaited: FileStore's constructor makes it too, but without waiting.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const datastore = new FileStore({ directory: dir });
+  // Ids reach the file system: only the relay's own shape (no dots, no separators) is looked up.
+  const path = (id: string, suffix = '') => {
+    if (!FILE_ID_PATTERN.test(id)) throw new Error('not a file id');
+    return join(dir, id + suffix);
+  };
+
+  const upload = async (id: string): Promise<UploadState | undefined> => {
+    if (!FILE_ID_PATTERN.test(id)) return undefined;
+    let found;
+    try {
+      found = await datastore.getUpload(id);
+    } catch {
+      return undefined;
+    }
+    const meta = found.metadata ?? {};
+    return {
+      id,
+      size: found.size,
+      offset: found.offset,
+      owner: meta[UPLOAD_META.owner] ?? undefined,
+      conversation: meta[UPLOAD_META.conversation] ?? undefined,
+      suggestedName: meta[UPLOAD_META.name] ?? undefined,
+      createdAt: found.creation_date ? Date.parse(found.creation_date) : 0,
+    };
+  };
+
+  return {
+    datastore,
+    upload,
+    async uploads() {
+      const names = await readdir(dir);
+      const ids = names.map((n) => INFO_FILE.exec(n)?.[1]).filter((id): id is string => id !== undefined);
+      const all = await Promise.all(ids.map(upload));
+      return all.filter((u): u is UploadState => u !== undefined);
+    },
+    async record(id) {
+      if (!FILE_ID_PATTERN.test(id)) return undefined;
+      try {
+        return parseRecord(JSON.parse(await readFile(path(id, '.file.json'), 'utf8')), id);
+      } catch {
+        return undefined;
+      }
+    },
+    async saveRecord(record) {
+      // Written aside and renamed into place, so a crash leaves the old state or the new, never half.
+      const final = path(record.id, '.file.json');
+      const temp = `${final}.tmp`;
+      const handle = await open(temp, 'w', 0o600);
+      try {
+        await handle.writeFile(JSON.stringify(record));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, final);
+    },
+    open(id, range) {
+      return createReadStream(path(id), range ? { start: range.start, end: range.end } : {});
+    },
+    async remove(id) {
+      await Promise.all(['', '.json', '.file.json'].map((suffix) => unlink(path(id, suffix)).catch(ignoreMissing)));
+    },
+    async close() {
+      if (temporary) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function parseRecord(value: unknown, id: string): FileRecord | undefined {
+  const r = value as Partial<FileRecord> | null;
+  if (!r || r.id !== id) return undefined;
+  const ok =
+    typeof r.name === 'string' &&
+    typeof r.type === 'string' &&
+    typeof r.owner === 'string' &&
+    typeof r.conversation === 'string' &&
+    Number.isSafeInteger(r.size) &&
+    Number.isFinite(r.createdAt);
+  return ok ? (r as FileRecord) : undefined;
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}

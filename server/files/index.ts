@@ -1,0 +1,179 @@
+/**
+ * File sharing on the relay (protocol/files.ts, docs/files.md): the tus upload endpoint, signed
+ * downloads, and what the chat handlers ask of them (upload tokens, download URLs, the attachments
+ * of a message). One FileService per relay; the storage behind it is a seam (storage.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  ErrorCode,
+  FILE_URL_TTL_MS,
+  FILES_PATH,
+  ParleyError,
+  UPLOAD_PATH,
+  UPLOAD_TOKEN_TTL_MS,
+  type Attachment,
+  type FileUrlOk,
+  type UploadTokenOk,
+} from '../../protocol/index';
+import type { Logger } from '../logger';
+import { listedOrigin, originPolicy } from '../http/origin';
+import type { ProxyHops } from '../http/forwarded';
+import { formatBytes } from './bytes';
+import { diskStorage } from './disk-storage';
+import { downloadHandler, signedPath } from './downloads';
+import { fileName } from './names';
+import { UploadQuota } from './quota';
+import { FileSigner, loadSecret } from './signing';
+import { sniff } from './sniff';
+import type { FileRecord, FileStorage } from './storage';
+import { uploadEndpoint } from './uploads';
+
+export interface FileOptions {
+  /** The relay's data folder; files go to `<dataDir>/files`. Unset or ':memory:': a temporary folder, deleted on close. */
+  dataDir: string | undefined;
+  /** Signs upload tokens and download URLs; shared by every instance serving the same files. */
+  secret: string | Buffer | undefined;
+  maxBytes: number;
+  quotaBytes: number;
+  userQuotaBytes: number;
+  allowedOrigins: readonly string[] | '*';
+  proxyHops: ProxyHops;
+  log: Logger;
+  /** Unfinished uploads older than this are deleted. */
+  abandonAfterMs?: number;
+}
+
+export interface FileService {
+  /** Serves /uploads and /files; false for any other path. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** An upload token for `userId` in `conversation` (the caller checked membership). */
+  uploadToken(userId: string, conversation: string): UploadTokenOk;
+  /** A signed download URL for a file of `conversation` (the caller checked membership). */
+  downloadUrl(conversation: string, id: string): Promise<FileUrlOk>;
+  /** The attachments of a new message: each id an upload `userId` finished for `conversation`, else UNKNOWN_FILE. */
+  attachments(ids: readonly string[], userId: string, conversation: string): Promise<Attachment[]>;
+  close(): Promise<void>;
+}
+
+/** Download URLs expire on these boundaries, so asking twice within one gives the same (cacheable) URL. */
+const URL_EXPIRY_STEP_MS = 5 * 60_000;
+const DAY_MS = 24 * 3600_000;
+
+export async function createFileService(opts: FileOptions): Promise<FileService> {
+  const memory = opts.dataDir === undefined || opts.dataDir === ':memory:';
+  const dir = memory ? await mkdtemp(join(tmpdir(), 'parley-files-')) : resolve(opts.dataDir!, 'files');
+  const storage = await diskStorage(dir, memory);
+  const signer = new FileSigner(await loadSecret(opts.secret, memory ? undefined : dir));
+  const quota = new UploadQuota({ total: opts.quotaBytes, perUser: opts.userQuotaBytes });
+  const abandonAfterMs = opts.abandonAfterMs ?? DAY_MS;
+
+  const finishing = new Map<string, Promise<FileRecord | undefined>>();
+  /** The record of a finished upload, made on first ask (once, however many ask at the same time). */
+  const finish = (id: string): Promise<FileRecord | undefined> => {
+    let pending = finishing.get(id);
+    if (!pending) {
+      pending = record(storage, id).finally(() => finishing.delete(id));
+      finishing.set(id, pending);
+    }
+    return pending;
+  };
+  const discard = async (id: string) => {
+    await storage.remove(id);
+    quota.release(id);
+  };
+
+  // What is on disk already counts; what was abandoned a day ago goes.
+  const sweep = async (counting: boolean) => {
+    for (const upload of await storage.uploads()) {
+      const unfinished = upload.size === undefined || upload.offset < upload.size;
+      if (unfinished && upload.createdAt < Date.now() - abandonAfterMs) await discard(upload.id);
+      else if (counting && upload.owner) quota.count(upload.id, upload.owner, upload.size ?? upload.offset);
+    }
+  };
+  await sweep(true);
+  const sweeper = setInterval(() => {
+    sweep(false).catch((err: unknown) => opts.log.warn({ err }, 'sweep of abandoned uploads failed; the next one retries'));
+  }, Math.max(1000, Math.min(abandonAfterMs, 3600_000)));
+  sweeper.unref();
+
+  const listed = listedOrigin(opts.allowedOrigins);
+  const cors = (origin: string) => listed(origin);
+  const uploads = uploadEndpoint({
+    storage,
+    signer,
+    quota,
+    maxBytes: opts.maxBytes,
+    allowOrigin: originPolicy(opts.allowedOrigins, opts.proxyHops),
+    corsOrigin: cors,
+    finish,
+    discard,
+    log: opts.log,
+  });
+  const downloads = downloadHandler({ storage, signer, corsOrigin: cors, log: opts.log });
+
+  return {
+    handle(req, res) {
+      const path = (req.url ?? '/').split('?', 1)[0]!;
+      if (path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`)) uploads(req, res);
+      else if (path.startsWith(`${FILES_PATH}/`)) downloads(req, res);
+      else return false;
+      return true;
+    },
+
+    uploadToken(userId, conversation) {
+      if (quota.remaining(userId) === 0) {
+        throw new ParleyError(ErrorCode.QUOTA_EXCEEDED, `Your uploads have reached this relay's quota (${formatBytes(quota.limits.perUser)} each, ${formatBytes(quota.limits.total)} in all).`);
+      }
+      const expiresAt = Date.now() + UPLOAD_TOKEN_TTL_MS;
+      return { token: signer.uploadToken({ userId, conversation, expiresAt }), url: UPLOAD_PATH, expiresAt, maxBytes: opts.maxBytes };
+    },
+
+    async downloadUrl(conversation, id) {
+      const found = await storage.record(id);
+      if (!found || found.conversation !== conversation) throw unknownFile();
+      const expiresAt = Math.ceil((Date.now() + FILE_URL_TTL_MS) / URL_EXPIRY_STEP_MS) * URL_EXPIRY_STEP_MS;
+      return { url: signedPath(signer, id, conversation, expiresAt), expiresAt };
+    },
+
+    async attachments(ids, userId, conversation) {
+      const records = await Promise.all(ids.map(finish));
+      return records.map((r) => {
+        if (!r || r.owner !== userId || r.conversation !== conversation) throw unknownFile();
+        return { id: r.id, name: r.name, size: r.size, type: r.type };
+      });
+    },
+
+    async close() {
+      clearInterval(sweeper);
+      await Promise.allSettled([...finishing.values()]);
+      await storage.close();
+    },
+  };
+}
+
+function unknownFile(): ParleyError {
+  return new ParleyError(ErrorCode.UNKNOWN_FILE, 'No such file in this conversation (it must be an upload of yours, finished, for this conversation).');
+}
+
+/** Sniffs and names a finished upload and keeps its record; undefined when it is not finished. */
+async function record(storage: FileStorage, id: string): Promise<FileRecord | undefined> {
+  const kept = await storage.record(id);
+  if (kept) return kept;
+  const upload = await storage.upload(id);
+  if (!upload || upload.size === undefined || upload.offset !== upload.size || !upload.owner || !upload.conversation) return undefined;
+  const sniffed = await sniff(() => storage.open(id));
+  const made: FileRecord = {
+    id,
+    name: fileName(upload.suggestedName, sniffed),
+    size: upload.size,
+    type: sniffed.type,
+    owner: upload.owner,
+    conversation: upload.conversation,
+    createdAt: Date.now(),
+  };
+  await storage.saveRecord(made);
+  return made;
+}

@@ -1,0 +1,66 @@
+/**
+ * Where uploads and their records live, behind one small seam: the relay's disk under DATA_DIR today
+ * (disk-storage.ts), Azure Blob Storage for the cloud later (a tus store for Azure plus blobs for the
+ * records), so that any instance can serve any file. The upload protocol, the checks, the signing
+ * and the HTTP headers above it do not change with the backend.
+ */
+import type { Readable } from 'node:stream';
+import type { DataStore } from '@tus/server';
+
+/** A finished upload as the relay knows it: written once, when the upload completes. */
+export interface FileRecord {
+  id: string;
+  /** Sanitised (names.ts). */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes (sniff.ts). */
+  type: string;
+  /** User id of the uploader. */
+  owner: string;
+  /** The conversation the upload was made for: the only one it may be sent to and fetched from. */
+  conversation: string;
+  /** ms since epoch. */
+  createdAt: number;
+}
+
+/** An upload, finished or not, from the tus store's point of view. */
+export interface UploadState {
+  id: string;
+  /** Declared length (Upload-Length); undefined only for a deferred length, which the relay refuses. */
+  size: number | undefined;
+  /** Bytes received so far. */
+  offset: number;
+  /** Set by the relay at creation, from the upload token (never from the client's metadata). */
+  owner: string | undefined;
+  conversation: string | undefined;
+  /** The name the client suggested, unsanitised. */
+  suggestedName: string | undefined;
+  /** ms since epoch. */
+  createdAt: number;
+}
+
+export interface FileStorage {
+  /** The tus data store uploads are written through. */
+  readonly datastore: DataStore;
+  /** An upload's state, or undefined when there is none with this id. */
+  upload(id: string): Promise<UploadState | undefined>;
+  /** Every upload, finished or not: start-up accounting and the sweep of abandoned ones. */
+  uploads(): Promise<UploadState[]>;
+  /** The record of a finished upload, or undefined. */
+  record(id: string): Promise<FileRecord | undefined>;
+  /** Keeps a record durably (it survives a crash once this resolves). */
+  saveRecord(record: FileRecord): Promise<void>;
+  /** The bytes of a finished upload, `end` inclusive. */
+  open(id: string, range?: { start: number; end: number }): Readable;
+  /** Deletes an upload, its bytes and its record; no error when parts are already gone. */
+  remove(id: string): Promise<void>;
+  /** Releases the storage (a temporary one is deleted). */
+  close(): Promise<void>;
+}
+
+/**
+ * The tus metadata keys of an upload. The relay replaces whatever metadata the client sent with
+ * these at creation, so `owner` and `conversation` come from the token alone; `filename` is the
+ * client's suggestion (tus-js-client's usual key), kept for naming the file when it is finished.
+ */
+export const UPLOAD_META = { name: 'filename', owner: 'owner', conversation: 'conversation' } as const;

@@ -1,0 +1,122 @@
+/**
+ * GET /files: only genuine, unexpired URLs for the file's own conversation; hostile content is served
+ * so that it cannot run (sniffed type, nosniff, a sandboxing CSP, downloads for anything but safe
+ * images), under a sanitised name.
+ */
+import { describe, expect, it } from 'vitest';
+import { FileSigner } from '../../../server/files/signing';
+import { signedPath } from '../../../server/files/downloads';
+import type { Relay } from '../../../server/index';
+import { loggedIn, next, request, type TestSocket } from '../../helpers/clients';
+import { fileUrl, PNG_1x1, raw, uploaded } from '../../helpers/files';
+import { startRelay, useRelayCleanup } from '../../helpers/relay';
+
+useRelayCleanup();
+
+const SECRET = 'a test secret of thirty-two bytes';
+const CSP = "default-src 'none'; sandbox";
+
+/** Uploads `data` as `name`, sends it, and fetches it back through a fresh URL. */
+async function roundTrip(relay: Relay, socket: TestSocket, data: Buffer, name: string) {
+  const id = await uploaded(relay, socket, data, name);
+  const sent = await request<{ attachments?: { name: string; type: string }[] }>(socket, 'new message', { text: '', attachments: [id] });
+  if (!sent.ok) throw new Error(sent.message);
+  const { url } = await fileUrl(socket, 'lobby', id);
+  return { id, url, attachment: sent.attachments![0]!, res: await raw(relay, 'GET', url) };
+}
+
+describe('signed download URLs', () => {
+  it('refuse forged, expired and other-conversation URLs (403), and say 404 only to a genuine URL', async () => {
+    const relay = await startRelay({ filesSecret: SECRET });
+    const ana = await loggedIn(relay.url, 'ana');
+    await request(ana.socket, 'room:join', { room: 'dev', create: true });
+    const signer = new FileSigner(Buffer.from(SECRET));
+    const a = await uploaded(relay, ana.socket, Buffer.from('in the lobby'), 'a.txt');
+    const b = await uploaded(relay, ana.socket, Buffer.from('in dev'), 'b.txt', 'dev');
+    await request(ana.socket, 'new message', { text: '', attachments: [a] });
+    await request(ana.socket, 'new message', { text: '', room: 'dev', attachments: [b] });
+    const { url } = await fileUrl(ana.socket, 'lobby', a);
+    expect((await raw(relay, 'GET', url)).status).toBe(200);
+
+    const forged = url.replace(/s=[^&]+/, (s) => `s=${s.at(-1) === 'A' ? s.slice(2, -1) + 'B' : s.slice(2, -1) + 'A'}`);
+    expect((await raw(relay, 'GET', forged)).status).toBe(403);
+    expect((await raw(relay, 'GET', url.replace(/&s=[^&]+/, ''))).status).toBe(403);
+    expect((await raw(relay, 'GET', `/files/${a}`)).status).toBe(403);
+    // A later expiry with the old signature.
+    expect((await raw(relay, 'GET', url.replace(/e=\d+/, (e) => `e=${Number(e.slice(2)) + 1}`))).status).toBe(403);
+    // Genuinely signed, but expired.
+    expect((await raw(relay, 'GET', signedPath(signer, a, 'lobby', Date.now() - 1))).status).toBe(403);
+    // The lobby's URL for `a`, pointed at `b` (a file of #dev): the signature does not cover it.
+    expect((await raw(relay, 'GET', url.replace(a, b))).status).toBe(403);
+    // Even a genuine signature naming the wrong conversation does not open a file of another.
+    expect((await raw(relay, 'GET', signedPath(signer, b, 'lobby', Date.now() + 60_000))).status).toBe(403);
+    // Unknown id behind a genuine signature: 404; behind a guessed one: 403, so guessing learns nothing.
+    expect((await raw(relay, 'GET', signedPath(signer, 'AAAAAAAAAAAAAAAAAAAAAAAA', 'lobby', Date.now() + 60_000))).status).toBe(404);
+    expect((await raw(relay, 'GET', url.replace(a, 'AAAAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(403);
+    expect((await raw(relay, 'POST', url)).status).toBe(405);
+  });
+
+  it('serves HTML and SVG as downloads, never as documents', async () => {
+    const relay = await startRelay();
+    const ana = await loggedIn(relay.url, 'ana');
+    const html = await roundTrip(relay, ana.socket, Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>'), 'page.html');
+    expect(html.attachment).toMatchObject({ name: 'page.html.txt', type: 'text/plain' });
+    expect(html.res.headers).toMatchObject({
+      'content-type': 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': CSP,
+      'content-disposition': `attachment; filename="page.html.txt"; filename*=UTF-8''page.html.txt`,
+    });
+
+    for (const svg of ['<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>', '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>']) {
+      const got = await roundTrip(relay, ana.socket, Buffer.from(svg), 'logo.svg');
+      expect(got.res.headers['content-type']).not.toMatch(/svg|html/);
+      expect(got.res.headers['content-disposition']).toMatch(/^attachment; /);
+      expect(got.attachment.name).not.toMatch(/\.svg$/);
+      expect(got.res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'content-security-policy': CSP });
+    }
+  });
+
+  it('a PNG that is also an HTML page is served as the image it starts as: image/png, inline, nosniff, sandboxed', async () => {
+    const relay = await startRelay();
+    const ana = await loggedIn(relay.url, 'ana');
+    const polyglot = Buffer.concat([PNG_1x1, Buffer.from('<html><script>alert(document.domain)</script></html>')]);
+    const got = await roundTrip(relay, ana.socket, polyglot, 'innocent.html');
+    expect(got.attachment).toMatchObject({ name: 'innocent.html.png', type: 'image/png' });
+    expect(got.res.headers).toMatchObject({
+      'content-type': 'image/png',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': CSP,
+      'content-disposition': `inline; filename="innocent.html.png"; filename*=UTF-8''innocent.html.png`,
+    });
+    expect(got.res.body.equals(polyglot)).toBe(true);
+    // A real image under a lying name keeps its content's extension.
+    const photo = await roundTrip(relay, ana.socket, PNG_1x1, 'photo.jpeg');
+    expect(photo.attachment.name).toBe('photo.jpeg.png');
+    expect((await roundTrip(relay, ana.socket, PNG_1x1, 'PHOTO.PNG')).attachment.name).toBe('PHOTO.PNG');
+  });
+
+  it('sanitises names: no path, no control or bidi characters, UTF-8 in the header', async () => {
+    const relay = await startRelay();
+    const ana = await loggedIn(relay.url, 'ana');
+    const bob = await loggedIn(relay.url, 'bob');
+    const text = Buffer.from('root:x:0:0\n');
+    const cases: Array<[string, string]> = [
+      ['../../etc/passwd', 'passwd'],
+      ['C:\\Users\\ana\\secret.txt', 'secret.txt'],
+      ['invoice\u202Egnp.exe', 'invoicegnp.exe.txt'],
+      ['a\u0000b\u0007c\u200B\u2066d.txt', 'abcd.txt'],
+      ['CON.txt', '_CON.txt'],
+      ['...', 'file'],
+      ['Grüße.txt', 'Grüße.txt'],
+    ];
+    for (const [given, want] of cases) {
+      const arrived = next(bob.socket, 'new message');
+      const got = await roundTrip(relay, ana.socket, text, given);
+      expect(got.attachment.name, JSON.stringify(given)).toBe(want);
+      expect((await arrived).attachments?.[0]?.name).toBe(want);
+    }
+    const utf8 = await roundTrip(relay, ana.socket, text, 'Grüße.txt');
+    expect(utf8.res.headers['content-disposition']).toBe(`attachment; filename="Gr__e.txt"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.txt`);
+  });
+});
