@@ -83,6 +83,11 @@ export class RedisConnections extends EventEmitter {
     for (const name of ['subscribe', 'psubscribe'] as const) {
       const original = (this.sub[name] as (...args: unknown[]) => Promise<unknown>).bind(this.sub);
       const subscribe = (...args: unknown[]): Promise<unknown> => {
+        // Not while the connection is mid-handshake: a subscription sent then puts it in subscriber
+        // mode before ioredis's own setup commands (CLIENT SETNAME, the INFO ready check), which then
+        // fail ("only subscriber commands may be used") and cost a reconnect in which broadcasts from
+        // other instances were lost. Seen when the relay started while a TLS handshake was under way.
+        if (this.sub.status === 'connect') return new Promise((resolve) => this.sub.once('ready', () => resolve(subscribe(...args))));
         const result = original(...args);
         result.catch(() => this.sub.once('ready', () => void subscribe(...args)));
         return result;
