@@ -80,7 +80,10 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
     }
     return pending;
   };
+  /** Removes an unfinished upload; a finished one (it may be in a message) is never touched here. */
   const discard = async (id: string) => {
+    const upload = await storage.upload(id);
+    if (upload && upload.size !== undefined && upload.offset >= upload.size) return;
     await storage.remove(id);
     quota.release(id);
   };

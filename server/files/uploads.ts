@@ -20,7 +20,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Server, Upload } from '@tus/server';
-import { UPLOAD_PATH } from '../../protocol/index';
+import { FILE_ID_PATTERN, UPLOAD_PATH } from '../../protocol/index';
 import type { Logger } from '../logger';
 import type { OriginPolicy } from '../http/origin';
 import { formatBytes } from './bytes';
@@ -127,9 +127,13 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
     // A finished upload may already be in a message; only unfinished ones can be cancelled.
     disableTerminationForFinishedUploads: true,
     namingFunction: () => randomBytes(18).toString('base64url'),
+    // One rule for the id, here and in onResponseError: tus's own takes the last segment of the whole
+    // URL, query included, so "/uploads/<a>?/<b>" was checked as <b> and discarded as <a>.
+    getFileIdFromRequest: (req) => uploadIdOf(req.url),
 
     async onIncomingRequest(req, id) {
       if (req.method === 'POST') return;
+      if (!FILE_ID_PATTERN.test(id)) throw { status_code: 404, body: 'No such upload.\n' } satisfies TusError;
       const who = claims(req);
       const upload = await deps.storage.upload(id);
       if (upload && (upload.owner !== who.userId || upload.conversation !== who.conversation)) throw NOT_YOURS;
@@ -137,6 +141,8 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
 
     async onUploadCreate(req, upload: Upload) {
       const who = claims(req);
+      // An empty file is no file to share, and would cost nothing against any quota: refused.
+      if (upload.size === 0) throw { status_code: 400, body: 'EMPTY_FILE: An upload needs at least one byte.\n' } satisfies TusError;
       const refusal = quota.reserve(upload.id, who.userId, upload.size ?? 0);
       if (refusal) {
         const whose = refusal.scope === 'user' ? 'Your uploads' : "This relay's uploads";
@@ -188,11 +194,13 @@ function bearer(req: IncomingMessage): string | undefined {
   return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
-/** The upload id of `/uploads/<id>` (tus's own rule: the last path segment). */
+/** The upload id of exactly `/uploads/<id>`: no query, no further segments, a well-formed id. */
 function uploadIdOf(url: string): string | undefined {
-  const path = new URL(url, 'http://relay').pathname;
-  const id = path.slice(path.lastIndexOf('/') + 1);
-  return path.startsWith(`${UPLOAD_PATH}/`) && id ? id : undefined;
+  const parsed = new URL(url, 'http://relay');
+  if (parsed.search !== '') return undefined;
+  const path = parsed.pathname;
+  const id = path.slice(UPLOAD_PATH.length + 1);
+  return path.startsWith(`${UPLOAD_PATH}/`) && FILE_ID_PATTERN.test(id) ? id : undefined;
 }
 
 /**

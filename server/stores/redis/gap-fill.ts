@@ -105,7 +105,7 @@ export class GapFill {
             if (!(mark.seq > 0) && msg.ts < since) continue;
             if (this.ledger.has(msg.id) || !this.ledger.record(msg, mark.rooms)) continue;
             // Classic clients are sent no change entries, nor a message deleted meanwhile (an empty line),
-            // nor one with files here (its text alone could be empty; chat/attachments.ts writes their line).
+            // nor one with files here (its text alone could be empty; chat/files.ts writes their line on the live path).
             const to = adapter.nsp.local.to([...mark.rooms]);
             (msg.change || msg.deleted || msg.attachments ? to.except(CLASSIC_SOCKETS) : to).emit('new message', msg);
             delivered++;

@@ -189,3 +189,33 @@ describe('upload limits', () => {
     expect(await request(ana.socket, 'new message', { text: 'ok', attachments: [id] })).toMatchObject({ ok: true });
   });
 });
+
+describe('upload ids (review findings)', () => {
+  it('a query in the URL cannot point the over-long-body discard at someone else’s finished file', async () => {
+    const relay = await startRelay({ filesSecret: SECRET });
+    const ana = await loggedIn(relay.url, 'ana');
+    const bob = await loggedIn(relay.url, 'bob');
+    const anaFile = await uploaded(relay, ana.socket, bytes(2000), 'ana.bin');
+    const bobToken = (await uploadToken(bob.socket)).token;
+    const bobs = await createUpload(relay, bobToken, 1);
+    // tus's own rule took the last segment of the whole URL (Bob's id); the discard took the path's (Ana's).
+    const attack = await raw(relay, 'PATCH', `/uploads/${anaFile}?/${bobs.id}`, tusHeaders(bobToken, { 'upload-offset': 0, 'content-type': 'application/offset+octet-stream' }), Buffer.from('xx'));
+    expect(attack.status).toBe(404);
+    // Ana's file is still there and still hers to share.
+    const sent = await request<SendOk>(ana.socket, 'new message', { text: '', attachments: [anaFile] });
+    expect(sent).toMatchObject({ ok: true });
+  });
+
+  it('malformed ids reach nothing (not even the relay’s own records), and an empty upload is refused', async () => {
+    const relay = await startRelay({ filesSecret: SECRET });
+    const ana = await loggedIn(relay.url, 'ana');
+    const anaFile = await uploaded(relay, ana.socket, bytes(100), 'ana.bin');
+    const token = (await uploadToken(ana.socket)).token;
+    for (const path of [`/uploads/${anaFile}.file`, `/uploads/${anaFile}/x`, '/uploads/..%2Fsecret', `/uploads/${anaFile}?x=1`]) {
+      expect((await raw(relay, 'HEAD', path, tusHeaders(token))).status, path).toBe(404);
+    }
+    const empty = await raw(relay, 'POST', '/uploads', tusHeaders(token, { 'upload-length': 0 }));
+    expect(empty.status).toBe(400);
+    expect(empty.body.toString()).toMatch(/EMPTY_FILE/);
+  });
+});
