@@ -26,12 +26,14 @@ const EXTENSION = /\.([A-Za-z0-9]{1,16})$/;
 /**
  * Extensions that make a saved file run or render active content when opened: web pages and XML
  * (script in a file:// page), and what Windows and macOS hand to a script host on a double click.
- * A file with one of these that is not the sniffed type gets a harmless extension appended.
+ * A name ending in one of these gets a harmless extension appended, even when the content is of
+ * that type: opened from the downloads folder, an XHTML page runs its script all the same.
  */
 const RISKY_EXTENSIONS = new Set([
   'htm', 'html', 'xht', 'xhtml', 'shtml', 'mht', 'mhtml', 'svg', 'svgz', 'xml', 'xsl', 'xslt',
   'js', 'jse', 'mjs', 'cjs', 'vbs', 'vbe', 'wsf', 'wsh', 'hta', 'bat', 'cmd', 'ps1', 'psm1', 'reg', 'scf',
   'lnk', 'url', 'com', 'scr', 'pif', 'exe', 'msi', 'jar', 'command', 'desktop',
+  'chm', 'msc', 'cpl', 'application', 'appref-ms', 'library-ms', 'search-ms', 'iqy', 'sh', 'py', 'webloc', 'settingcontent-ms',
 ]);
 
 /** Other spellings of the extensions file-type reports. */
@@ -82,12 +84,12 @@ function lastSegment(path: string): string {
  */
 function fittingExtension(current: string, sniffed: { type: string; ext?: string }, spelled: string): string {
   const want = sniffed.ext?.toLowerCase();
-  if (want) {
-    if (current === want || ALIASES[want]?.includes(current)) return spelled;
-    return current ? `${spelled}.${want}` : want;
-  }
-  if (!RISKY_EXTENSIONS.has(current)) return spelled;
-  return `${spelled}.${sniffed.type.startsWith('text/') ? 'txt' : 'bin'}`;
+  let ext = spelled;
+  if (want && current !== want && !ALIASES[want]?.includes(current)) ext = current ? `${spelled}.${want}` : want;
+  const last = ext.slice(ext.lastIndexOf('.') + 1).toLowerCase();
+  if (!RISKY_EXTENSIONS.has(last)) return ext;
+  const textual = sniffed.type.startsWith('text/') || /xml|svg/.test(sniffed.type);
+  return `${ext}.${textual ? 'txt' : 'bin'}`;
 }
 
 /** stem.ext within FILE_NAME_MAX_BYTES, shortening the stem (never the extension, which says what it is). */

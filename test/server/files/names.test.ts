@@ -43,13 +43,17 @@ describe('fileName', () => {
     expect(fileName('.png', png)).toBe('png.png');
     expect(fileName('\u202E', png)).toBe('file.png');
     // Text and unknown bytes keep harmless extensions, not active ones.
-    expect(fileName('main.py', text)).toBe('main.py');
+    expect(fileName('notes.md', text)).toBe('notes.md');
+    expect(fileName('main.py', text)).toBe('main.py.txt');
     expect(fileName('page.html', text)).toBe('page.html.txt');
     expect(fileName('logo.svg', text)).toBe('logo.svg.txt');
     expect(fileName('run.bat', text)).toBe('run.bat.txt');
     expect(fileName('data.dat', binary)).toBe('data.dat');
     expect(fileName('setup.exe', binary)).toBe('setup.exe.bin');
-    expect(fileName('setup.exe', { type: 'application/x-msdownload', ext: 'exe' })).toBe('setup.exe');
+    // Even when the content is what the extension says: opened from disk, it would run or render.
+    expect(fileName('setup.exe', { type: 'application/x-msdownload', ext: 'exe' })).toBe('setup.exe.bin');
+    expect(fileName('evil.xml', { type: 'application/xml', ext: 'xml' })).toBe('evil.xml.txt');
+    expect(fileName('evil', { type: 'application/xml', ext: 'xml' })).toBe('evil.xml.txt');
   });
 
   it('limits the length in bytes, keeping the extension and whole characters', () => {
