@@ -75,6 +75,8 @@ export interface RelayOptions {
   uploadQuotaBytes?: number;
   /** Bytes one user's uploads may take. Default a tenth of uploadQuotaBytes. */
   uploadUserQuotaBytes?: number;
+  /** A finished upload not sent in a message within this long is deleted. Default an hour. */
+  unattachedUploadMs?: number;
   /**
    * Signs upload tokens and download URLs; at least 16 bytes. Instances serving the same files must
    * share it (FILES_SECRET). Default: one made on first start and kept in `<dataDir>/files/secret`,
@@ -123,7 +125,7 @@ export interface ResolvedOptions {
   addressLimits: AddressLimitSpec;
   fastPath: boolean;
   expiry: ExpiryPolicy;
-  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number };
+  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number; unattachedAfterMs?: number };
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -165,5 +167,5 @@ function uploadLimits(opts: RelayOptions): ResolvedOptions['uploads'] {
   for (const [name, value] of Object.entries({ uploadMaxBytes: maxBytes, uploadQuotaBytes: quotaBytes, uploadUserQuotaBytes: userQuotaBytes })) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of bytes ≥ 0 (got ${value}).`);
   }
-  return { maxBytes, quotaBytes, userQuotaBytes };
+  return { maxBytes, quotaBytes, userQuotaBytes, ...(opts.unattachedUploadMs === undefined ? {} : { unattachedAfterMs: opts.unattachedUploadMs }) };
 }

@@ -44,6 +44,8 @@ export interface FileOptions {
   log: Logger;
   /** Unfinished uploads older than this are deleted. */
   abandonAfterMs?: number;
+  /** Finished uploads never sent in a message are deleted after this long (their quota freed). */
+  unattachedAfterMs?: number;
 }
 
 export interface FileService {
@@ -61,6 +63,8 @@ export interface FileService {
 /** Download URLs expire on these boundaries, so asking twice within one gives the same (cacheable) URL. */
 const URL_EXPIRY_STEP_MS = 5 * 60_000;
 const DAY_MS = 24 * 3600_000;
+/** An hour: time enough to finish writing the message a file was uploaded for. */
+const UNATTACHED_MS = 3600_000;
 
 export async function createFileService(opts: FileOptions): Promise<FileService> {
   const memory = opts.dataDir === undefined || opts.dataDir === ':memory:';
@@ -69,6 +73,7 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
   const signer = new FileSigner(await loadSecret(opts.secret, memory ? undefined : dir));
   const quota = new UploadQuota({ total: opts.quotaBytes, perUser: opts.userQuotaBytes });
   const abandonAfterMs = opts.abandonAfterMs ?? DAY_MS;
+  const unattachedAfterMs = opts.unattachedAfterMs ?? UNATTACHED_MS;
 
   const finishing = new Map<string, Promise<FileRecord | undefined>>();
   /** The record of a finished upload, made on first ask (once, however many ask at the same time). */
@@ -88,18 +93,23 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
     quota.release(id);
   };
 
-  // What is on disk already counts; what was abandoned a day ago goes.
+  // What is on disk already counts; what was abandoned a day ago goes, and so does a finished upload
+  // nobody sent within the hour: otherwise a client could fill the quota with files it never shares.
   const sweep = async (counting: boolean) => {
+    const now = Date.now();
     for (const upload of await storage.uploads()) {
       const unfinished = upload.size === undefined || upload.offset < upload.size;
-      if (unfinished && upload.createdAt < Date.now() - abandonAfterMs) await discard(upload.id);
-      else if (counting && upload.owner) quota.count(upload.id, upload.owner, upload.size ?? upload.offset);
+      if (unfinished && upload.createdAt < now - abandonAfterMs) await discard(upload.id);
+      else if (!unfinished && upload.createdAt < now - unattachedAfterMs && !(await storage.record(upload.id))?.attachedAt && !finishing.has(upload.id)) {
+        await storage.remove(upload.id);
+        quota.release(upload.id);
+      } else if (counting && upload.owner) quota.count(upload.id, upload.owner, upload.size ?? upload.offset);
     }
   };
   await sweep(true);
   const sweeper = setInterval(() => {
     sweep(false).catch((err: unknown) => opts.log.warn({ err }, 'sweep of abandoned uploads failed; the next one retries'));
-  }, Math.max(1000, Math.min(abandonAfterMs, 3600_000)));
+  }, Math.max(1000, Math.min(abandonAfterMs, unattachedAfterMs, 3600_000)));
   sweeper.unref();
 
   const listed = listedOrigin(opts.allowedOrigins);
@@ -143,10 +153,14 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
 
     async attachments(ids, userId, conversation) {
       const records = await Promise.all(ids.map(finish));
-      return records.map((r) => {
+      const files = records.map((r) => {
         if (!r || r.owner !== userId || r.conversation !== conversation) throw unknownFile();
-        return { id: r.id, name: r.name, size: r.size, type: r.type };
+        return r;
       });
+      // Sent: kept from now on (the sweep of unsent uploads passes it by).
+      const now = Date.now();
+      await Promise.all(files.filter((r) => r.attachedAt === undefined).map((r) => storage.saveRecord({ ...r, attachedAt: now })));
+      return files.map((r) => ({ id: r.id, name: r.name, size: r.size, type: r.type }));
     },
 
     async close() {

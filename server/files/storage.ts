@@ -21,6 +21,8 @@ export interface FileRecord {
   conversation: string;
   /** ms since epoch. */
   createdAt: number;
+  /** When it was first sent in a message; until then it expires (index.ts, unattachedAfterMs). */
+  attachedAt?: number;
 }
 
 /** An upload, finished or not, from the tus store's point of view. */

@@ -28,3 +28,34 @@ describe('UploadQuota', () => {
     expect(q.remaining('carl')).toBe(5);
   });
 });
+
+describe('unsent uploads expire', () => {
+  it('a finished upload never sent goes after the window and frees its quota; a sent one stays', async () => {
+    const { startRelay } = await import('../../helpers/relay');
+    const { loggedIn, request, sleep } = await import('../../helpers/clients');
+    const { bytes, uploaded, uploadToken, fileUrl } = await import('../../helpers/files');
+    // Each file is 600 bytes of a 1,000-byte share: two cannot be held at once.
+    const relay = await startRelay({ unattachedUploadMs: 1500, uploadQuotaBytes: 10_000, uploadUserQuotaBytes: 1000 });
+    try {
+      const ana = await loggedIn(relay.url, 'ana');
+      const kept = await uploaded(relay, ana.socket, bytes(300, 1), 'kept.bin');
+      expect(await request(ana.socket, 'new message', { text: 'here it is', attachments: [kept] })).toMatchObject({ ok: true });
+      const unsent = await uploaded(relay, ana.socket, bytes(600, 2), 'unsent.bin');
+      // Over the share while the unsent one is held…
+      await expect(uploaded(relay, ana.socket, bytes(600, 3), 'next.bin')).rejects.toThrow();
+      // …until the sweep (every second at the least) removes it.
+      const gone = async () => !(await request(ana.socket, 'file:url', { room: 'lobby', id: unsent })).ok;
+      // Asked a few times a second (each ask is a request under the socket's rate limit), up to 15 s.
+      const end = Date.now() + 15_000;
+      while (!(await gone())) {
+        if (Date.now() > end) throw new Error('the unsent upload did not expire');
+        await sleep(200);
+      }
+      expect((await fileUrl(ana.socket, 'lobby', kept)).url).toMatch(/^\/files\//);
+      expect((await uploadToken(ana.socket)).token).toBeTruthy();
+      await uploaded(relay, ana.socket, bytes(600, 3), 'next.bin');
+    } finally {
+      await relay.close();
+    }
+  });
+});
