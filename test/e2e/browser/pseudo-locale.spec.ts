@@ -85,6 +85,8 @@ test('every string the web client shows comes from a catalogue (pseudo-locale en
     await page.locator('#settings-language').selectOption('en');
     await page.locator('#settings-language').selectOption('');
     await expect(page.locator('.settings-head [aria-live]')).toContainText('⟦');
+    // The window title follows in an effect after the render that switched the language back.
+    await expect(page).toHaveTitle(/⟦/);
     expect(await unmarked(page)).toEqual([]);
 
     // Back in the chat, the relay goes away: the connection banner.
