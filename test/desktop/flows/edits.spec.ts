@@ -63,12 +63,12 @@ test('12. on a LAN session: an edit and a deletion reach the other desktop, and 
   await benPage.getByRole('searchbox', { name: 'Search messages' }).fill('salary');
   await expect(benPage.getByRole('status')).toHaveText('No messages found.');
   await benPage.getByRole('searchbox', { name: 'Search messages' }).fill('review thurs');
-  await shot(benPage, 'search', 'desktop-search');
+  await shot(benPage, 'search');
   await benPage.getByRole('button', { name: /Sprint review is on Thursday/ }).click();
   await expect(benPage.getByRole('heading', { name: '#planning' })).toBeVisible();
   await expect(benPage.locator('.msg.found')).toContainText(/Sprint review is on Thursday\s*\(edited\)/);
   await expect(messages(benPage, '#planning')).toContainText('This message was deleted.');
   await expect(messages(benPage, '#planning')).not.toContainText('Salary');
-  await shot(benPage, 'opened-at-hit');
+  await shot(benPage, 'opened-at-hit', 'desktop-search');
   expectNoPageErrors(ana, ben);
 });
