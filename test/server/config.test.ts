@@ -22,3 +22,19 @@ describe('resolveConfig: files', () => {
     expect(() => resolveConfig({}, { FILES_SECRET: 'short' })).toThrow(/FILES_SECRET/);
   });
 });
+
+describe('resolveConfig: edit window', () => {
+  it('EDIT_WINDOW_S defaults to an hour, takes 0 (never editable), and names a bad value', () => {
+    expect(resolveConfig({}, {}).editWindowS).toBe(3600);
+    expect(resolveConfig({}, { EDIT_WINDOW_S: '0' }).editWindowS).toBe(0);
+    expect(resolveConfig({}, { EDIT_WINDOW_S: '900' }).editWindowS).toBe(900);
+    for (const bad of ['-5', '1.5', 'an hour', '999999999999']) {
+      expect(() => resolveConfig({}, { EDIT_WINDOW_S: bad }), bad).toThrow(/EDIT_WINDOW_S/);
+    }
+  });
+
+  it('createRelay refuses an editWindowMs that is not a whole number of ms ≥ 0', async () => {
+    const { createRelay } = await import('../../server/index');
+    for (const bad of [-1, 1.5, Number.NaN]) await expect(createRelay({ port: 0, editWindowMs: bad })).rejects.toThrow(/editWindowMs/);
+  });
+});
