@@ -104,16 +104,16 @@ export class RedisChanges {
     return Number(await this.cmd.parleyChange(...args)) === 1 ? updated : 'conflict';
   }
 
-  /** The overlay's entries with seq in [from, to], merged over the stream's `messages` (oldest first). */
-  async merge(room: string, messages: ChatMessage[], from: number, to: number): Promise<ChatMessage[]> {
-    const over = await this.cmd.zrangebyscore(this.overlay(room), from, to);
-    if (over.length === 0) return messages;
-    const bySeq = new Map<number, ChatMessage>();
-    for (const m of messages) bySeq.set(m.seq, m);
-    for (const json of over) {
-      const m = JSON.parse(json) as ChatMessage;
-      bySeq.set(m.seq, m);
-    }
-    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Overlay entries (JSON, as read) merged over the stream's `messages`, oldest first. */
+export function mergeChanged(messages: ChatMessage[], overlay: readonly string[]): ChatMessage[] {
+  if (overlay.length === 0) return messages;
+  const bySeq = new Map<number, ChatMessage>();
+  for (const m of messages) bySeq.set(m.seq, m);
+  for (const json of overlay) {
+    const m = JSON.parse(json) as ChatMessage;
+    bySeq.set(m.seq, m);
   }
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -22,7 +22,7 @@ import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
 import type { DeliveryLedger } from './delivery-ledger';
 import { decodeAppend, decodeSubmit } from './replies';
-import { RedisChanges } from './changes';
+import { mergeChanged, RedisChanges } from './changes';
 
 const DEDUPE_TTL_S = 24 * 3600;
 /** Messages held while Redis is down; beyond this, senders are told to retry later. */
@@ -136,9 +136,13 @@ export class RedisHistoryStore implements HistoryStore {
       const oldest = Math.min(first.length > 0 ? entrySeq(first[0]![0]) : lastSeq + 1, firstChanged.length > 0 ? Number(firstChanged[1]) : Infinity);
       const oldestSeq = Math.max(oldest, lastSeq - this.limit + 1);
       const w = selectWindow(oldestSeq, lastSeq, query);
-      const entries = w.to >= w.from ? await this.cmd.xrange(stream, `${w.from}-0`, `${w.to}-0`) : [];
-      let messages = entries.map(([, fields]) => JSON.parse(fields[1]!) as ChatMessage);
-      if (w.to >= w.from) messages = await this.changes.merge(room, messages, w.from, w.to);
+      // The window and its changed entries in one round trip, the stream first (changes.ts says why);
+      // a conversation that never had a change has no overlay to read.
+      const [entries, changed] = await Promise.all([
+        w.to >= w.from ? this.cmd.xrange(stream, `${w.from}-0`, `${w.to}-0`) : [],
+        w.to >= w.from && firstChanged.length > 0 ? this.cmd.zrangebyscore(`${stream}:x`, w.from, w.to) : [],
+      ]);
+      const messages = mergeChanged(entries.map(([, fields]) => JSON.parse(fields[1]!) as ChatMessage), changed);
       return { room, messages, lastSeq, hasMore: w.hasMore, gap: w.gap };
     } catch (err) {
       if (err instanceof ParleyError) throw err;
