@@ -5,20 +5,11 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../protocol/index';
 import { newUserKey } from '../../../renderer/model/ids';
-import type { ChatClient } from '../../../renderer/model/chat-client';
-import { texts, until, useCaches, useRelaysAndClients } from './support';
+import { held, texts, until, useCaches, useRelaysAndClients } from './support';
 
 const fx = useRelaysAndClients();
 const caches = useCaches(fx, 'editing');
-
-/** The stored message with this text in a client's lobby. */
-function held(c: ChatClient, text: string): ChatMessage {
-  const found = c.conversation('lobby')!.timeline.entries().find((e) => e.kind === 'message' && e.msg.message === text);
-  if (found?.kind !== 'message') throw new Error(`no message "${text}"`);
-  return found.msg;
-}
 
 describe('edit and delete', () => {
   it('an edit shows at once for the author, their other device and everyone else; unread counts do not move', async () => {

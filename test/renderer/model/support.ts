@@ -55,8 +55,7 @@ export async function until(pred: () => boolean, ms = 5000, what = 'condition'):
   }
 }
 
-/** The texts of a conversation's stored messages, oldest first. */
-export const texts = (c: ChatClient, room = 'lobby'): string[] => c.conversation(room)!.timeline.entries().flatMap((e) => (e.kind === 'message' ? [e.msg.message] : []));
+export { held, texts } from '../../helpers/timeline';
 
 /**
  * History caches for these tests (import 'fake-indexeddb/auto' first): each call is a new instance

@@ -7,10 +7,10 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ChatClient } from '../../../renderer/model/chat-client';
 import { newUserKey } from '../../../renderer/model/ids';
-import type { ChatMessage } from '../../../protocol/index';
 import { until } from '../../helpers/clients';
 import { redisRelay } from '../../helpers/cluster';
 import { useRedisSuite } from '../../helpers/redis-suite';
+import { held, texts } from '../../helpers/timeline';
 
 const { redis, relays } = useRedisSuite();
 const clients: ChatClient[] = [];
@@ -21,13 +21,6 @@ function client(url: string, nickname: string, key = newUserKey()): ChatClient {
   return c;
 }
 
-const texts = (c: ChatClient) => c.conversation('lobby')!.timeline.entries().flatMap((e) => (e.kind === 'message' ? [e.msg.message] : []));
-
-function held(c: ChatClient, text: string): ChatMessage {
-  const found = c.conversation('lobby')!.timeline.entries().find((e) => e.kind === 'message' && e.msg.message === text);
-  if (found?.kind !== 'message') throw new Error(`no message "${text}"`);
-  return found.msg;
-}
 
 /** Every value Redis holds, as one text. */
 async function everything(url: string): Promise<string> {

@@ -3,31 +3,15 @@
  * deleted message's words are gone from every answer, including the idempotency record of a retry.
  * (Not necessarily from LevelDB's table files yet: see docs/protocol.md.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { createRelay, type Relay } from '../../../server/index';
+import { expect, it } from 'vitest';
 import type { ChangeOk, HistoryPage, SendOk } from '../../../protocol/index';
-import { closeAllClients, loggedIn, newKey, request } from '../../helpers/clients';
+import { loggedIn, newKey, request } from '../../helpers/clients';
+import { useDataDirs } from '../../helpers/data-dirs';
 
-const dirs: string[] = [];
-const relays: Relay[] = [];
-afterEach(async () => {
-  closeAllClients();
-  await Promise.all(relays.splice(0).map((r) => r.close()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function relayOn(dataDir: string): Promise<Relay> {
-  const relay = await createRelay({ port: 0, host: '127.0.0.1', dataDir, shutdownGraceMs: 10 });
-  relays.push(relay);
-  return relay;
-}
+const { dir: newDir, relayOn, stop } = useDataDirs();
 
 it('an edit and a deletion survive a restart, and the deleted words are in no answer', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-edits-'));
-  dirs.push(dir);
+  const dir = newDir('parley-edits-');
   const key = newKey();
   let relay = await relayOn(dir);
   let { socket } = await loggedIn(relay.url, 'ana', { key });
@@ -37,8 +21,7 @@ it('an edit and a deletion survive a restart, and the deleted words are in no an
   expect(await request<ChangeOk>(socket, 'message:edit', { room: 'lobby', id: typo.id, seq: typo.seq, text: 'see you tomorrow' })).toMatchObject({ ok: true });
   expect(await request<ChangeOk>(socket, 'message:delete', { room: 'lobby', id: secret.id, seq: secret.seq })).toMatchObject({ ok: true });
   socket.disconnect();
-  await relay.close();
-  relays.length = 0;
+  await stop(relay);
   relay = await relayOn(dir);
   ({ socket } = await loggedIn(relay.url, 'ana', { key }));
   const page = (await request<HistoryPage>(socket, 'history:fetch', { room: 'lobby' })) as HistoryPage;

@@ -2,39 +2,20 @@
  * Read positions survive a restart of a relay with a data folder (issue 22): a host that quits and
  * hosts again still knows where each user had read to.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { createRelay, type Relay } from '../../../server/index';
+import { expect, it } from 'vitest';
 import { ChatClient } from '../../../renderer/model/chat-client';
 import { newUserKey } from '../../../renderer/model/ids';
 import { until } from '../../helpers/clients';
+import { useDataDirs } from '../../helpers/data-dirs';
 
-const dirs: string[] = [];
-const relays: Relay[] = [];
-const clients: ChatClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(relays.splice(0).map((r) => r.close()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function relayOn(dataDir: string): Promise<Relay> {
-  const relay = await createRelay({ port: 0, host: '127.0.0.1', dataDir, shutdownGraceMs: 10, presenceFlushMs: 10 });
-  relays.push(relay);
-  return relay;
-}
+const { dir: newDir, relayOn, stop, track } = useDataDirs({ presenceFlushMs: 10 });
 
 function client(url: string, nickname: string, key = newUserKey()): ChatClient {
-  const c = new ChatClient({ url, nickname, key, ackTimeoutMs: 3000 });
-  clients.push(c);
-  return c;
+  return track(new ChatClient({ url, nickname, key, ackTimeoutMs: 3000 }));
 }
 
 it('read positions and unread counts survive a restart on the same data folder', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-receipts-'));
-  dirs.push(dir);
+  const dir = newDir('parley-receipts-');
   const key = newUserKey();
   let relay = await relayOn(dir);
   const ana = client(relay.url, 'Ana', key);
@@ -48,8 +29,8 @@ it('read positions and unread counts survive a restart on the same data folder',
   ben.send('two');
   ben.send('three');
   await until(() => ben.outbox.queuedCount === 0);
-  for (const c of clients.splice(0)) c.close();
-  await relays.splice(0)[0]!.close();
+  ben.close();
+  await stop(relay);
 
   relay = await relayOn(dir);
   const again = client(relay.url, 'Ana', key);
