@@ -113,8 +113,7 @@ export class DurableHistoryStore implements HistoryStore {
   append(draft: MessageDraft): Promise<AppendResult> {
     const key = draft.clientId === undefined ? undefined : dedupeKey(draft.userId, draft.clientId);
     // The disk lookup starts now, in parallel with earlier drafts; the assignment waits its turn.
-    const mayBeOnDisk = key !== undefined && (!this.fingerprintsLoaded || this.onDisk.has(fingerprint(key)));
-    const stored = mayBeOnDisk ? this.storedCopy(key) : Promise.resolve(undefined);
+    const stored = key !== undefined && this.mayBeOnDisk(key) ? this.storedCopy(key) : Promise.resolve(undefined);
     // The chain waits for each draft's assignment, not for its write: writes of many drafts share a batch.
     const assigned = this.tail.then(() => stored).then((found) => ({ written: this.assign(draft, key, found) }));
     this.tail = assigned.catch(() => {});
@@ -186,6 +185,11 @@ export class DurableHistoryStore implements HistoryStore {
     );
   }
 
+  /** False only when the idempotency record is certainly not on disk (see `onDisk`). */
+  private mayBeOnDisk(key: string): boolean {
+    return !this.fingerprintsLoaded || this.onDisk.has(fingerprint(key));
+  }
+
   private countOnDisk(key: string, delta: 1 | -1): void {
     const fp = fingerprint(key);
     const n = (this.onDisk.get(fp) ?? 0) + delta;
@@ -230,7 +234,7 @@ export class DurableHistoryStore implements HistoryStore {
     const key = dedupeKey(userId, clientId);
     const known = this.inFlight.get(key) ?? this.recent.get(key);
     if (known) return Promise.resolve(known);
-    return this.fingerprintsLoaded && !this.onDisk.has(fingerprint(key)) ? Promise.resolve(undefined) : this.storedCopy(key);
+    return this.mayBeOnDisk(key) ? this.storedCopy(key) : Promise.resolve(undefined);
   }
 
   async get(room: string, seq: number): Promise<ChatMessage | undefined> {
@@ -281,7 +285,7 @@ export class DurableHistoryStore implements HistoryStore {
       if (m.clientId === undefined) continue;
       const key = dedupeKey(m.userId, m.clientId);
       if (this.recent.get(key)) this.recent.set(key, m);
-      if (!this.fingerprintsLoaded || this.onDisk.has(fingerprint(key))) ops.push({ type: 'put', key, value: { message: m } satisfies DedupeRecord });
+      if (this.mayBeOnDisk(key)) ops.push({ type: 'put', key, value: { message: m } satisfies DedupeRecord });
     }
     try {
       // LevelDB keeps an overwritten value inside its table files until a compaction merges them, and
