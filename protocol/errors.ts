@@ -56,6 +56,8 @@ export const ErrorCode = {
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   /** Your uploads, or the relay's, would pass their storage quota: nothing more can be uploaded now. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** An image over the relay's pixel limit (a decompression bomb, or just too big to show); said in the body of the upload's 422. */
+  IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
   /** Unexpected server fault. Nothing was stored. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -14,7 +14,10 @@
  *    one attachment. The stored message carries `attachments` (metadata, never URLs: they expire).
  * 3. **Download.** `file:url {room, id}` answers a signed URL for a member of the conversation,
  *    valid until `expiresAt`; GET it from the relay. Images that are safe to show (PNG, JPEG, GIF,
- *    WebP) are served inline, everything else as a download (docs/files.md).
+ *    WebP) are served inline, everything else as a download (docs/files.md). The relay decodes
+ *    images when they finish: it strips their metadata (EXIF: location, camera), measures them and
+ *    makes a thumbnail; an image over its pixel limit is refused (IMAGE_TOO_LARGE in the 422 that
+ *    answers the last PATCH) rather than risk a decompression bomb in anyone's client.
  *
  * Classic clients receive an attachment message in the lobby with one line per file appended to the
  * text (`📎 name (size)`), since they cannot read `attachments`.
@@ -29,10 +32,15 @@ export interface Attachment {
   size: number;
   /** MIME type the relay found in the content, e.g. image/png, text/plain, application/octet-stream. */
   type: string;
-  /** Pixel size of an image, when known (later: measured with the thumbnails). */
+  /** Pixel size of an image the relay decoded (after applying its EXIF orientation). */
   width?: number;
   height?: number;
+  /** The relay made a thumbnail: ask `file:url` with `variant: 'thumb'` (a WebP within THUMB_MAX_PX). */
+  thumb?: boolean;
 }
+
+/** A thumbnail fits in this many pixels on its longer side (it is never larger than its image). */
+export const THUMB_MAX_PX = 320;
 
 /** Most attachments one message may carry. */
 export const ATTACHMENTS_MAX = 10;
@@ -68,6 +76,8 @@ export interface UploadTokenOk {
 export interface FileUrlRequest {
   room: string;
   id: string;
+  /** The thumbnail instead of the file (only when the attachment has `thumb`; else UNKNOWN_FILE). */
+  variant?: 'thumb';
 }
 
 export interface FileUrlOk {

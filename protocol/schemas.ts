@@ -102,7 +102,7 @@ export const REQUEST_SCHEMAS = {
   'message:delete': DeleteRequestSchema,
   search: SearchRequestSchema,
   'upload:token': RoomRefSchema,
-  'file:url': z.object({ room: roomAddress, id: fileId }),
+  'file:url': z.object({ room: roomAddress, id: fileId, variant: z.literal('thumb').optional() }),
 } as const satisfies { readonly [E in ClientEvent]: z.ZodType<RequestOf<E>> };
 
 export const HandshakeAuthSchema = z.object({

@@ -2,7 +2,8 @@
  * FileStorage on the relay's own disk: the standalone relay without Azure and the desktop host.
  * One folder holds, per upload id, the bytes (`<id>`), tus's upload info (`<id>.json`: declared
  * length, metadata, creation time; the offset is the size of the bytes file) and, once finished,
- * the relay's record (`<id>.file.json`). Everything the relay needs after a restart is in these
+ * the relay's record (`<id>.file.json`), and the files derived from an image (`<id>.image`,
+ * `<id>.thumb`). Everything the relay needs after a restart is in these
  * files, so an upload resumes and a finished file stays attachable and downloadable.
  */
 import { createReadStream } from 'node:fs';
@@ -10,7 +11,7 @@ import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/prom
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { FILE_ID_PATTERN } from '../../protocol/index';
-import { UPLOAD_META, type FileRecord, type FileStorage, type UploadState } from './storage';
+import { FILE_VARIANTS, UPLOAD_META, type FileRecord, type FileStorage, type UploadState } from './storage';
 
 const INFO_FILE = /^([A-Za-z0-9_-]{16,64})\.json$/;
 
@@ -65,29 +66,32 @@ export async function diskStorage(dir: string, temporary: boolean): Promise<File
         return undefined;
       }
     },
-    async saveRecord(record) {
-      // Written aside and renamed into place, so a crash leaves the old state or the new, never half.
-      const final = path(record.id, '.file.json');
-      const temp = `${final}.tmp`;
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(record));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, final);
-    },
-    open(id, range) {
-      return createReadStream(path(id), range ? { start: range.start, end: range.end } : {});
+    saveRecord: (record) => writeDurably(path(record.id, '.file.json'), JSON.stringify(record)),
+    saveVariant: (id, variant, data) => writeDurably(path(id, `.${variant}`), data),
+    open(id, range, variant) {
+      return createReadStream(path(id, variant ? `.${variant}` : ''), range ? { start: range.start, end: range.end } : {});
     },
     async remove(id) {
-      await Promise.all(['', '.json', '.file.json'].map((suffix) => unlink(path(id, suffix)).catch(ignoreMissing)));
+      const suffixes = ['', '.json', '.file.json', ...FILE_VARIANTS.map((v) => `.${v}`)];
+      await Promise.all(suffixes.map((suffix) => unlink(path(id, suffix)).catch(ignoreMissing)));
     },
     async close() {
       if (temporary) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Written aside and renamed into place, so a crash leaves the old state or the new, never half. */
+async function writeDurably(final: string, data: string | Buffer): Promise<void> {
+  const temp = `${final}.tmp`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, final);
 }
 
 function parseRecord(value: unknown, id: string): FileRecord | undefined {

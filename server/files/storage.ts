@@ -23,6 +23,25 @@ export interface FileRecord {
   createdAt: number;
   /** When it was first sent in a message; until then it expires (index.ts, unattachedAfterMs). */
   attachedAt?: number;
+  /** Pixel size, for an image the relay decoded (images.ts). */
+  width?: number;
+  height?: number;
+  /**
+   * Files the relay derived from the upload (images.ts). `image` is the image with its metadata
+   * stripped: it is what downloads serve, in place of the uploaded bytes, and `size` is its size.
+   */
+  variants?: Partial<Record<FileVariant, VariantInfo>>;
+}
+
+/** Derived files kept beside an upload: the cleaned image and its thumbnail. */
+export type FileVariant = 'image' | 'thumb';
+export const FILE_VARIANTS: readonly FileVariant[] = ['image', 'thumb'];
+
+export interface VariantInfo {
+  size: number;
+  type: string;
+  width?: number;
+  height?: number;
 }
 
 /** An upload, finished or not, from the tus store's point of view. */
@@ -52,9 +71,11 @@ export interface FileStorage {
   record(id: string): Promise<FileRecord | undefined>;
   /** Keeps a record durably (it survives a crash once this resolves). */
   saveRecord(record: FileRecord): Promise<void>;
-  /** The bytes of a finished upload, `end` inclusive. */
-  open(id: string, range?: { start: number; end: number }): Readable;
-  /** Deletes an upload, its bytes and its record; no error when parts are already gone. */
+  /** The bytes of a finished upload, or of one of its variants; `end` inclusive. */
+  open(id: string, range?: { start: number; end: number }, variant?: FileVariant): Readable;
+  /** Keeps a derived file durably, before the record that names it is saved. */
+  saveVariant(id: string, variant: FileVariant, data: Buffer): Promise<void>;
+  /** Deletes an upload, its bytes, its variants and its record; no error when parts are already gone. */
   remove(id: string): Promise<void>;
   /** Releases the storage (a temporary one is deleted). */
   close(): Promise<void>;

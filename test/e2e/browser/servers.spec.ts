@@ -85,6 +85,8 @@ test('settings: rename, reorder and remove servers, and a theme that sticks acro
   await addServer(page, b.url);
   const hostA = new URL(a.url).host;
   const hostB = new URL(b.url).host;
+  // The join ends by showing B; opening Settings before that would be replaced by B's chat.
+  await expect(rail(page).getByRole('button', { name: hostB })).toHaveAttribute('aria-current', 'page');
 
   await rail(page).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
