@@ -7,6 +7,7 @@ import { toHops, type ProxyHops } from './http/forwarded';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './chat/join-code';
 import { DEFAULT_ADDRESS_LIMITS, type AddressLimitSpec } from './chat/address-limits';
 import { expiryPolicy, type ExpiryPolicy } from './chat/expiry';
+import { DEFAULT_FILE_HTTP_LIMITS, type FileHttpLimitSpec } from './files/http-limits';
 
 export interface RelayOptions {
   /** TCP port (0 = any free port) or a pipe / Unix socket path. Default 0. */
@@ -52,6 +53,8 @@ export interface RelayOptions {
   limits?: Partial<RateLimits>;
   /** What one client address may hold (chat/address-limits.ts); defaults leave room for a NAT. */
   addressLimits?: Partial<AddressLimitSpec>;
+  /** What one client address may ask of /uploads and /files (files/http-limits.ts). */
+  fileHttpLimits?: Partial<FileHttpLimitSpec>;
   /** Socket.IO delivery-path tuning (chat/fast-broadcast.ts). Default on; off leaves Socket.IO stock. */
   fastPath?: boolean;
   /** How long presence changes are gathered before one delta goes out. Default 50 ms. */
@@ -125,7 +128,7 @@ export interface ResolvedOptions {
   addressLimits: AddressLimitSpec;
   fastPath: boolean;
   expiry: ExpiryPolicy;
-  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number; unattachedAfterMs?: number };
+  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number; unattachedAfterMs?: number; httpLimits: FileHttpLimitSpec };
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -167,5 +170,6 @@ function uploadLimits(opts: RelayOptions): ResolvedOptions['uploads'] {
   for (const [name, value] of Object.entries({ uploadMaxBytes: maxBytes, uploadQuotaBytes: quotaBytes, uploadUserQuotaBytes: userQuotaBytes })) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of bytes ≥ 0 (got ${value}).`);
   }
-  return { maxBytes, quotaBytes, userQuotaBytes, ...(opts.unattachedUploadMs === undefined ? {} : { unattachedAfterMs: opts.unattachedUploadMs }) };
+  const httpLimits = { ...DEFAULT_FILE_HTTP_LIMITS, ...opts.fileHttpLimits };
+  return { maxBytes, quotaBytes, userQuotaBytes, httpLimits, ...(opts.unattachedUploadMs === undefined ? {} : { unattachedAfterMs: opts.unattachedUploadMs }) };
 }

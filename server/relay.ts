@@ -33,6 +33,7 @@ import { Redelivery } from './chat/redelivery';
 import { ReceiptFanout } from './chat/receipt-fanout';
 import { AddressLimits, addressMiddleware } from './chat/address-limits';
 import { createFileService } from './files/index';
+import type { QuotaLimits } from './files/quota';
 import type { ChatStores, RoomCreationLimiter } from './stores/types';
 
 export interface Relay {
@@ -66,6 +67,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     dataDir: options.dataDir,
     secret: options.filesSecret,
     ...opts.uploads,
+    ...(stores.fileQuota ? { quota: (limits: QuotaLimits) => stores.fileQuota!(limits) } : {}),
     allowedOrigins: opts.allowedOrigins,
     proxyHops: opts.proxyHops,
     log,

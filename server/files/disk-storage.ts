@@ -50,6 +50,7 @@ export async function diskStorage(dir: string, temporary: boolean): Promise<File
   };
 
   return {
+    shared: false,
     datastore,
     upload,
     async uploads() {

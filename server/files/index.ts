@@ -25,7 +25,8 @@ import { formatBytes } from './bytes';
 import { diskStorage } from './disk-storage';
 import { downloadHandler, signedPath } from './downloads';
 import { fileName } from './names';
-import { UploadQuota } from './quota';
+import { localLedger, type QuotaLedger, type QuotaLimits } from './quota';
+import { DEFAULT_FILE_HTTP_LIMITS, FileHttpLimits, type FileHttpLimitSpec } from './http-limits';
 import { FileSigner, loadSecret } from './signing';
 import { sniff } from './sniff';
 import type { FileRecord, FileStorage } from './storage';
@@ -46,13 +47,17 @@ export interface FileOptions {
   abandonAfterMs?: number;
   /** Finished uploads never sent in a message are deleted after this long (their quota freed). */
   unattachedAfterMs?: number;
+  /** Counts uploads for the whole deployment (Redis mode); unset: this relay counts its own. */
+  quota?: (limits: QuotaLimits) => QuotaLedger;
+  /** Requests per client address (http-limits.ts); defaults when unset. */
+  httpLimits?: FileHttpLimitSpec;
 }
 
 export interface FileService {
   /** Serves /uploads and /files; false for any other path. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** An upload token for `userId` in `conversation` (the caller checked membership). */
-  uploadToken(userId: string, conversation: string): UploadTokenOk;
+  uploadToken(userId: string, conversation: string): Promise<UploadTokenOk>;
   /** A signed download URL for a file of `conversation` (the caller checked membership). */
   downloadUrl(conversation: string, id: string): Promise<FileUrlOk>;
   /** The attachments of a new message: each id an upload `userId` finished for `conversation`, else UNKNOWN_FILE. */
@@ -71,7 +76,8 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
   const dir = memory ? await mkdtemp(join(tmpdir(), 'parley-files-')) : resolve(opts.dataDir!, 'files');
   const storage = await diskStorage(dir, memory);
   const signer = new FileSigner(await loadSecret(opts.secret, memory ? undefined : dir));
-  const quota = new UploadQuota({ total: opts.quotaBytes, perUser: opts.userQuotaBytes });
+  const quotaLimits: QuotaLimits = { total: opts.quotaBytes, perUser: opts.userQuotaBytes };
+  const quota = (storage.shared && opts.quota ? opts.quota : localLedger)(quotaLimits);
   const abandonAfterMs = opts.abandonAfterMs ?? DAY_MS;
   const unattachedAfterMs = opts.unattachedAfterMs ?? UNATTACHED_MS;
 
@@ -90,7 +96,7 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
     const upload = await storage.upload(id);
     if (upload && upload.size !== undefined && upload.offset >= upload.size) return;
     await storage.remove(id);
-    quota.release(id);
+    await quota.release(id);
   };
 
   // What is on disk already counts; what was abandoned a day ago goes, and so does a finished upload
@@ -102,8 +108,8 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
       if (unfinished && upload.createdAt < now - abandonAfterMs) await discard(upload.id);
       else if (!unfinished && upload.createdAt < now - unattachedAfterMs && !(await storage.record(upload.id))?.attachedAt && !finishing.has(upload.id)) {
         await storage.remove(upload.id);
-        quota.release(upload.id);
-      } else if (counting && upload.owner) quota.count(upload.id, upload.owner, upload.size ?? upload.offset);
+        await quota.release(upload.id);
+      } else if (counting && upload.owner) await quota.count(upload.id, upload.owner, upload.size ?? upload.offset);
     }
   };
   await sweep(true);
@@ -126,18 +132,19 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
     log: opts.log,
   });
   const downloads = downloadHandler({ storage, signer, corsOrigin: cors, log: opts.log });
+  const httpLimits = new FileHttpLimits(opts.httpLimits ?? DEFAULT_FILE_HTTP_LIMITS, opts.proxyHops);
 
   return {
     handle(req, res) {
       const path = (req.url ?? '/').split('?', 1)[0]!;
-      if (path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`)) uploads(req, res);
-      else if (path.startsWith(`${FILES_PATH}/`)) downloads(req, res);
-      else return false;
+      const upload = path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`);
+      if (!upload && !path.startsWith(`${FILES_PATH}/`)) return false;
+      if (httpLimits.gate(req, res, cors)) (upload ? uploads : downloads)(req, res);
       return true;
     },
 
-    uploadToken(userId, conversation) {
-      if (quota.remaining(userId) === 0) {
+    async uploadToken(userId, conversation) {
+      if ((await quota.remaining(userId)) === 0) {
         throw new ParleyError(ErrorCode.QUOTA_EXCEEDED, `Your uploads have reached this relay's quota (${formatBytes(quota.limits.perUser)} each, ${formatBytes(quota.limits.total)} in all).`);
       }
       const expiresAt = Date.now() + UPLOAD_TOKEN_TTL_MS;

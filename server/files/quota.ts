@@ -2,8 +2,9 @@
  * Storage quotas: the relay's total and each user's share. An upload is counted at its declared
  * length from the moment it is created, finished or not, so concurrent uploads cannot together pass
  * a quota that each alone would fit (the body can never outgrow its declaration: tus refuses it).
- * Counted in this process from the storage's listing at start; a cluster sharing one store needs a
- * shared count (Redis), with the Azure store.
+ * One relay counts in this process (UploadQuota), from the storage's listing at start; relays
+ * sharing one store count in Redis (stores/redis/file-quota.ts), so the quota is the deployment's,
+ * not each instance's. Both behind QuotaLedger.
  */
 
 export interface QuotaLimits {
@@ -15,6 +16,31 @@ export interface QuotaLimits {
 
 /** Why an upload does not fit. */
 export type QuotaRefusal = { scope: 'relay' | 'user'; limit: number; used: number };
+
+/** Where uploads are counted: this process, or a store every instance shares. */
+export interface QuotaLedger {
+  readonly limits: QuotaLimits;
+  /** Counts an upload if it fits, else says why not; check and count are one atomic step. */
+  reserve(id: string, owner: string, size: number): Promise<QuotaRefusal | undefined>;
+  /** Counts an upload that exists already (the listing at start), whatever the limits say now; once per id. */
+  count(id: string, owner: string, size: number): Promise<void>;
+  /** Stops counting an upload; nothing when it was not counted. */
+  release(id: string): Promise<void>;
+  /** Bytes `owner` may still upload: what is left of their share and of the relay's. */
+  remaining(owner: string): Promise<number>;
+}
+
+/** The ledger of one relay on its own. */
+export function localLedger(limits: QuotaLimits): QuotaLedger {
+  const quota = new UploadQuota(limits);
+  return {
+    limits,
+    reserve: async (id, owner, size) => quota.reserve(id, owner, size),
+    count: async (id, owner, size) => quota.count(id, owner, size),
+    release: async (id) => quota.release(id),
+    remaining: async (owner) => quota.remaining(owner),
+  };
+}
 
 export class UploadQuota {
   private readonly uploads = new Map<string, { owner: string; size: number }>();

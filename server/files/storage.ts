@@ -61,6 +61,11 @@ export interface UploadState {
 }
 
 export interface FileStorage {
+  /**
+   * Whether every relay instance of the deployment sees these same files (Azure Blob), so that they
+   * count against one quota kept in Redis; a relay's own disk is counted by that relay alone.
+   */
+  readonly shared: boolean;
   /** The tus data store uploads are written through. */
   readonly datastore: DataStore;
   /** An upload's state, or undefined when there is none with this id. */

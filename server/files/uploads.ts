@@ -24,14 +24,14 @@ import { FILE_ID_PATTERN, UPLOAD_PATH } from '../../protocol/index';
 import type { Logger } from '../logger';
 import type { OriginPolicy } from '../http/origin';
 import { formatBytes } from './bytes';
-import type { UploadQuota } from './quota';
+import type { QuotaLedger } from './quota';
 import type { FileSigner, UploadClaims } from './signing';
 import { UPLOAD_META, type FileRecord, type FileStorage } from './storage';
 
 export interface UploadEndpointDeps {
   storage: FileStorage;
   signer: FileSigner;
-  quota: UploadQuota;
+  quota: QuotaLedger;
   maxBytes: number;
   /** The handshake's origin rule: listed origins and pages this relay served. */
   allowOrigin: OriginPolicy;
@@ -143,7 +143,13 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
       const who = claims(req);
       // An empty file is no file to share, and would cost nothing against any quota: refused.
       if (upload.size === 0) throw { status_code: 400, body: 'EMPTY_FILE: An upload needs at least one byte.\n' } satisfies TusError;
-      const refusal = quota.reserve(upload.id, who.userId, upload.size ?? 0);
+      let refusal;
+      try {
+        refusal = await quota.reserve(upload.id, who.userId, upload.size ?? 0);
+      } catch (err) {
+        log.warn({ err }, 'the shared upload quota is unreachable');
+        throw { status_code: 503, body: 'UNAVAILABLE: The relay cannot count uploads right now; try again shortly.\n' } satisfies TusError;
+      }
       if (refusal) {
         const whose = refusal.scope === 'user' ? 'Your uploads' : "This relay's uploads";
         throw { status_code: 403, body: `QUOTA_EXCEEDED: ${whose} would pass their quota of ${formatBytes(refusal.limit)} (${formatBytes(refusal.used)} used).\n` } satisfies TusError;
@@ -153,7 +159,7 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
         creating.set(node.req, upload.id);
         // A creation that failed before the store made the upload does not keep its reservation.
         node.res.once('close', () => {
-          if (!created.delete(upload.id)) quota.release(upload.id);
+          if (!created.delete(upload.id)) void quota.release(upload.id);
         });
       }
       const suggested = upload.metadata?.filename ?? upload.metadata?.name ?? '';
@@ -185,7 +191,7 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
   });
   tus.on(EVENTS.POST_CREATE, (_req, upload) => void created.add(upload.id));
   // A client cancelled an unfinished upload: its bytes are gone, its share is free again.
-  tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => quota.release(id));
+  tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => void quota.release(id));
   return tus;
 }
 

@@ -3,6 +3,7 @@
  * single standalone instance) and a Redis one (scaled-out cloud); the chat handlers never know which.
  */
 import type { BucketSpec } from './token-bucket';
+import type { QuotaLedger, QuotaLimits } from '../files/quota';
 import type { ServerOptions } from 'socket.io';
 import type { Attachment, ChangeKind, ChatMessage, HistoryPage, MessageRef, PresenceChange, PresenceSnapshot, UserSummary } from '../../protocol/index';
 
@@ -205,6 +206,8 @@ export interface ChatStores {
    * its own buckets. Keys: `user:<id>` and `addr:<ip>`.
    */
   roomCreation?(byUser: BucketSpec, byAddress: BucketSpec): RoomCreationLimiter;
+  /** Upload quotas counted for the whole deployment (Redis mode); without it each relay counts its own. */
+  fileQuota?(limits: QuotaLimits): QuotaLedger;
   /** Every DM conversation with a log (for expiry). */
   dmConversations(): Promise<string[]>;
   /**

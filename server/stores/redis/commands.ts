@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { CONNECT, DISCONNECT, ENSURE, MEMBERSHIP, PURGE, SNAPSHOT } from './presence-lua';
 import { APPEND, CHANGE, SUBMIT } from './history-lua';
 import { ADVANCE_CURSOR, CREATE_ROOM, EXPIRE_CONVERSATION, ROOM_TOKENS } from './misc-lua';
+import { QUOTA_RELEASE, QUOTA_RESERVE } from './file-quota-lua';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -20,6 +21,8 @@ export interface ParleyCommands {
   parleyRoomTokens: Script;
   parleyAdvanceCursor: Script;
   parleyChange: Script;
+  parleyQuotaReserve: Script;
+  parleyQuotaRelease: Script;
 }
 
 export function defineCommands(client: Redis): Redis & ParleyCommands {
@@ -37,6 +40,8 @@ export function defineCommands(client: Redis): Redis & ParleyCommands {
     parleyRoomTokens: ROOM_TOKENS,
     parleyAdvanceCursor: ADVANCE_CURSOR,
     parleyChange: CHANGE,
+    parleyQuotaReserve: QUOTA_RESERVE,
+    parleyQuotaRelease: QUOTA_RELEASE,
   };
   for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   return client as Redis & ParleyCommands;

@@ -23,6 +23,7 @@ import { RedisHistoryStore } from './history';
 import { ClusterMembership, DEFAULT_TIMING, type MembershipTiming } from './membership';
 import { RedisPresenceStore } from './presence';
 import { RedisReceiptStore } from './receipts';
+import { redisQuotaLedger } from './file-quota';
 import { decodeExpire, decodeRoomTokens } from './replies';
 import { RedisRoomStore } from './rooms';
 import { describeRedis, parseRedisUrl, toIoredisOptions } from './url';
@@ -87,6 +88,7 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     receipts,
     submit: (key, draft, onDeferred) => history.submit(key, draft, onDeferred),
     dmConversations: () => cmd.smembers(`${prefix}dms`),
+    fileQuota: (limits) => redisQuotaLedger(cmd, prefix, limits, opts.log),
     roomCreation: (byUser, byAddress) => async (userKey, addressKey) => {
       try {
         return decodeRoomTokens(await cmd.parleyRoomTokens(`${prefix}rl:${userKey}`, `${prefix}rl:${addressKey}`, byUser.capacity, byUser.perSecond, byAddress.capacity, byAddress.perSecond));

@@ -118,7 +118,7 @@ describe('resumable uploads', () => {
       expect(existsSync(join(dataDir, 'files', half.id))).toBe(false);
       expect(existsSync(join(dataDir, 'files', done.id))).toBe(true);
       // 'finished\n' is 9 bytes: Ana's whole share.
-      expect(() => files.uploadToken(ana.login.userId, 'lobby')).toThrow(expect.objectContaining({ code: ErrorCode.QUOTA_EXCEEDED }));
+      await expect(files.uploadToken(ana.login.userId, 'lobby')).rejects.toThrow(expect.objectContaining({ code: ErrorCode.QUOTA_EXCEEDED }));
       expect(await files.attachments([done.id], ana.login.userId, 'lobby')).toEqual([{ id: done.id, name: 'done.txt', size: 9, type: 'text/plain' }]);
       expect(existsSync(join(dataDir, 'files', `${done.id}.file.json`))).toBe(true);
     } finally {
