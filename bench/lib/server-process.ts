@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exited, track } from './children';
-import { SERVER_ENTRY, type ServerName } from './servers';
+import { SERVER_ENTRY, type AnyServerName } from './servers';
 import { withTimeout } from './time';
 
 export interface ServerStartOptions {
@@ -34,9 +34,9 @@ const START_TIMEOUT_MS = 30_000;
  * Node resolves their package imports from there.
  */
 const BUNDLE_DIR = fileURLToPath(new URL('../../node_modules/.cache/parley-bench/', import.meta.url));
-const bundles = new Map<ServerName, Promise<string>>();
+const bundles = new Map<AnyServerName, Promise<string>>();
 
-function bundled(name: ServerName): Promise<string> {
+function bundled(name: AnyServerName): Promise<string> {
   let file = bundles.get(name);
   if (!file) {
     if (bundles.size === 0) process.once('exit', removeBundles);
@@ -66,7 +66,7 @@ const STOP_TIMEOUT_MS = 30_000;
 
 export class ServerProcess {
   private constructor(
-    readonly name: ServerName,
+    readonly name: AnyServerName,
     private readonly child: ChildProcess,
     readonly port: number,
     private readonly options: ServerStartOptions,
@@ -80,7 +80,7 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(name: ServerName, options: ServerStartOptions = {}): Promise<ServerProcess> {
+  static async start(name: AnyServerName, options: ServerStartOptions = {}): Promise<ServerProcess> {
     const execArgv = ['--expose-gc'];
     // One folder per server: Node names the files itself.
     const label = options.label ?? name;

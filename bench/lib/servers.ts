@@ -2,7 +2,12 @@
 export const SERVER_NAMES = ['parley', 'classic', 'ws', 'ws-preframed'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
-export const SERVER_ENTRY: Record<ServerName, URL> = {
+/** Servers that only some benchmarks start (not chat servers: never in a --servers list). */
+export type AuxServerName = 'plain-upload';
+export type AnyServerName = ServerName | AuxServerName;
+
+export const SERVER_ENTRY: Record<AnyServerName, URL> = {
+  'plain-upload': new URL('../baselines/plain-upload.ts', import.meta.url),
   parley: new URL('../servers/parley.ts', import.meta.url),
   classic: new URL('../baselines/classic.ts', import.meta.url),
   ws: new URL('../baselines/ws.ts', import.meta.url),

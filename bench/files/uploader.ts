@@ -1,0 +1,30 @@
+/**
+ * A forked process that uploads files to the relay back to back until told to stop, so that the
+ * chat-latency series measures the relay under upload load, not this process's event loop (the
+ * chat clients live in the coordinator). Reports the bytes it uploaded.
+ */
+import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
+import { parleySocket, tusUpload, uploadToken } from './client';
+
+const [url, megabytes] = process.argv.slice(2);
+// On people's networks the uploading client is another computer; here it shares two cores with the
+// relay and the chat clients being timed. At the lowest priority it takes only what they leave, so
+// the figure prices the relay's work on uploads, not this process's competition for the CPU.
+setPriority(19);
+const data = randomBytes(Number(megabytes) * 2 ** 20);
+let stopping = false;
+process.on('message', (m) => {
+  if (m === 'stop') stopping = true;
+});
+process.once('disconnect', () => process.exit(0));
+
+const socket = await parleySocket(url!, `uploader${process.pid}`);
+process.send?.({ ready: true });
+let bytes = 0;
+while (!stopping) {
+  await tusUpload(url!, await uploadToken(socket), data);
+  bytes += data.length;
+}
+socket.close();
+process.send?.({ bytes });
