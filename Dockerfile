@@ -30,8 +30,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the relay's dependencies are plain JavaScript but for classic-level (the history
-# database), whose binary ships prebuilt in its package, and the project's postinstall only concerns
-# Electron (a dev dependency, absent here). /data holds the history (DATA_DIR), writable by `node`.
+# database), whose binary ships prebuilt in its package, and sharp (images), whose binary and libvips
+# come prebuilt in the @img package npm picks for this image's platform (linux-x64 or arm64, glibc);
+# the project's postinstall only concerns Electron (a dev dependency, absent here). /data holds the
+# history (DATA_DIR), writable by `node`.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
  && mkdir -p /data && chown node:node /data
 COPY --from=build /app/dist/server ./dist/server

@@ -20,6 +20,10 @@ const DESKTOP_EXTERNAL = [
   // The hosted session's history database: a native add-on, loaded from its package's prebuilds/
   // (unpacked from app.asar, electron-builder.yml asarUnpack).
   'classic-level',
+  // Images (server/files/images.ts), loaded with import() on the first image: sharp picks its native
+  // add-on and libvips from the @img/sharp-<platform> packages at run time, which a bundle cannot
+  // hold (both unpacked from app.asar, electron-builder.yml asarUnpack).
+  'sharp',
   // Optional native add-ons of ws; ws falls back to JavaScript without them.
   'bufferutil',
   'utf-8-validate',
@@ -42,13 +46,27 @@ const socketIoClientFiles = {
   },
 };
 
+/**
+ * Files in Azure Blob Storage are for cloud relays only: the desktop bundle gets a stand-in that
+ * refuses (server/files/no-azure.ts), so it imports no Azure package and the installers ship none
+ * (electron-builder.yml leaves them out).
+ */
+const noAzure = {
+  name: 'no-azure',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/azure-storage$/ }, (args) =>
+      /[\\/]server[\\/]files[\\/]backend\.ts$/.test(args.importer) ? { path: `${args.resolveDir}/no-azure.ts` } : undefined,
+    );
+  },
+};
+
 const desktopBundle = {
   format: 'esm',
   platform: 'node',
   target: 'node22',
   packages: 'bundle',
   external: DESKTOP_EXTERNAL,
-  plugins: [socketIoClientFiles],
+  plugins: [socketIoClientFiles, noAzure],
   // ESM output has no `require`; inlined CommonJS packages call it for Node built-ins.
   banner: { js: "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);" },
 };

@@ -8,7 +8,7 @@ import { LOG_LEVELS } from './logger';
 import { DEFAULT_ADDRESS_LIMITS } from './chat/address-limits';
 import { DEFAULT_EXPIRY_MS } from './chat/expiry';
 import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
-import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './options';
+import { DEFAULT_AZURE_CONTAINER, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './options';
 
 export interface CliFlags {
   port?: string;
@@ -80,13 +80,37 @@ const ConfigSchema = z.object({
   uploadMaxBytes: byteSize,
   uploadQuotaBytes: byteSize,
   uploadUserQuotaBytes: byteSize.optional(),
+  // IMAGE_MAX_PIXELS: larger images are refused, a decompression bomb among them (files/images.ts).
+  imageMaxPixels: z
+    .string()
+    .regex(/^\d+(\.\d+)?M?$/i, 'a number of pixels, or of millions of pixels with M, e.g. 50M')
+    .transform((v) => Math.round(parseFloat(v) * (/m$/i.test(v) ? 1e6 : 1)))
+    .pipe(z.number().int().min(1, 'at least one pixel'))
+    .optional(),
   // FILES_SECRET signs upload tokens and download URLs: every instance serving the same files needs the same.
   filesSecret: z.string().min(32, 'use at least 32 characters, e.g. the output of `openssl rand -hex 32`').max(512).optional(),
+  // AZURE_STORAGE_CONNECTION_STRING: files in Azure Blob Storage, one container for every instance; unset: on this relay's disk.
+  azureStorageConnectionString: z
+    .string()
+    .max(8192)
+    .refine(blobConnectionString, 'an Azure Storage connection string: DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net, or BlobEndpoint=https://…;SharedAccessSignature=…')
+    .optional(),
+  // AZURE_STORAGE_CONTAINER: Azure's naming rules, checked here rather than by a 400 from Azure at start.
+  azureStorageContainer: z
+    .string()
+    .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'a container name: 3–63 lower-case letters, digits and single hyphens, e.g. parley-files')
+    .optional(),
+}).superRefine((c, ctx) => {
+  // A container alone would leave files on each instance's disk while the operator believes them shared.
+  if (c.azureStorageContainer !== undefined && c.azureStorageConnectionString === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['azureStorageContainer'], message: 'set without AZURE_STORAGE_CONNECTION_STRING, which files in Azure need' });
+  }
 });
 
-export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts'> & {
+export type StandaloneConfig = Omit<z.infer<typeof ConfigSchema>, 'allowedOrigins' | 'allowedHosts' | 'azureStorageContainer'> & {
   allowedOrigins: string[] | '*';
   allowedHosts: string[] | 'any';
+  azureStorageContainer: string;
 };
 
 /** TRUST_PROXY: "true"/"yes"/"on" = one proxy hop, a number = that many, anything else none. */
@@ -134,18 +158,48 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     uploadQuotaBytes: env.UPLOAD_QUOTA_BYTES || String(DEFAULT_UPLOAD_QUOTA_BYTES),
     uploadUserQuotaBytes: env.UPLOAD_USER_QUOTA_BYTES || undefined,
     filesSecret: env.FILES_SECRET || undefined,
+    imageMaxPixels: env.IMAGE_MAX_PIXELS || undefined,
+    azureStorageConnectionString: env.AZURE_STORAGE_CONNECTION_STRING || undefined,
+    azureStorageContainer: env.AZURE_STORAGE_CONTAINER || undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${settingName(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { allowedOrigins, allowedHosts, ...rest } = parsed.data;
+  const { allowedOrigins, allowedHosts, azureStorageContainer, ...rest } = parsed.data;
   return {
     ...rest,
+    azureStorageContainer: azureStorageContainer ?? DEFAULT_AZURE_CONTAINER,
     allowedOrigins: allowedOrigins.includes('*') ? '*' : allowedOrigins,
     allowedHosts: allowedHosts.includes('*') ? 'any' : allowedHosts,
   };
+}
+
+/**
+ * The two shapes @azure/storage-blob accepts (an account key, or a SAS with its endpoint), or
+ * Azurite's shorthand; keys are case-sensitive there, so here too.
+ */
+function blobConnectionString(value: string): boolean {
+  if (/^UseDevelopmentStorage=true(;|$)/.test(value)) return true;
+  const parts = new Map<string, string>();
+  for (const segment of value.split(';')) {
+    if (segment.trim() === '') continue;
+    const eq = segment.indexOf('=');
+    if (eq <= 0) return false;
+    parts.set(segment.slice(0, eq).trim(), segment.slice(eq + 1).trim());
+  }
+  const endpoint = parts.get('BlobEndpoint');
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) return false;
+  if (parts.has('AccountKey')) {
+    return (
+      /^https?$/i.test(parts.get('DefaultEndpointsProtocol') ?? '') &&
+      !!parts.get('AccountName') &&
+      /^[A-Za-z0-9+/]+={0,2}$/.test(parts.get('AccountKey')!) &&
+      (endpoint !== undefined || !!parts.get('EndpointSuffix'))
+    );
+  }
+  return !!parts.get('SharedAccessSignature') && endpoint !== undefined;
 }
 
 export class ConfigError extends Error {

@@ -80,16 +80,25 @@ export interface RelayOptions {
   uploadUserQuotaBytes?: number;
   /** A finished upload not sent in a message within this long is deleted. Default an hour. */
   unattachedUploadMs?: number;
+  /** Images over this many pixels (width × height, all frames of an animation) are refused (files/images.ts). Default 50 million. */
+  imageMaxPixels?: number;
   /**
    * Signs upload tokens and download URLs; at least 16 bytes. Instances serving the same files must
    * share it (FILES_SECRET). Default: one made on first start and kept in `<dataDir>/files/secret`,
    * or, without a data folder, a random one per start.
    */
   filesSecret?: string | Buffer;
+  /**
+   * Keep files in this Azure Blob Storage container (default `parley-files`, made if missing)
+   * instead of under `dataDir`: every instance given the same one serves every file (docs/files.md).
+   * Without `filesSecret`, the instances share a secret kept in the container.
+   */
+  azureStorage?: { connectionString: string; container?: string };
 }
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 ** 2;
 export const DEFAULT_UPLOAD_QUOTA_BYTES = 10 * 1024 ** 3;
+export const DEFAULT_AZURE_CONTAINER = 'parley-files';
 
 /**
  * An hour: long enough to fix a typo or take back a message sent to the wrong room, short enough
@@ -128,7 +137,7 @@ export interface ResolvedOptions {
   addressLimits: AddressLimitSpec;
   fastPath: boolean;
   expiry: ExpiryPolicy;
-  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number; unattachedAfterMs?: number; httpLimits: FileHttpLimitSpec };
+  uploads: { maxBytes: number; quotaBytes: number; userQuotaBytes: number; unattachedAfterMs?: number; httpLimits: FileHttpLimitSpec; imageMaxPixels?: number };
 }
 
 export function resolveOptions(opts: RelayOptions): ResolvedOptions {
@@ -171,5 +180,15 @@ function uploadLimits(opts: RelayOptions): ResolvedOptions['uploads'] {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of bytes ≥ 0 (got ${value}).`);
   }
   const httpLimits = { ...DEFAULT_FILE_HTTP_LIMITS, ...opts.fileHttpLimits };
-  return { maxBytes, quotaBytes, userQuotaBytes, httpLimits, ...(opts.unattachedUploadMs === undefined ? {} : { unattachedAfterMs: opts.unattachedUploadMs }) };
+  if (opts.imageMaxPixels !== undefined && !(Number.isSafeInteger(opts.imageMaxPixels) && opts.imageMaxPixels > 0)) {
+    throw new RangeError(`imageMaxPixels must be a whole number of pixels > 0 (got ${opts.imageMaxPixels}).`);
+  }
+  return {
+    maxBytes,
+    quotaBytes,
+    userQuotaBytes,
+    httpLimits,
+    ...(opts.unattachedUploadMs === undefined ? {} : { unattachedAfterMs: opts.unattachedUploadMs }),
+    ...(opts.imageMaxPixels === undefined ? {} : { imageMaxPixels: opts.imageMaxPixels }),
+  };
 }

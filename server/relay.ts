@@ -26,7 +26,7 @@ import { JoinCodeGuard } from './chat/join-code';
 import { staticHandler } from './http/static';
 import { listen, parsePort } from './listen';
 import type { Logger } from './logger';
-import { resolveOptions, type RelayOptions } from './options';
+import { DEFAULT_AZURE_CONTAINER, resolveOptions, type RelayOptions } from './options';
 import { createMemoryStores } from './stores/memory';
 import { MemoryRateLimiter, type BucketSpec } from './stores/token-bucket';
 import { Redelivery } from './chat/redelivery';
@@ -65,6 +65,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   // After the stores: a data folder the durable store could not open (locked) is not touched here.
   const files = await createFileService({
     dataDir: options.dataDir,
+    azure: options.azureStorage && { connectionString: options.azureStorage.connectionString, container: options.azureStorage.container ?? DEFAULT_AZURE_CONTAINER },
     secret: options.filesSecret,
     ...opts.uploads,
     ...(stores.fileQuota ? { quota: (limits: QuotaLimits) => stores.fileQuota!(limits) } : {}),

@@ -164,8 +164,9 @@ package() {
   run cp -R "$repo_root/dist/server" "$repo_root/dist/renderer" "$staging_dir/dist/"
   run cp "$repo_root/package.json" "$repo_root/package-lock.json" "$staging_dir/"
   # Production dependencies only, installed here rather than by Oryx on the server, so start-up
-  # does not depend on a build there. No install scripts: the relay's dependencies are plain
-  # JavaScript, and the project's own postinstall only concerns Electron.
+  # does not depend on a build there. No install scripts: the relay's dependencies need none (the
+  # native ones, classic-level and sharp, come prebuilt; sharp only for this machine's platform:
+  # README.md), and the project's own postinstall only concerns Electron.
   run_in "$staging_dir" npm ci --omit=dev --ignore-scripts --no-audit --no-fund
   local files=(dist package.json package-lock.json node_modules)
   if [ "$target" = windows ]; then

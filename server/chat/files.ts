@@ -5,8 +5,8 @@
  *
  * Classic clients read only `username` and `message`, and live in the lobby. A lobby message with
  * files is therefore sent as two frames: the stored message to everyone but the classic sockets,
- * and to the classic sockets a copy whose text ends with one line per file (`📎 name (size)`) and
- * which carries no `attachments`. Both are ordinary room broadcasts (encoded once each, across
+ * and to the classic sockets a copy whose text ends with one line per file (`📎 name (size) URL`,
+ * a signed download URL on the origin the sender used) and which carries no `attachments`. Both are ordinary room broadcasts (encoded once each, across
  * instances through the adapter): every logged-in classic socket is in the lobby and in
  * CLASSIC_SOCKETS, so that room is exactly the lobby's classic part. In other rooms a socket without
  * Parley auth is one that speaks Parley's events (it joined with `room:join`) and gets the message
@@ -21,14 +21,16 @@ import { route } from './guard';
 
 export const fileRoutes = [
   route('upload:token', {}, async (conn, req) => conn.ctx.files.uploadToken(conn.userId, resolveTarget(conn, req.room).room)),
-  route('file:url', {}, async (conn, req) => conn.ctx.files.downloadUrl(resolveTarget(conn, req.room).room, req.id)),
+  route('file:url', {}, async (conn, req) => conn.ctx.files.downloadUrl(resolveTarget(conn, req.room).room, req.id, req.variant)),
 ];
 
 /** What the classic sockets of `message`'s conversation are sent: the message, or its text-only copy. */
 export function forClassic(conn: Connection, message: ChatMessage): ChatMessage {
   if (!message.attachments?.length || message.room !== conn.ctx.lobby) return message;
   const { attachments: files, ...rest } = message;
-  const lines = files.map((f) => `📎 ${f.name} (${formatBytes(f.size)})`);
+  // A link valid for FILE_URL_TTL_MS: classic clients get no history, so they read it live or never.
+  const link = (id: string) => conn.ctx.files.classicLink(conn.socket.request, message.room, id);
+  const lines = files.map((f) => `📎 ${f.name} (${formatBytes(f.size)}) ${link(f.id)}`);
   return { ...rest, message: [message.message, ...lines].filter((line) => line !== '').join('\n') };
 }
 

@@ -11,7 +11,7 @@ import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/prom
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { FILE_ID_PATTERN } from '../../protocol/index';
-import { FILE_VARIANTS, UPLOAD_META, type FileRecord, type FileStorage, type UploadState } from './storage';
+import { FILE_VARIANTS, uploadState, type FileRecord, type FileStorage, type UploadState } from './storage';
 
 const INFO_FILE = /^([A-Za-z0-9_-]{16,64})\.json$/;
 
@@ -37,16 +37,7 @@ export async function diskStorage(dir: string, temporary: boolean): Promise<File
     } catch {
       return undefined;
     }
-    const meta = found.metadata ?? {};
-    return {
-      id,
-      size: found.size,
-      offset: found.offset,
-      owner: meta[UPLOAD_META.owner] ?? undefined,
-      conversation: meta[UPLOAD_META.conversation] ?? undefined,
-      suggestedName: meta[UPLOAD_META.name] ?? undefined,
-      createdAt: found.creation_date ? Date.parse(found.creation_date) : 0,
-    };
+    return uploadState(found);
   };
 
   return {
@@ -95,7 +86,8 @@ async function writeDurably(final: string, data: string | Buffer): Promise<void>
   await rename(temp, final);
 }
 
-function parseRecord(value: unknown, id: string): FileRecord | undefined {
+/** A kept record, checked (every backend reads records through this): undefined for anything else. */
+export function parseRecord(value: unknown, id: string): FileRecord | undefined {
   const r = value as Partial<FileRecord> | null;
   if (!r || r.id !== id) return undefined;
   const ok =

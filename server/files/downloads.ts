@@ -18,13 +18,15 @@
  *    - `Cache-Control: private` until the URL expires: the browser may keep it that long, shared
  *      caches never.
  *  - A single `Range` is honoured (resumed downloads, media seeking); others get the whole file.
+ *  - An image the relay cleaned (images.ts) is served from its cleaned copy, never the uploaded bytes;
+ *    `&v=thumb` (signed with the rest) serves its thumbnail, image/webp, inline, with the same headers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { FILE_ID_PATTERN, FILES_PATH } from '../../protocol/index';
 import type { Logger } from '../logger';
 import type { FileSigner } from './signing';
-import type { FileRecord, FileStorage } from './storage';
+import type { FileRecord, FileStorage, FileVariant } from './storage';
 import { TEXT_TYPE } from './sniff';
 
 /** Shown in place, in the page or a new tab: raster formats without script or external references. */
@@ -49,9 +51,12 @@ export function downloadHandler(deps: DownloadDeps): (req: IncomingMessage, res:
   };
 }
 
-/** The URL `file:url` answers: a path on the relay, signed for one conversation until `expiresAt`. */
-export function signedPath(signer: FileSigner, id: string, conversation: string, expiresAt: number): string {
-  const query = new URLSearchParams({ c: conversation, e: String(expiresAt), s: signer.fileSignature(id, conversation, expiresAt) });
+/** Variants a URL may name (`v`); the cleaned image is not one: it is what the file's own URL serves. */
+const URL_VARIANTS: ReadonlySet<string> = new Set<FileVariant>(['thumb']);
+
+/** The URL `file:url` answers: a path on the relay, signed for one conversation (and variant) until `expiresAt`. */
+export function signedPath(signer: FileSigner, id: string, conversation: string, expiresAt: number, variant?: 'thumb'): string {
+  const query = new URLSearchParams({ c: conversation, e: String(expiresAt), ...(variant ? { v: variant } : {}), s: signer.fileSignature(id, conversation, expiresAt, variant) });
   return `${FILES_PATH}/${id}?${query.toString()}`;
 }
 
@@ -62,6 +67,7 @@ async function serve(deps: DownloadDeps, req: IncomingMessage, res: ServerRespon
   const conversation = url.searchParams.get('c');
   const expiry = url.searchParams.get('e');
   const signature = url.searchParams.get('s');
+  const variant = url.searchParams.get('v') ?? undefined;
   const expiresAt = Number(expiry);
   const genuine =
     FILE_ID_PATTERN.test(id) &&
@@ -69,38 +75,57 @@ async function serve(deps: DownloadDeps, req: IncomingMessage, res: ServerRespon
     signature !== null &&
     expiry !== null &&
     /^\d{1,15}$/.test(expiry) &&
-    deps.signer.verifyFileSignature(id, conversation, expiresAt, signature);
+    (variant === undefined || URL_VARIANTS.has(variant)) &&
+    deps.signer.verifyFileSignature(id, conversation, expiresAt, signature, variant);
   if (!genuine) return plain(res, 403, 'This link is not valid.\n');
   const now = Date.now();
   if (expiresAt <= now) return plain(res, 403, 'This link has expired: ask for a new one (file:url).\n');
   const record = await deps.storage.record(id);
   if (!record) return plain(res, 404, 'No such file.\n');
   if (record.conversation !== conversation) return plain(res, 403, 'This link is not valid.\n');
+  const served = servedAs(record, variant as FileVariant | undefined);
+  if (!served) return plain(res, 404, 'No such file.\n');
 
   const origin = req.headers.origin;
   const headers: Record<string, string | number> = {
-    'content-type': record.type === TEXT_TYPE ? `${TEXT_TYPE}; charset=utf-8` : record.type,
+    'content-type': served.type === TEXT_TYPE ? `${TEXT_TYPE}; charset=utf-8` : served.type,
     'x-content-type-options': 'nosniff',
     'content-security-policy': FILE_CSP,
-    'content-disposition': disposition(record),
+    'content-disposition': disposition(served),
     'cache-control': `private, max-age=${Math.floor((expiresAt - now) / 1000)}`,
     'referrer-policy': 'no-referrer',
     'accept-ranges': 'bytes',
-    // The bytes of an id never change.
-    etag: `"${record.id}"`,
+    // The bytes of an id (and of each of its variants) never change.
+    etag: served.variant === 'thumb' ? `"${record.id}.thumb"` : `"${record.id}"`,
     ...(origin && deps.corsOrigin(origin)
       ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Content-Disposition, Content-Length, Content-Range', vary: 'Origin' }
       : {}),
   };
-  const range = byteRange(req.headers.range, record.size);
-  if (range === 'unsatisfiable') return plain(res, 416, 'Range not satisfiable.\n', { 'content-range': `bytes */${record.size}` });
+  const { size } = served;
+  const range = byteRange(req.headers.range, size);
+  if (range === 'unsatisfiable') return plain(res, 416, 'Range not satisfiable.\n', { 'content-range': `bytes */${size}` });
   if (range) {
-    res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${record.size}`, 'content-length': range.end - range.start + 1 });
+    res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': range.end - range.start + 1 });
   } else {
-    res.writeHead(200, { ...headers, 'content-length': record.size });
+    res.writeHead(200, { ...headers, 'content-length': size });
   }
-  if (req.method === 'HEAD' || record.size === 0) return void res.end();
-  await pipeline(deps.storage.open(record.id, range), res);
+  if (req.method === 'HEAD' || size === 0) return void res.end();
+  await pipeline(deps.storage.open(record.id, range, served.variant), res);
+}
+
+/**
+ * What a URL for `record` serves: the cleaned image when there is one (the uploaded bytes of an image
+ * never leave the relay), the upload itself otherwise, or the variant asked for; undefined when
+ * the record has no such variant.
+ */
+function servedAs(record: FileRecord, asked: FileVariant | undefined): { name: string; type: string; size: number; variant?: FileVariant } | undefined {
+  const variant = asked ?? (record.variants?.image ? 'image' : undefined);
+  if (variant === undefined) return { name: record.name, type: record.type, size: record.size };
+  const info = record.variants?.[variant];
+  if (!info) return undefined;
+  // The thumbnail is named after its file, with its own type's extension: "photo.jpg" → "photo.thumb.webp".
+  const name = variant === 'thumb' ? `${record.name.replace(/\.[^.]*$/, '')}.thumb.webp` : record.name;
+  return { name, type: info.type, size: info.size, variant };
 }
 
 /**

@@ -4,9 +4,6 @@
  * of a message). One FileService per relay; the storage behind it is a seam (storage.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import {
   ErrorCode,
   FILE_URL_TTL_MS,
@@ -20,14 +17,16 @@ import {
 } from '../../protocol/index';
 import type { Logger } from '../logger';
 import { listedOrigin, originPolicy } from '../http/origin';
-import type { ProxyHops } from '../http/forwarded';
+import { publicOrigin, type ProxyHops } from '../http/forwarded';
 import { formatBytes } from './bytes';
-import { diskStorage } from './disk-storage';
+import type { AzureStorageOptions } from './azure-storage';
+import { openStorage } from './backend';
 import { downloadHandler, signedPath } from './downloads';
+import { DEFAULT_IMAGE_MAX_PIXELS, imageCleaner, type ImageCleaner } from './images';
 import { fileName } from './names';
 import { localLedger, type QuotaLedger, type QuotaLimits } from './quota';
 import { DEFAULT_FILE_HTTP_LIMITS, FileHttpLimits, type FileHttpLimitSpec } from './http-limits';
-import { FileSigner, loadSecret } from './signing';
+import { FileSigner } from './signing';
 import { sniff } from './sniff';
 import type { FileRecord, FileStorage } from './storage';
 import { uploadEndpoint } from './uploads';
@@ -35,6 +34,8 @@ import { uploadEndpoint } from './uploads';
 export interface FileOptions {
   /** The relay's data folder; files go to `<dataDir>/files`. Unset or ':memory:': a temporary folder, deleted on close. */
   dataDir: string | undefined;
+  /** Files go to this Azure Blob Storage container instead of `dataDir` (backend.ts). */
+  azure?: AzureStorageOptions | undefined;
   /** Signs upload tokens and download URLs; shared by every instance serving the same files. */
   secret: string | Buffer | undefined;
   maxBytes: number;
@@ -51,6 +52,8 @@ export interface FileOptions {
   quota?: (limits: QuotaLimits) => QuotaLedger;
   /** Requests per client address (http-limits.ts); defaults when unset. */
   httpLimits?: FileHttpLimitSpec;
+  /** Largest image decoded, in pixels (images.ts); larger ones are refused. */
+  imageMaxPixels?: number;
 }
 
 export interface FileService {
@@ -58,8 +61,13 @@ export interface FileService {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** An upload token for `userId` in `conversation` (the caller checked membership). */
   uploadToken(userId: string, conversation: string): Promise<UploadTokenOk>;
-  /** A signed download URL for a file of `conversation` (the caller checked membership). */
-  downloadUrl(conversation: string, id: string): Promise<FileUrlOk>;
+  /** A signed download URL for a file of `conversation`, or its thumbnail (the caller checked membership). */
+  downloadUrl(conversation: string, id: string, variant?: 'thumb'): Promise<FileUrlOk>;
+  /**
+   * A signed download URL to put in the text classic clients see, absolute for the origin `req` (the
+   * sender's handshake) reached the relay by; no check that the file exists (it was just attached).
+   */
+  classicLink(req: IncomingMessage, conversation: string, id: string): string;
   /** The attachments of a new message: each id an upload `userId` finished for `conversation`, else UNKNOWN_FILE. */
   attachments(ids: readonly string[], userId: string, conversation: string): Promise<Attachment[]>;
   close(): Promise<void>;
@@ -72,21 +80,26 @@ const DAY_MS = 24 * 3600_000;
 const UNATTACHED_MS = 3600_000;
 
 export async function createFileService(opts: FileOptions): Promise<FileService> {
-  const memory = opts.dataDir === undefined || opts.dataDir === ':memory:';
-  const dir = memory ? await mkdtemp(join(tmpdir(), 'parley-files-')) : resolve(opts.dataDir!, 'files');
-  const storage = await diskStorage(dir, memory);
-  const signer = new FileSigner(await loadSecret(opts.secret, memory ? undefined : dir));
+  const { storage, secret } = await openStorage(opts);
+  const signer = new FileSigner(secret);
   const quotaLimits: QuotaLimits = { total: opts.quotaBytes, perUser: opts.userQuotaBytes };
   const quota = (storage.shared && opts.quota ? opts.quota : localLedger)(quotaLimits);
   const abandonAfterMs = opts.abandonAfterMs ?? DAY_MS;
   const unattachedAfterMs = opts.unattachedAfterMs ?? UNATTACHED_MS;
 
+  const images = imageCleaner({ maxPixels: opts.imageMaxPixels ?? DEFAULT_IMAGE_MAX_PIXELS, log: opts.log });
   const finishing = new Map<string, Promise<FileRecord | undefined>>();
   /** The record of a finished upload, made on first ask (once, however many ask at the same time). */
   const finish = (id: string): Promise<FileRecord | undefined> => {
     let pending = finishing.get(id);
     if (!pending) {
-      pending = record(storage, id).finally(() => finishing.delete(id));
+      pending = record(storage, images, id)
+        .catch(async (err: unknown) => {
+          // Refused for good (a decompression bomb): nothing of it stays, and its quota is free again.
+          if (tooLarge(err)) await storage.remove(id).then(() => quota.release(id));
+          throw err;
+        })
+        .finally(() => finishing.delete(id));
       finishing.set(id, pending);
     }
     return pending;
@@ -151,15 +164,21 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
       return { token: signer.uploadToken({ userId, conversation, expiresAt }), url: UPLOAD_PATH, expiresAt, maxBytes: opts.maxBytes };
     },
 
-    async downloadUrl(conversation, id) {
+    async downloadUrl(conversation, id, variant) {
       const found = await storage.record(id);
-      if (!found || found.conversation !== conversation) throw unknownFile();
+      if (!found || found.conversation !== conversation || (variant && !found.variants?.[variant])) throw unknownFile();
       const expiresAt = Math.ceil((Date.now() + FILE_URL_TTL_MS) / URL_EXPIRY_STEP_MS) * URL_EXPIRY_STEP_MS;
-      return { url: signedPath(signer, id, conversation, expiresAt), expiresAt };
+      return { url: signedPath(signer, id, conversation, expiresAt, variant), expiresAt };
+    },
+
+    classicLink(req, conversation, id) {
+      const expiresAt = Math.ceil((Date.now() + FILE_URL_TTL_MS) / URL_EXPIRY_STEP_MS) * URL_EXPIRY_STEP_MS;
+      return `${publicOrigin(req, opts.proxyHops) ?? ''}${signedPath(signer, id, conversation, expiresAt)}`;
     },
 
     async attachments(ids, userId, conversation) {
-      const records = await Promise.all(ids.map(finish));
+      // An image refused only now (its record was never made before a restart) is gone: no such file.
+      const records = await Promise.all(ids.map((id) => finish(id).catch((err: unknown) => (tooLarge(err) ? undefined : Promise.reject(err)))));
       const files = records.map((r) => {
         if (!r || r.owner !== userId || r.conversation !== conversation) throw unknownFile();
         return r;
@@ -167,7 +186,14 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
       // Sent: kept from now on (the sweep of unsent uploads passes it by).
       const now = Date.now();
       await Promise.all(files.filter((r) => r.attachedAt === undefined).map((r) => storage.saveRecord({ ...r, attachedAt: now })));
-      return files.map((r) => ({ id: r.id, name: r.name, size: r.size, type: r.type }));
+      return files.map((r) => ({
+        id: r.id,
+        name: r.name,
+        size: r.size,
+        type: r.type,
+        ...(r.width !== undefined && r.height !== undefined ? { width: r.width, height: r.height } : {}),
+        ...(r.variants?.thumb ? { thumb: true } : {}),
+      }));
     },
 
     async close() {
@@ -178,12 +204,16 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
   };
 }
 
+function tooLarge(err: unknown): boolean {
+  return err instanceof ParleyError && err.code === ErrorCode.IMAGE_TOO_LARGE;
+}
+
 function unknownFile(): ParleyError {
   return new ParleyError(ErrorCode.UNKNOWN_FILE, 'No such file in this conversation (it must be an upload of yours, finished, for this conversation).');
 }
 
-/** Sniffs and names a finished upload and keeps its record; undefined when it is not finished. */
-async function record(storage: FileStorage, id: string): Promise<FileRecord | undefined> {
+/** Sniffs, names and (an image) cleans a finished upload and keeps its record; undefined when it is not finished. */
+async function record(storage: FileStorage, images: ImageCleaner, id: string): Promise<FileRecord | undefined> {
   const kept = await storage.record(id);
   if (kept) return kept;
   const upload = await storage.upload(id);
@@ -197,6 +227,8 @@ async function record(storage: FileStorage, id: string): Promise<FileRecord | un
     owner: upload.owner,
     conversation: upload.conversation,
     createdAt: Date.now(),
+    // An image's variants are saved by now; the record naming them comes after.
+    ...(await images.clean(storage, id, sniffed.type)),
   };
   await storage.saveRecord(made);
   return made;

@@ -4,12 +4,15 @@
  *  - **Upload tokens** (`v1.<payload>.<mac>`, payload = base64url JSON `{u, c, e}`): this user may
  *    upload for this conversation until `e`. Bound to the user so an upload belongs to whoever
  *    started it, and to the conversation so a file can only be sent where it was uploaded for.
- *  - **Download signatures** over `(id, conversation, expiry)`: whoever holds the URL may fetch that
- *    file until then. Only `file:url` mints them, after checking membership.
+ *  - **Download signatures** over `(id, conversation, expiry)`, and the variant when it is one (an
+ *    image's thumbnail): whoever holds the URL may fetch that file, or that variant, until then; a
+ *    thumbnail's URL never opens the image, nor the other way round. Only `file:url` mints them, after
+ *    checking membership.
  *
  * Each kind has its own key derived from the secret, so a token can never pass as a signature or the
  * other way round. Every instance that serves the same files must share the secret (FILES_SECRET); a
- * single relay makes one and, with a data folder, keeps it there so URLs survive a restart.
+ * single relay makes one and, with a data folder, keeps it there so URLs survive a restart (with
+ * files in Azure, instances share one kept in the container: azure-storage.ts, sharedSecret).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -62,13 +65,13 @@ export class FileSigner {
     return { userId: u, conversation: c, expiresAt: e };
   }
 
-  fileSignature(id: string, conversation: string, expiresAt: number): string {
-    return mac(this.urlKey, `${id}\n${conversation}\n${expiresAt}`).toString('base64url');
+  fileSignature(id: string, conversation: string, expiresAt: number, variant?: string): string {
+    return mac(this.urlKey, signedFields(id, conversation, expiresAt, variant)).toString('base64url');
   }
 
-  /** Whether `signature` is genuine for these three values (expiry is the caller's check). */
-  verifyFileSignature(id: string, conversation: string, expiresAt: number, signature: string): boolean {
-    return sameMac(mac(this.urlKey, `${id}\n${conversation}\n${expiresAt}`), signature);
+  /** Whether `signature` is genuine for these values (expiry is the caller's check). */
+  verifyFileSignature(id: string, conversation: string, expiresAt: number, signature: string, variant?: string): boolean {
+    return sameMac(mac(this.urlKey, signedFields(id, conversation, expiresAt, variant)), signature);
   }
 }
 
@@ -91,6 +94,14 @@ export async function loadSecret(configured: string | Buffer | undefined, dir: s
   // Readable by the relay's user only: whoever reads it can mint download URLs.
   await writeFile(path, `${fresh.toString('hex')}\n`, { mode: 0o600 });
   return fresh;
+}
+
+/**
+ * The signed text: three lines for a file, a fourth naming a variant. A file's URL keeps the form it
+ * had before variants existed, so URLs handed out by an older relay stay valid across an upgrade.
+ */
+function signedFields(id: string, conversation: string, expiresAt: number, variant: string | undefined): string {
+  return variant === undefined ? `${id}\n${conversation}\n${expiresAt}` : `${id}\n${conversation}\n${expiresAt}\n${variant}`;
 }
 
 function mac(key: Buffer, data: string): Buffer {

@@ -1,11 +1,12 @@
 /**
- * Where uploads and their records live, behind one small seam: the relay's disk under DATA_DIR today
- * (disk-storage.ts), Azure Blob Storage for the cloud later (a tus store for Azure plus blobs for the
- * records), so that any instance can serve any file. The upload protocol, the checks, the signing
- * and the HTTP headers above it do not change with the backend.
+ * Where uploads and their records live, behind one small seam: the relay's disk under DATA_DIR
+ * (disk-storage.ts), or Azure Blob Storage for the cloud (azure-storage.ts: a tus store for Azure plus
+ * blobs for the records), so that any instance can serve any file; backend.ts chooses. The upload
+ * protocol, the checks, the signing and the HTTP headers above it do not change with the backend,
+ * and both run the same conformance tests (test/helpers/storage-conformance.ts).
  */
 import type { Readable } from 'node:stream';
-import type { DataStore } from '@tus/server';
+import type { DataStore, Upload } from '@tus/server';
 
 /** A finished upload as the relay knows it: written once, when the upload completes. */
 export interface FileRecord {
@@ -92,3 +93,17 @@ export interface FileStorage {
  * client's suggestion (tus-js-client's usual key), kept for naming the file when it is finished.
  */
 export const UPLOAD_META = { name: 'filename', owner: 'owner', conversation: 'conversation' } as const;
+
+/** What the relay needs of a tus upload, from tus's own record of it (both stores keep the same one). */
+export function uploadState(upload: Upload): UploadState {
+  const meta = upload.metadata ?? {};
+  return {
+    id: upload.id,
+    size: upload.size,
+    offset: upload.offset,
+    owner: meta[UPLOAD_META.owner] ?? undefined,
+    conversation: meta[UPLOAD_META.conversation] ?? undefined,
+    suggestedName: meta[UPLOAD_META.name] ?? undefined,
+    createdAt: upload.creation_date ? Date.parse(upload.creation_date) : 0,
+  };
+}

@@ -14,13 +14,15 @@
  *    length never leaves behind a file that could be sent.
  *  - **Only uploads.** tus can serve GET itself, with the client's claimed type; the relay refuses
  *    that (405): files are downloaded from /files with signed URLs and sniffed types (downloads.ts).
- *  - **Finishing.** When the last byte is in, the file is sniffed, named and recorded before the
- *    final response, so a client that saw its upload finish can send it at once.
+ *  - **Finishing.** When the last byte is in, the file is sniffed, named and recorded (an image
+ *    cleaned and measured, images.ts) before the final response, so a client that saw its upload
+ *    finish can send it at once. An image over the pixel limit is answered 422 IMAGE_TOO_LARGE and
+ *    deleted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Server, Upload } from '@tus/server';
-import { FILE_ID_PATTERN, UPLOAD_PATH } from '../../protocol/index';
+import { ErrorCode, FILE_ID_PATTERN, ParleyError, UPLOAD_PATH } from '../../protocol/index';
 import type { Logger } from '../logger';
 import type { OriginPolicy } from '../http/origin';
 import { formatBytes } from './bytes';
@@ -173,7 +175,12 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
     },
 
     async onUploadFinish(_req, upload: Upload) {
-      if (!(await deps.finish(upload.id))) throw { status_code: 500, body: 'The upload could not be recorded; try again.\n' } satisfies TusError;
+      const finished = await deps.finish(upload.id).catch((err: unknown) => {
+        // An image over the pixel limit: the upload is deleted by now, and the client told why.
+        if (err instanceof ParleyError && err.code === ErrorCode.IMAGE_TOO_LARGE) throw { status_code: 422, body: `${err.code}: ${err.message}\n` } satisfies TusError;
+        throw err;
+      });
+      if (!finished) throw { status_code: 500, body: 'The upload could not be recorded; try again.\n' } satisfies TusError;
       return {};
     },
 

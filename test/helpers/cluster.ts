@@ -44,7 +44,7 @@ export class RelayProcess {
     const port = await freePort();
     const proc = spawn(process.execPath, ['dist/server/cli.js'], {
       // Tests on loopback read /healthz details (instance, backend state): public here, private by default.
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', HEALTH_DETAILS: 'public', DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-relay-')), ...env },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', HEALTH_DETAILS: 'public', DATA_DIR: env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-relay-')), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -31,6 +31,8 @@ export interface TusOptions {
   onBeforeRequest?: (req: HttpRequest) => void;
   /** Abort once this many bytes are acknowledged; the promise then resolves with `aborted: true`. */
   abortAfter?: number;
+  /** tus-js-client's progress: bytes of the body sent so far (acknowledged or not). */
+  onProgress?: (sent: number) => void;
 }
 
 export interface TusOutcome {
@@ -42,7 +44,7 @@ export interface TusOutcome {
 }
 
 /** Uploads `data` with tus-js-client; rejects with its error (which carries the response). */
-export function tusUpload(relay: Relay, token: string, data: Buffer, opts: TusOptions = {}): Promise<TusOutcome> {
+export function tusUpload(relay: Pick<Relay, 'url'>, token: string, data: Buffer, opts: TusOptions = {}): Promise<TusOutcome> {
   return new Promise((resolve, reject) => {
     const done = (aborted: boolean) => {
       const url = upload.url!;
@@ -58,6 +60,7 @@ export function tusUpload(relay: Relay, token: string, data: Buffer, opts: TusOp
       retryDelays: null,
       storeFingerprintForResuming: false,
       ...(opts.onBeforeRequest ? { onBeforeRequest: opts.onBeforeRequest } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       onChunkComplete: (_size, accepted) => {
         if (opts.abortAfter !== undefined && accepted >= opts.abortAfter && accepted < data.length) {
           upload.abort().then(() => done(true), reject);
@@ -71,7 +74,7 @@ export function tusUpload(relay: Relay, token: string, data: Buffer, opts: TusOp
 }
 
 /** Token + upload in one step: the attachment id. */
-export async function uploaded(relay: Relay, socket: TestSocket, data: Buffer, filename = 'file.bin', room = 'lobby'): Promise<string> {
+export async function uploaded(relay: Pick<Relay, 'url'>, socket: TestSocket, data: Buffer, filename = 'file.bin', room = 'lobby'): Promise<string> {
   const { token } = await uploadToken(socket, room);
   return (await tusUpload(relay, token, data, { filename })).id;
 }
@@ -86,7 +89,7 @@ export interface RawResponse {
  * One HTTP request to the relay. `body` undefined sends none; `holdBody` sends the headers only
  * (with the Content-Length they declare) and waits for the answer, proving it came before the body.
  */
-export function raw(relay: Relay, method: string, path: string, headers: Record<string, string | number> = {}, body?: Buffer | 'hold'): Promise<RawResponse> {
+export function raw(relay: Pick<Relay, 'url'>, method: string, path: string, headers: Record<string, string | number> = {}, body?: Buffer | 'hold'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(new URL(path, relay.url), { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -110,7 +113,7 @@ export function tusHeaders(token: string, extra: Record<string, string | number>
 }
 
 /** Creates an upload of `length` bytes by hand (POST), returning its path. */
-export async function createUpload(relay: Relay, token: string, length: number, filename = 'x.bin'): Promise<{ path: string; id: string; res: RawResponse }> {
+export async function createUpload(relay: Pick<Relay, 'url'>, token: string, length: number, filename = 'x.bin'): Promise<{ path: string; id: string; res: RawResponse }> {
   const res = await raw(relay, 'POST', '/uploads', tusHeaders(token, { 'upload-length': length, 'upload-metadata': `filename ${Buffer.from(filename).toString('base64')}` }));
   const path = res.headers.location ?? '';
   return { path, id: path.slice(path.lastIndexOf('/') + 1), res };
@@ -120,9 +123,9 @@ export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Bytes of a real (1×1) PNG. */
+/** Bytes of a real (1×1) PNG, valid to a strict decoder (the relay decodes images: images.ts). */
 export const PNG_1x1 = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082',
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000a49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082',
   'hex',
 );
 

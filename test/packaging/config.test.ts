@@ -133,7 +133,7 @@ describe('packaging config (electron-builder.yml, icons, npm scripts)', () => {
     }
   });
 
-  it('the only native production dependency is classic-level, N-API with prebuilt binaries for every platform, so npmRebuild: false is right', () => {
+  it('the native production dependencies are classic-level and sharp, N-API with prebuilt binaries, so npmRebuild: false is right', () => {
     const ls = run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { env: { ...process.env, npm_config_update_notifier: 'false' } });
     const dirs = [...new Set(ls.stdout.split('\n').filter((d) => d && d !== ROOT))];
     expect(dirs.length).toBeGreaterThan(20);
@@ -151,7 +151,16 @@ describe('packaging config (electron-builder.yml, icons, npm scripts)', () => {
       const meta = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { gypfile?: boolean; scripts?: Record<string, string> };
       if (meta.gypfile || /node-gyp|prebuild/.test(meta.scripts?.install ?? '')) native.add(relative(ROOT, d));
     }
-    expect([...native]).toEqual(['node_modules/classic-level']);
+    // sharp's add-on is in the package of this host's platform, @img/sharp-<os>-<cpu> (npm installs only that one).
+    const sharpAddon = /^node_modules\/@img\/sharp-(?!libvips-)[a-z0-9]+-[a-z0-9]+$/;
+    expect([...native].filter((d) => !sharpAddon.test(d)).sort()).toEqual(['node_modules/classic-level', 'node_modules/sharp']);
+    const addons = [...native].filter((d) => sharpAddon.test(d));
+    expect(addons).toHaveLength(1);
+    expect(readdirSync(join(ROOT, addons[0]!, 'lib')).some((f) => f.endsWith('.node'))).toBe(true);
+    // sharp's own binding.gyp only builds from source, with node-addon-api (N-API); nothing runs at install.
+    const sharpDir = join(ROOT, 'node_modules', 'sharp');
+    expect(readFileSync(join(sharpDir, 'src', 'binding.gyp'), 'utf8')).toContain('node-addon-api');
+    expect((JSON.parse(readFileSync(join(sharpDir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.install).toBeUndefined();
     // N-API (a stable ABI across Node and Electron), with a binary for each platform the installers target.
     const level = join(ROOT, 'node_modules', 'classic-level');
     expect(readFileSync(join(level, 'binding.gyp'), 'utf8')).toMatch(/napi/i);
@@ -162,7 +171,8 @@ describe('packaging config (electron-builder.yml, icons, npm scripts)', () => {
       expect(readdirSync(join(level, 'prebuilds', platform)).some((f) => f.endsWith('.node')), platform).toBe(true);
     }
     expect(config.npmRebuild).toBe(false);
-    expect(config.asarUnpack).toEqual(['**/node_modules/classic-level/prebuilds/**']);
+    // A .node file, and the libvips library sharp's add-on links to, load only from real files.
+    expect(config.asarUnpack).toEqual(['**/node_modules/classic-level/prebuilds/**', '**/node_modules/sharp/**/*', '**/node_modules/@img/**/*']);
   });
 
   it('icons: one source (build/icon.svg), and the generated PNG, ICO and ICNS files are present and current', () => {

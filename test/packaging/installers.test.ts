@@ -30,6 +30,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import fuses from '../../main/packaging/fuses.json' with { type: 'json' };
 import { DEV_TOOLS, SECRET_CONTENT, SECRET_NAMES } from './forbidden';
+
+/** Production dependencies for cloud relays only, with the packages only they use: not in the app. */
+const CLOUD_ONLY = ['@azure/storage-blob', '@tus/azure-store'];
 import { plistXml } from './formats';
 import { FUSE_ORDER, readFuses, writeFakeBinary } from './fuses';
 import { at, has, pkg, ROOT, run, sha256, type Dict } from './project';
@@ -106,10 +109,25 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
 
   it('node_modules in app.asar are exactly the production dependencies, and the main bundle loads its imports from them', () => {
     const packedNames = new Set(asarEntries.map((e) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(e)?.[1]).filter((n): n is string => !!n));
-    const ls = run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { env: { ...process.env, npm_config_update_notifier: 'false' } });
-    const prodNames = new Set(ls.stdout.split('\n').filter((d) => d && d !== ROOT).map((d) => d.slice(d.lastIndexOf('node_modules/') + 'node_modules/'.length)));
+    // The production tree, less what only the cloud's file storage uses (electron-builder.yml leaves
+    // it out: the desktop bundle has a stand-in that refuses Azure). A package reached both ways stays.
+    const ls = run('npm', ['ls', '--omit=dev', '--all', '--json'], { env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const prodNames = new Set<string>();
+    type Node = { version?: string; dependencies?: Record<string, Node> };
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { devOptional?: boolean }> };
+    const walk = (node: Node) => {
+      for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+        // No version: an optional dependency npm did not install (another platform's sharp binaries).
+        // devOptional in the lock: an optional peer installed only because a dev tool needs it.
+        if (CLOUD_ONLY.includes(name) || child.version === undefined || lock.packages[`node_modules/${name}`]?.devOptional) continue;
+        prodNames.add(name);
+        walk(child);
+      }
+    };
+    walk(JSON.parse(ls.stdout) as Node);
     expect([...packedNames].sort()).toEqual([...prodNames].sort());
-    for (const dep of Object.keys(pkg.dependencies)) expect(packedNames, dep).toContain(dep);
+    for (const dep of Object.keys(pkg.dependencies)) if (!CLOUD_ONLY.includes(dep)) expect(packedNames, dep).toContain(dep);
+    for (const cloud of CLOUD_ONLY) expect(packedNames.has(cloud), `${cloud} packed`).toBe(false);
     for (const dev of DEV_TOOLS) expect(packedNames.has(dev), `dev tool ${dev} packed`).toBe(false);
     for (const dev of Object.keys(pkg.devDependencies)) if (!prodNames.has(dev)) expect(packedNames.has(dev), `devDependency ${dev} packed`).toBe(false);
 
@@ -118,8 +136,9 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
     const main = readFileSync(join(extracted, 'dist/main/index.js'), 'utf8');
     const specs = [...new Set([...main.matchAll(/(?:^import[^;]*?from\s*|\bimport\()\s*"([^"]+)"/gm)].map((m) => m[1] as string))].filter((s) => !isBuiltin(s) && !s.startsWith('.') && s !== 'electron');
     // scripts/build-node.mjs inlines every other package (start-up: bench/scenarios/startup.ts);
-    // classic-level (the hosted session's history) is a native add-on and loads from its package.
-    expect(specs.sort()).toEqual(['classic-level', 'electron-updater']);
+    // classic-level (the hosted session's history) and sharp (images) are native add-ons and load
+    // from their packages.
+    expect(specs.sort()).toEqual(['classic-level', 'electron-updater', 'sharp']);
     for (const inlined of ['bonjour-service', 'pino', 'zod', 'socket.io']) expect(main, inlined).not.toMatch(new RegExp(`from\\s*"${inlined}"`));
     // socket.io's code is inlined too, but the classic client's script is read from its package
     // folder, resolved from the main bundle at run time.
@@ -129,6 +148,8 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
       join(extracted, 'dist/main/probe.mjs'),
       `import { createRequire } from 'node:module';\nimport { existsSync } from 'node:fs';\nimport { dirname, join } from 'node:path';\n` +
         `for (const s of ${JSON.stringify(specs)}) await import(s);\nconsole.log('imported ' + ${specs.length});\n` +
+        // sharp loads its add-on on import; an image made proves libvips loaded beside it too.
+        `const { default: sharp } = await import('sharp');\nconsole.log('png ' + (await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer()).subarray(1, 4));\n` +
         `console.log('client ' + existsSync(join(dirname(createRequire(import.meta.url).resolve('socket.io')), '../client-dist/socket.io.js')));\n`,
     );
     const probe = run(process.execPath, [join(extracted, 'dist/main/probe.mjs')], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });
@@ -139,6 +160,13 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
     expect(readdirSync(binary).some((f) => f.endsWith('.node'))).toBe(true);
     expect(asarEntries.some((e) => e.startsWith('/node_modules/classic-level/deps/'))).toBe(false);
     expect(probe.stdout).toContain('client true');
+    // sharp's add-on and the libvips it links to lie beside app.asar too (the host's platform only:
+    // npm installed no other), and its C++ sources are not shipped.
+    const img = join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', '@img');
+    expect(readdirSync(join(img, 'sharp-linux-x64', 'lib')).some((f) => f.endsWith('.node'))).toBe(true);
+    expect(readdirSync(join(img, 'sharp-libvips-linux-x64', 'lib')).some((f) => f.startsWith('libvips-cpp.so'))).toBe(true);
+    expect(asarEntries.some((e) => e.startsWith('/node_modules/sharp/src/'))).toBe(false);
+    expect(probe.stdout).toContain('png PNG');
   });
 
   it('app.asar holds no tests, TypeScript sources, source maps, env or key files, or secrets', () => {
@@ -173,9 +201,10 @@ describe('Linux x64 packages built here (layout checks, see the header)', () => 
   });
 
   it.skipIf(!tools.sevenZip)('tar.gz holds the same layout as the unpacked folder', () => {
-    const list = run('tar', ['-tzf', join(release, tarName)])
-      .stdout.split('\n')
-      .filter((l) => l && !l.endsWith('/'));
+    const entries = run('tar', ['-tzf', join(release, tarName)]).stdout.split('\n');
+    // Folders, which 7-Zip does not always list with a trailing slash (sharp's libvips has a
+    // glib-2.0/include), are left out: the files below them are compared.
+    const list = entries.filter((l) => l && !l.endsWith('/') && !entries.some((other) => other.startsWith(`${l}/`)));
     const prefix = `parley-${pkg.version}/`;
     expect(list.every((l) => l.startsWith(prefix))).toBe(true);
     const files = (dir: string, base = dir): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), base) : [relative(base, join(dir, e.name))]));

@@ -1,8 +1,8 @@
 /**
  * The desktop main bundle inlines most npm packages (scripts/build-node.mjs). Its `relay` target is
  * the same code with the same settings: built here, started by plain node in a child process, it must
- * still validate (zod), log (pino) and serve the classic client's script (socket.io's code inlined,
- * its client files read from the installed package).
+ * still validate (zod), log (pino), serve the classic client's script (socket.io's code inlined,
+ * its client files read from the installed package) and clean images (sharp, loaded from node_modules).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +10,11 @@ import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { ErrorCode, type SendOk } from '../../protocol/index';
 import { closeAllClients, loggedIn, next, request } from '../helpers/clients';
+import { fileUrl, raw, uploaded } from '../helpers/files';
+import { photoWithExif } from '../helpers/images';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // Inside node_modules, so the bundle's external imports resolve from the project's node_modules.
@@ -52,11 +55,14 @@ afterAll(async () => {
 });
 
 describe('the desktop bundle of the relay', () => {
-  it('inlines every npm package but the native history database: nothing else is loaded from node_modules', () => {
+  it('inlines every npm package but the native ones (history database, images): nothing else is loaded from node_modules', () => {
     const code = readFileSync(BUNDLE, 'utf8');
     const imports = [...code.matchAll(/^import[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!).filter((s) => !isBuiltin(s));
     // classic-level loads its N-API binary from its package's prebuilds/ (electron-builder.yml unpacks it).
     expect([...new Set(imports)]).toEqual(['classic-level']);
+    // sharp is imported on the first image; its add-on and libvips come from the @img packages.
+    const loaded = [...code.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!).filter((s) => !isBuiltin(s));
+    expect(loaded).toContain('sharp');
     // The only run-time resolution left is socket.io's folder, for its client files.
     const resolved = [...code.matchAll(/require\.resolve\("([^"]+)"\)/g)].map((m) => m[1]!);
     expect([...new Set(resolved)]).toEqual(['socket.io']);
@@ -82,6 +88,16 @@ describe('the desktop bundle of the relay', () => {
     expect(ack.ok).toBe(true);
     expect(await got).toMatchObject({ username: 'ana', message: 'from the bundle' });
     expect(await request(ana, 'new message', { text: 42 })).toMatchObject({ ok: false, code: ErrorCode.INVALID_PAYLOAD });
+  });
+
+  it('cleans an image with sharp, loaded from node_modules beside the bundle', async () => {
+    const { socket: cleo } = await loggedIn(url, 'cleo');
+    const id = await uploaded({ url }, cleo, await photoWithExif(64, 32), 'photo.jpg');
+    const sent = await request<SendOk>(cleo, 'new message', { text: '', attachments: [id] });
+    expect(sent.ok && sent.attachments).toEqual([expect.objectContaining({ type: 'image/jpeg', width: 32, height: 64, thumb: true })]);
+    const served = await raw({ url }, 'GET', (await fileUrl(cleo, 'lobby', id)).url);
+    const meta = await sharp(served.body).metadata();
+    expect([meta.width, meta.height, meta.exif, meta.xmp]).toEqual([32, 64, undefined, undefined]);
   });
 
   it('logs JSON lines through the inlined logger', () => {

@@ -23,6 +23,30 @@ describe('resolveConfig: files', () => {
   });
 });
 
+describe('resolveConfig: files in Azure Blob Storage', () => {
+  const KEY = Buffer.alloc(64, 7).toString('base64');
+  const ACCOUNT = `DefaultEndpointsProtocol=https;AccountName=parleyfiles;AccountKey=${KEY};EndpointSuffix=core.windows.net`;
+
+  it('is off by default; a connection string turns it on, with the container parley-files unless named', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ azureStorageConnectionString: undefined, azureStorageContainer: 'parley-files' });
+    expect(resolveConfig({}, { AZURE_STORAGE_CONNECTION_STRING: ACCOUNT })).toMatchObject({ azureStorageConnectionString: ACCOUNT, azureStorageContainer: 'parley-files' });
+    const sas = 'BlobEndpoint=https://parleyfiles.blob.core.windows.net/;SharedAccessSignature=sv=2024-08-04&ss=b&srt=sco&sp=rwdlac&sig=abc%3D';
+    expect(resolveConfig({}, { AZURE_STORAGE_CONNECTION_STRING: sas, AZURE_STORAGE_CONTAINER: 'chat-files-2' })).toMatchObject({ azureStorageConnectionString: sas, azureStorageContainer: 'chat-files-2' });
+    expect(resolveConfig({}, { AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).azureStorageConnectionString).toBe('UseDevelopmentStorage=true');
+  });
+
+  it('names a malformed connection string without echoing it, a bad container name, and a container without a connection string', () => {
+    for (const bad of ['AccountName=x;AccountKey=' + KEY, `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${KEY}`, 'not a connection string', 'SharedAccessSignature=sig', `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=not base64!;EndpointSuffix=core.windows.net`]) {
+      expect(() => resolveConfig({}, { AZURE_STORAGE_CONNECTION_STRING: bad }), bad).toThrow(/AZURE_STORAGE_CONNECTION_STRING: an Azure Storage connection string/);
+      expect(() => resolveConfig({}, { AZURE_STORAGE_CONNECTION_STRING: bad }), bad).not.toThrow(KEY);
+    }
+    for (const bad of ['Parley', 'ab', 'a--b', '-ab', 'ab-', 'x'.repeat(64), 'files_1']) {
+      expect(() => resolveConfig({}, { AZURE_STORAGE_CONNECTION_STRING: ACCOUNT, AZURE_STORAGE_CONTAINER: bad }), bad).toThrow(/AZURE_STORAGE_CONTAINER: a container name/);
+    }
+    expect(() => resolveConfig({}, { AZURE_STORAGE_CONTAINER: 'parley-files' })).toThrow(/AZURE_STORAGE_CONTAINER: set without AZURE_STORAGE_CONNECTION_STRING/);
+  });
+});
+
 describe('resolveConfig: edit window', () => {
   it('EDIT_WINDOW_S defaults to an hour, takes 0 (never editable), and names a bad value', () => {
     expect(resolveConfig({}, {}).editWindowS).toBe(3600);

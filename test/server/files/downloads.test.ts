@@ -89,7 +89,9 @@ describe('signed download URLs', () => {
       'content-security-policy': CSP,
       'content-disposition': `inline; filename="innocent.html.png"; filename*=UTF-8''innocent.html.png`,
     });
-    expect(got.res.body.equals(polyglot)).toBe(true);
+    // What is served is the relay's re-encoding of the image (images.ts): the page did not survive it.
+    expect(got.res.body.subarray(0, 8).equals(PNG_1x1.subarray(0, 8))).toBe(true);
+    expect(got.res.body.includes('<script')).toBe(false);
     // A real image under a lying name keeps its content's extension.
     const photo = await roundTrip(relay, ana.socket, PNG_1x1, 'photo.jpeg');
     expect(photo.attachment.name).toBe('photo.jpeg.png');

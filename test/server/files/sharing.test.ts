@@ -75,7 +75,7 @@ describe('file sharing', () => {
     expect(head.body.length).toBe(0);
   });
 
-  it('a message may be files alone; classic clients in the lobby get a line per file', async () => {
+  it('a message may be files alone; classic clients in the lobby get a line per file, with a working link', async () => {
     const relay = await startRelay();
     const ana = await loggedIn(relay.url, 'ana');
     const bob = await loggedIn(relay.url, 'bob');
@@ -94,14 +94,19 @@ describe('file sharing', () => {
     expect(parley.message).toBe('');
     expect(parley.attachments?.map((f) => [f.name, f.type])).toEqual([['notes.txt', 'text/plain'], ['big.bin', 'application/octet-stream']]);
     const line = await toCarl;
-    expect(line.message).toBe('📎 notes.txt (13 B)\n📎 big.bin (2.5 MB)');
+    const link = (id: string) => `${relay.url}/files/${id}\\?c=lobby&e=\\d+&s=[\\w-]+`;
+    expect(line.message).toMatch(new RegExp(`^📎 notes\\.txt \\(13 B\\) ${link(a)}\n📎 big\\.bin \\(2\\.5 MB\\) ${link(b)}$`));
     expect(line.attachments).toBeUndefined();
+    // The link works as is: a classic user opens it in the browser.
+    const fetched = await raw(relay, 'GET', line.message.split('\n')[0]!.split(' ').at(-1)!);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.toString()).toBe('hello, world\n');
 
     // With text, the lines follow it.
     const c = await uploaded(relay, ana.socket, Buffer.from('x'), 'x.txt');
     const next2 = next(classic, 'new message');
     await request(ana.socket, 'new message', { text: 'see this', attachments: [c] });
-    expect((await next2).message).toBe('see this\n📎 x.txt (1 B)');
+    expect((await next2).message).toMatch(new RegExp(`^see this\n📎 x\\.txt \\(1 B\\) ${link(c)}$`));
 
     // Without files, text alone stays refused when empty.
     expect(await request(ana.socket, 'new message', { text: ' ' })).toMatchObject({ ok: false, code: ErrorCode.EMPTY_MESSAGE });
