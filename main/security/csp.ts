@@ -9,7 +9,7 @@ export const APP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:", // shared images are drawn from fetched bytes (renderer/ui/blob-url.ts)
   "font-src 'self'",
   "connect-src 'self' http: https: ws: wss:",
   "media-src 'none'",

@@ -46,3 +46,21 @@ export function formatList(items: readonly string[], type: 'conjunction' | 'disj
   const options = { type, style: 'long' } as const;
   return cached('list', options, (l) => new Intl.ListFormat(l, options)).format(items);
 }
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/**
+ * "532 bytes", "12.3 kB", "1.5 MB" ("12,3 ko" in French): a file's size in decimal units, as file
+ * managers and the relay's messages give it, in the locale's own unit words.
+ */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  // Whole bytes spelt out ("532 bytes"; the short form reads "532 byte"), larger units short.
+  const options = { style: 'unit', unit: BYTE_UNITS[unit], unitDisplay: unit === 0 ? 'long' : 'short', maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1 } as const;
+  return cached('bytes', options, (l) => new Intl.NumberFormat(l, options)).format(value);
+}

@@ -21,6 +21,7 @@ const MODEL_SENTENCES: Record<string, MessageKey> = {
   'The relay did not answer.': 'errors.noAnswer',
   'Login timed out.': 'errors.loginTimeout',
   'Could not be delivered.': 'errors.undelivered',
+  'A file was still uploading when Parley closed: attach it again.': 'errors.uploadLost',
 };
 
 /** A sentence of the model in the active language; anything else (a relay's own words) as it came. */

@@ -10,9 +10,11 @@
 import { Editing } from './editing';
 import { DEFAULT_ROOM, dmRoomId, ErrorCode, type ChatMessage, type UserSummary } from '../../protocol/index';
 import { ClientState } from './client-state';
+import { ConnectFailure } from './connect-failure';
 import type { Conversation } from './conversation';
 import { ConversationList } from './conversation-list';
 import { Emitter } from './emitter';
+import { Files } from './files';
 import type { HistoryCache } from './history-cache';
 import { HistoryPersistence } from './history-persistence';
 import { HistorySync } from './history-sync';
@@ -22,22 +24,16 @@ import type { Outbox } from './outbox';
 import { PresenceSync } from './presence-sync';
 import { ReadSync } from './read-sync';
 import { RelayConnection, type ConnectionOptions, type ResumeOutcome } from './relay-connection';
-import { Sending, unsendable } from './sending';
+import { Sending } from './sending';
 import { MemoryStore, type KeyValueStore } from './storage';
 import { TypingSender } from './typing-sender';
 import { UnreadCounter } from './unread';
+import type { UploadOptions } from './uploads';
 import { userIdFromKey } from '../../protocol/identity';
 
 export type { ConnectionStatus } from './client-state';
 export type { ResumeOutcome } from './relay-connection';
-
-/** Why a first connection failed: an ErrorCode from the relay, or UNREACHABLE. */
-export class ConnectFailure extends Error {
-  constructor(readonly code: ErrorCode | 'UNREACHABLE', message: string) {
-    super(message);
-    this.name = 'ConnectFailure';
-  }
-}
+export { ConnectFailure };
 
 export interface ChatClientOptions extends ConnectionOptions {
   nickname: string;
@@ -46,6 +42,8 @@ export interface ChatClientOptions extends ConnectionOptions {
   cache?: HistoryCache;
   /** A message from someone else arrived (for notifications); the same as subscribing to `incoming`. */
   onIncoming?: (conversation: Conversation, message: ChatMessage) => void;
+  /** Chunk size and retry pauses of file uploads (tests make them small). */
+  uploads?: UploadOptions;
 }
 
 export class ChatClient {
@@ -78,6 +76,8 @@ export class ChatClient {
   readonly reads: ReadSync;
   /** Edit, delete and search (editing.ts). */
   readonly editing: Editing;
+  /** File uploads and downloads (files.ts, uploads.ts). */
+  readonly files: Files;
   private viewing = true;
 
   constructor(private readonly opts: ChatClientOptions) {
@@ -90,7 +90,8 @@ export class ChatClient {
     this.sync = new HistorySync(this.state, this.convs, this.relay);
     this.presence = new PresenceSync(this.state, this.convs, this.relay);
     this.typing = new TypingSender(this.state, this.relay);
-    this.sending = new Sending(this.state, this.convs, this.relay, storage, storageKey);
+    this.files = new Files(this.state, this.relay, opts.url, opts.uploads);
+    this.sending = new Sending(this.state, this.convs, this.relay, this.files.uploads, storage, storageKey);
     this.login = new Login(this.state, this.convs, this.relay, this.sync, () => this.opts.nickname);
     this.reads = new ReadSync(this.state, this.convs, this.relay, this.unread);
     this.editing = new Editing(this.state, this.convs, this.relay);
@@ -170,6 +171,7 @@ export class ChatClient {
     this.reads.close();
     this.sync.close();
     this.sending.outbox.setOnline(false);
+    this.files.close();
     this.relay.close();
     void this.persistence?.stop();
   }
@@ -296,13 +298,11 @@ export class ChatClient {
 
   // ── sending ──────────────────────────────────────────────────────────────
 
-  /** Queues a message for the active conversation. Returns an error text instead when it cannot be sent at all. */
+  /** Queues a message, with the composer's files, for the active conversation. Returns an error text instead when it cannot be sent at all. */
   send(text: string): string | null {
-    const problem = unsendable(text);
-    if (problem !== undefined) return problem;
-    this.typing.stop();
-    this.sending.send(this.active.value, text);
-    return null;
+    const problem = this.sending.compose(this.active.value, text);
+    if (problem === undefined) this.typing.stop();
+    return problem ?? null;
   }
 
   retry(clientId: string): void {

@@ -14,6 +14,11 @@
  *                                           relay refuses the later ones of the burst too)
  *  - timeout, relay trouble, disconnect   → queued again; resent after a growing pause, or when
  *                                           the connection is back
+ *
+ * A message with files waits, queued, until every file has its attachment id (uploads.ts); messages
+ * behind it go meanwhile, so a large upload holds back nothing else. Files cannot outlive the page
+ * that picked them: a message whose uploads were cut short by a reload is failed on loading, without
+ * those files, and the user chooses to send the rest (retry) or not (discard).
  */
 import { ErrorCode, type Answer, type ErrorsOf, type SendOk } from '../../protocol/index';
 
@@ -25,7 +30,20 @@ export interface OutboxItem {
   attempts: number;
   state: 'queued' | 'sending' | 'failed';
   error?: string;
+  /** Files sent with the message, in order. */
+  files?: OutboxFile[];
 }
+
+/** A file of a message: the upload's key in this client, and its attachment id once uploaded. */
+export interface OutboxFile {
+  key: string;
+  name: string;
+  size: number;
+  id?: string;
+}
+
+/** Why a message loaded from storage lost files (model-text.ts shows it translated). */
+export const UPLOAD_LOST = 'A file was still uploading when Parley closed: attach it again.';
 
 export type SendFn = (item: OutboxItem) => Promise<Answer<'new message'>>;
 
@@ -46,6 +64,8 @@ const PERMANENT: ReadonlySet<ErrorsOf<'new message'>> = new Set<ErrorsOf<'new me
   ErrorCode.NOT_IN_ROOM,
   ErrorCode.UNKNOWN_ROOM,
   ErrorCode.USER_NOT_FOUND,
+  // The relay no longer has a file (unsent for an hour, or never finished): sending again cannot help.
+  ErrorCode.UNKNOWN_FILE,
 ]);
 
 /** After this many unanswered or failed attempts of one message, stop and let the user decide. */
@@ -79,11 +99,12 @@ export class Outbox {
     private readonly clock: Clock = realClock,
   ) {
     // Anything that was mid-flight when the page closed is simply queued again (same client id).
-    this.items = (storage?.load() ?? []).map((i) => (i.state === 'sending' ? { ...i, state: 'queued' } : i));
+    this.items = (storage?.load() ?? []).map((i): OutboxItem => (i.state === 'sending' ? { ...i, state: 'queued' } : i)).flatMap(withoutLostFiles);
   }
 
-  enqueue(room: string, text: string, clientId: string, now: number = this.clock.now()): OutboxItem {
+  enqueue(room: string, text: string, clientId: string, now: number = this.clock.now(), files: readonly OutboxFile[] = []): OutboxItem {
     const item: OutboxItem = { clientId, room, text, createdAt: now, attempts: 0, state: 'queued' };
+    if (files.length > 0) item.files = files.map((f) => ({ ...f }));
     this.items.push(item);
     this.persist();
     this.events.changed(item);
@@ -122,6 +143,30 @@ export class Outbox {
     return item;
   }
 
+  /** A file of a queued message is uploaded: the message goes once all of its files are. */
+  fileDone(clientId: string, key: string, id: string): void {
+    const file = this.items.find((i) => i.clientId === clientId)?.files?.find((f) => f.key === key);
+    if (!file) return;
+    file.id = id;
+    this.persist();
+    this.pump();
+  }
+
+  /**
+   * A file was taken out of a message that has not gone yet (the user cancelled its upload). Returns
+   * the message when nothing is left of it (no file, no text): it is discarded.
+   */
+  dropFile(clientId: string, key: string): OutboxItem | undefined {
+    const item = this.items.find((i) => i.clientId === clientId && i.state !== 'sending');
+    if (!item?.files) return undefined;
+    item.files = item.files.filter((f) => f.key !== key);
+    if (item.files.length === 0 && item.text.trim() === '') return this.discard(clientId);
+    this.persist();
+    this.events.changed(item);
+    this.pump();
+    return undefined;
+  }
+
   list(): readonly OutboxItem[] {
     return this.items;
   }
@@ -144,7 +189,7 @@ export class Outbox {
       return;
     }
     while (this.inflight < WINDOW) {
-      const item = this.items.find((i) => i.state === 'queued');
+      const item = this.items.find((i) => i.state === 'queued' && uploaded(i));
       if (!item) return;
       this.dispatch(item);
     }
@@ -203,4 +248,17 @@ export class Outbox {
   private persist(): void {
     this.storage?.save(this.items);
   }
+}
+
+/** Every file of the message has its attachment id. */
+export function uploaded(item: OutboxItem): boolean {
+  return item.files?.every((f) => f.id !== undefined) ?? true;
+}
+
+/** A stored message whose uploads the last run did not finish: failed without them, or gone if nothing is left. */
+function withoutLostFiles(item: OutboxItem): OutboxItem[] {
+  if (uploaded(item)) return [item];
+  const files = item.files!.filter((f) => f.id !== undefined);
+  if (files.length === 0 && item.text.trim() === '') return [];
+  return [{ ...item, files, state: 'failed', error: UPLOAD_LOST }];
 }

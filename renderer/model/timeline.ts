@@ -21,6 +21,14 @@ export interface PendingEntry {
   ts: number;
   status: PendingStatus;
   error?: string;
+  /** Files going with it: upload keys (uploads.ts) and what to show while they upload. */
+  files?: readonly PendingFile[];
+}
+
+export interface PendingFile {
+  key: string;
+  name: string;
+  size: number;
 }
 
 export interface SystemEntry {
@@ -182,9 +190,16 @@ export class Timeline {
     this.trim();
   }
 
-  addPending(clientId: string, text: string, ts: number): void {
+  addPending(clientId: string, text: string, ts: number, files: readonly PendingFile[] = []): void {
     if (this.pending.some((p) => p.clientId === clientId)) return;
-    this.pending.push({ kind: 'pending', key: `pending-${clientId}`, clientId, text, ts, status: 'pending' });
+    const entry: PendingEntry = { kind: 'pending', key: `pending-${clientId}`, clientId, text, ts, status: 'pending' };
+    if (files.length > 0) entry.files = files.map(({ key, name, size }) => ({ key, name, size }));
+    this.pending.push(entry);
+  }
+
+  /** The files of a pending message changed (one was taken out). */
+  setPendingFiles(clientId: string, files: readonly PendingFile[]): void {
+    this.pending = this.pending.map((p) => (p.clientId === clientId ? { ...p, files: files.map(({ key, name, size }) => ({ key, name, size })) } : p));
   }
 
   setPendingStatus(clientId: string, status: PendingStatus, error?: string): void {

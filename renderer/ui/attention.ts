@@ -11,7 +11,7 @@ import type { ChatMessage } from '../../protocol/index';
 import type { Conversation } from '../model/conversation';
 import type { ServerEntry, ServerSet } from '../model/server-set';
 import { titleWithUnread } from '../model/unread';
-import { conversationTitle, t, useLocale } from '../i18n/index';
+import { conversationTitle, formatList, t, useLocale } from '../i18n/index';
 import { desktop } from '../platform/desktop';
 import { notifyMessage, windowIsAttended } from '../platform/notify';
 
@@ -52,7 +52,10 @@ export function useAttention(servers: ServerSet, announce: (text: string) => voi
       onShowChat();
       focusConversation(servers, server, room);
     };
-    const onIncoming = (entry: ServerEntry, conv: Conversation, msg: ChatMessage) => {
+    const onIncoming = (entry: ServerEntry, conv: Conversation, sent: ChatMessage) => {
+      // Files alone say nothing: their names stand for the text.
+      const files = sent.attachments?.map((a) => a.name) ?? [];
+      const msg = sent.message === '' && files.length > 0 ? { ...sent, message: formatList(files) } : sent;
       const title = conversationTitle(conv);
       const said = { name: msg.username, conversation: title, text: msg.message.slice(0, 200) };
       // The server is named only when there is more than one to tell apart.

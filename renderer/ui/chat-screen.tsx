@@ -9,7 +9,8 @@ import { DEFAULT_ROOM } from '../../protocol/index';
 import type { ChatClient } from '../model/chat-client';
 import { conversationTitle, errorText, modelText, t } from '../i18n/index';
 import { Banner } from './banner';
-import { Composer } from './composer';
+import { attachFiles, Composer } from './composer';
+import { DropZone, useFileDrop } from './drop-zone';
 import { MessageList } from './message-list';
 import { Participants } from './participants';
 import { SearchPanel } from './search-panel';
@@ -34,11 +35,16 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
   };
 
   useEffect(() => composerRef.current?.focus(), [conv.id, client]);
+  const drop = useFileDrop((files) => {
+    attachFiles(client, files);
+    composerRef.current?.focus();
+  });
 
   return (
     <div class={searching ? 'chat searching' : 'chat'}>
       <Sidebar client={client} serverName={serverName} onLeave={onLeave} />
-      <main class="conversation" aria-labelledby="conv-title">
+      <main class="conversation" aria-labelledby="conv-title" {...drop.handlers}>
+        {drop.dragging && <DropZone conversation={title} />}
         <header class="conv-header">
           <h1 id="conv-title">
             <bdi>{title}</bdi>

@@ -42,7 +42,8 @@ export function MessageBody({ client, msg, own }: { client: ChatClient; msg: Cha
       {mode === 'edit' ? (
         <Editor initial={msg.message} busy={busy} onSave={(text) => void run(() => client.editing.edit(msg, text))} onCancel={leave} />
       ) : (
-        <MessageText text={msg.message} />
+        // A message of files alone has no text to show.
+        (msg.message !== '' || !msg.attachments?.length) && <MessageText text={msg.message} />
       )}
       {msg.edited !== undefined && mode !== 'edit' && (
         <span class="edited" title={t('messages.editedAt', { time: formatDateTime(msg.edited) })}>

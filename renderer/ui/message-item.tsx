@@ -3,8 +3,11 @@ import type { JSX } from 'preact';
 import { isDmRoom } from '../../protocol/index';
 import type { SystemEntry, TimelineEntry } from '../model/timeline';
 import type { ChatClient } from '../model/chat-client';
+import { uploaded } from '../model/outbox';
 import { MessageText } from '../render/markdown-view';
+import { Attachments } from './attachments';
 import { MessageBody } from './message-body';
+import { PendingChips } from './upload-chips';
 import { useModel } from './use-model';
 import { formatDateTime, formatTime, modelText, systemLine, t, tElements, type MessageKey } from '../i18n/index';
 
@@ -52,7 +55,8 @@ export function MessageItem({ entry, first, selfId, selfName, client, found = fa
           </time>
         </div>
       )}
-      {entry.kind === 'message' ? <MessageBody client={client} msg={entry.msg} own={own} /> : <MessageText text={text} />}
+      {entry.kind === 'message' ? <MessageBody client={client} msg={entry.msg} own={own} /> : text !== '' && <MessageText text={text} />}
+      {entry.kind === 'message' ? <Attachments client={client} msg={entry.msg} /> : entry.files && <PendingChips client={client} files={entry.files} />}
       {own && !(entry.kind === 'message' && entry.msg.deleted) && <Delivery entry={entry} client={client} />}
     </div>
   );
@@ -111,9 +115,12 @@ function Delivery({ entry, client }: { entry: TimelineEntry; client: ChatClient 
   }
   if (entry.kind !== 'pending') return null;
   if (entry.status === 'pending') {
+    // A message with files waits for their uploads before it is sent.
+    const item = client.outbox.list().find((i) => i.clientId === entry.clientId);
+    const waiting = item !== undefined && !uploaded(item);
     return (
-      <span class="delivery pending" title={t('messages.sendingHint')}>
-        {t('messages.sending')}
+      <span class="delivery pending" title={t(waiting ? 'files.waitingHint' : 'messages.sendingHint')}>
+        {t(waiting ? 'files.waiting' : 'messages.sending')}
       </span>
     );
   }

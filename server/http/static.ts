@@ -12,7 +12,7 @@ export const WEB_CLIENT_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:", // shared images are drawn from fetched bytes (renderer/ui/blob-url.ts)
   "font-src 'self'",
   'connect-src * ws: wss:',
   "object-src 'none'",

@@ -1,10 +1,12 @@
 /**
- * Accessibility: an axe scan of each main screen (connect, chat, editing and search, settings), in every language the UI
+ * Accessibility: an axe scan of each main screen (connect, chat, editing and search, files and the
+ * image lightbox, settings), in every language the UI
  * speaks and in light and dark themes, finds no serious or critical violations. The page follows the
  * context's locale (navigator.language), so elements are found by id, not by their English names.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { drawPng } from './file-helpers';
 import { test, expect, startWebRelay, joinIn } from './fixtures';
 
 const LOCALES = ['en-US', 'de-DE', 'fr-FR', 'es-ES', 'ja-JP', 'ar'] as const;
@@ -60,6 +62,25 @@ for (const locale of LOCALES) {
         await expect(bob.locator('.search-panel mark')).toHaveText('great');
         expect(await seriousViolations(bob)).toEqual([]);
         await bob.screenshot({ path: `test-results/screens/edit-search-${locale}-${scheme}.png` });
+
+        // Files: a sent image and file, a chip refused in the composer, then the lightbox.
+        await bob.locator('.conv-header button').first().click();
+        await bob.locator('input[type="file"]').setInputFiles([
+          { name: 'photo.png', mimeType: 'image/png', buffer: await drawPng(bob, 400, 250) },
+          { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes\n') },
+        ]);
+        await expect(bob.locator('.chip.done')).toHaveCount(2);
+        await bob.locator('.composer button[type="submit"]').click();
+        await expect(bob.locator('.msg .preview img')).toBeVisible();
+        await bob.locator('input[type="file"]').setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) });
+        await expect(bob.locator('.chip.failed')).toBeVisible();
+        expect(await seriousViolations(bob)).toEqual([]);
+        await bob.screenshot({ path: `test-results/screens/files-${locale}-${scheme}.png` });
+        await bob.locator('.msg .preview').click();
+        await expect(bob.locator('dialog.lightbox img')).toBeVisible();
+        expect(await seriousViolations(bob)).toEqual([]);
+        await bob.keyboard.press('Escape');
+        await expect(bob.locator('dialog.lightbox')).toHaveCount(0);
 
         await bob.locator('.rail-btn.tool').nth(1).click();
         await expect(bob.locator('#settings-title')).toBeVisible();

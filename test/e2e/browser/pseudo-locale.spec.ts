@@ -3,10 +3,12 @@
  * browser language of this context) each catalogue value is shown wrapped in ⟦…⟧ with its letters
  * accented (renderer/i18n/pseudo.ts), so any visible text, aria-label, title or placeholder that
  * holds letters and no ⟦ marker was written outside the catalogues, and fails here. What the test
- * itself typed (nicknames, room names, messages) and what Intl writes (<time>) are the exceptions,
- * with the names of the languages in the language menu, which are each written in their own language.
+ * itself typed (nicknames, room names, messages, file names) and what Intl writes (<time>, and file
+ * sizes in <data>) are the exceptions, with the names of the languages in the language menu, which
+ * are each written in their own language.
  */
 import type { Page } from '@playwright/test';
+import { drawPng } from './file-helpers';
 import { expect, joinAs, joinIn, startWebRelay, test } from './fixtures';
 
 const USER_TEXT = ['Ana', 'Bob', '#lobby', '#pseudo-room', 'Hello pseudo world', 'Second line from Bob'];
@@ -17,7 +19,7 @@ async function unmarked(page: Page): Promise<string[]> {
     const letters = /\p{L}/u;
     const fine = (text: string) => !letters.test(text) || text.includes('⟦') || text.includes('⟧') || allowed.includes(text.trim()) || /^\s*(https?|wss?):\/\//.test(text);
     // User content and Intl's output; the language menu lists each language in its own words.
-    const exempt = (el: Element | null) => el?.closest('bdi, .msg .text, time, option[lang], noscript, script, style') != null;
+    const exempt = (el: Element | null) => el?.closest('bdi, .msg .text, time, data, option[lang], noscript, script, style') != null;
     const where = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}`;
     const problems: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -65,6 +67,25 @@ test('every string the web client shows comes from a catalogue (pseudo-locale en
     // The chat: rail, sidebar (rooms, the room directory), conversation, receipts, typing, participants.
     expect(await unmarked(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/e2e/i18n/pseudo-chat.png' });
+
+    // Files: chips in the composer, then the preview and the file card of the message, and the lightbox.
+    await page.locator('input[type="file"]').setInputFiles([
+      { name: 'photo.png', mimeType: 'image/png', buffer: await drawPng(page, 400, 250) },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('pseudo notes\n') },
+      { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
+    ]);
+    await expect(page.locator('.chip.done')).toHaveCount(2);
+    await expect(page.locator('.chip.failed')).toContainText('⟦');
+    expect(await unmarked(page)).toEqual([]);
+    await page.locator('.composer button[type="submit"]').click();
+    await expect(page.locator('.msg .preview img')).toBeVisible();
+    await expect(page.locator('.msg .file-card')).toContainText('notes.txt');
+    expect(await unmarked(page)).toEqual([]);
+    await page.locator('.msg .preview').click();
+    await expect(page.locator('dialog.lightbox img')).toBeVisible();
+    expect(await unmarked(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.locator('.chip.failed .chip-actions button').click();
 
     // A room, then a DM (a conversation of its own kind, with its own participant pane).
     await page.locator('#room-name').fill('pseudo-room');

@@ -23,6 +23,7 @@ describe('what the model writes, in the user’s language', () => {
     expect(source('renderer/model/login.ts')).toContain("'Login timed out.'");
     expect(source('renderer/model/login.ts')).toContain('`Could not log in again: ${res.message}`');
     expect(source('renderer/model/outbox.ts')).toContain("'Could not be delivered.'");
+    expect(source('renderer/model/outbox.ts')).toContain("'A file was still uploading when Parley closed: attach it again.'");
     const presence = source('renderer/model/presence-sync.ts');
     for (const line of ["'joined'", "'left'", '`${j.length} people joined`', '`${l.length} people left`']) expect(presence).toContain(line);
     expect(source('renderer/model/history-sync.ts')).toContain("'Some messages could not be recovered after the reconnect.'");
@@ -35,6 +36,7 @@ describe('what the model writes, in the user’s language', () => {
     expect(modelText('Not connected.')).toBe('Nicht verbunden.');
     expect(modelText('Could not log in again: Login timed out.')).toBe('Erneute Anmeldung fehlgeschlagen: Die Anmeldung hat zu lange gedauert.');
     expect(modelText('Something only a newer relay says.')).toBe('Something only a newer relay says.');
+    expect(modelText('A file was still uploading when Parley closed: attach it again.')).toBe('Eine Datei wurde noch hochgeladen, als Parley geschlossen wurde: Hänge sie erneut an.');
   });
 
   it('system lines', () => {
