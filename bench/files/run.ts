@@ -4,6 +4,7 @@
  *  1. Upload throughput: one `--size` MB file (random bytes) uploaded over loopback to the relay's
  *     tus endpoint with tus-js-client (token, POST, one PATCH, the relay sniffing and recording it),
  *     against a plain Node HTTP server writing a PUT body to a file (baselines/plain-upload.ts).
+ *     Each server has taken a 1 MB file before the timed one, as a running relay has.
  *     Goal: Parley ≥ 0.8× the plain server's throughput.
  *  2. Chat latency while uploading: a sender posts `--rate` messages a second in the lobby for
  *     `--seconds`, a receiver times each; once with no uploads, once while a forked process
@@ -14,9 +15,9 @@
  *
  *   npm run bench:files
  *   npm run bench:files -- --cpu-prof /tmp/prof   (a V8 CPU profile of each Parley upload relay)
- *   npm run bench:files -- --size 200 --rounds 3 --seconds 10 --rate 20 --json bench/results/files.json
+ *   npm run bench:files -- --size 200 --rounds 5 --seconds 20 --rate 50 --json bench/results/files.json
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -31,9 +32,9 @@ import { parleySocket, tusUpload, uploadToken } from './client';
 const { values: flags } = parseArgs({
   options: {
     size: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '10' },
-    rate: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '50' },
     'upload-size': { type: 'string', default: '50' },
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
@@ -54,19 +55,36 @@ interface Transfer {
   serverCpuMs: number;
 }
 
+/**
+ * Writes out what earlier runs left in the page cache, so neither upload is timed while the kernel
+ * flushes the other's 200 MB (that alone swung one series by 2×).
+ */
+function settleDisk(): void {
+  execFileSync('sync');
+}
+
+/** Each server takes one small file first: what loads on first use (tus, the type sniffer) is not timed. */
+const WARM_UP = randomBytes(2 ** 20);
+
+function put(url: string, data: Buffer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = request(`${url}/`, { method: 'PUT', headers: { 'content-length': data.length } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`plain upload answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
 async function plainUpload(data: Buffer): Promise<Transfer> {
   const server = await ServerProcess.start('plain-upload');
   try {
+    await put(server.httpUrl, WARM_UP);
+    settleDisk();
     const cpu0 = readProcStats(server.pid).cpuMs;
     const t0 = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const req = request(`${server.httpUrl}/`, { method: 'PUT', headers: { 'content-length': data.length } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`plain upload answered ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(data);
-    });
+    await put(server.httpUrl, data);
     return transfer('plain', data, t0, readProcStats(server.pid).cpuMs - cpu0);
   } finally {
     await server.stop();
@@ -78,6 +96,8 @@ async function parleyUpload(data: Buffer): Promise<Transfer> {
   const socket = await parleySocket(server.httpUrl, 'ana');
   try {
     const token = await uploadToken(socket);
+    await tusUpload(server.httpUrl, token, WARM_UP);
+    settleDisk();
     const cpu0 = readProcStats(server.pid).cpuMs;
     const t0 = performance.now();
     await tusUpload(server.httpUrl, token, data);
