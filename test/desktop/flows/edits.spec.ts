@@ -5,30 +5,13 @@
  * conversations and opens the hit in its room.
  */
 import type { Page } from '@playwright/test';
-import { expect, expectNoPageErrors, firstRun, joinFromConnect, messages, openRoom, say, screens, test } from './support';
+import { expect, expectNoPageErrors, hostAndJoin, messages, openRoom, say, screens, test } from './support';
 
 const message = (page: Page, text: string | RegExp) => page.locator('.msg').filter({ hasText: text });
 
 test('12. on a LAN session: an edit and a deletion reach the other desktop, and search opens a hit in its room', async ({ launch }) => {
   const shot = screens('12-edits');
-  const ana = await launch();
-  const ben = await launch();
-  const anaPage = await ana.page();
-  const benPage = await ben.page();
-  await firstRun(anaPage, 'Ana');
-  await firstRun(benPage, 'Ben');
-
-  await anaPage.getByLabel('Session name').fill('Retro');
-  await anaPage.getByRole('button', { name: 'Start hosting' }).click();
-  const hosted = anaPage.getByRole('group', { name: 'Hosted session' });
-  await expect(hosted).toContainText('Hosting Retro');
-  const code = (await hosted.locator('.join-code').textContent()) ?? '';
-  await joinFromConnect(anaPage);
-  // Ben finds the session on the network, as in flow 3.
-  const found = benPage.getByRole('list', { name: 'Sessions on this network' }).getByRole('button', { name: /Retro/ });
-  await expect(found).toBeVisible({ timeout: 20_000 });
-  await found.click();
-  await joinFromConnect(benPage, { code });
+  const { ana, ben, anaPage, benPage } = await hostAndJoin(launch, 'Retro');
 
   await openRoom(anaPage, 'planning');
   await say(anaPage, 'Sprint review is on Thursdya');

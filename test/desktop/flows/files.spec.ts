@@ -6,27 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { drawPng, pasteFiles } from '../../e2e/browser/file-helpers';
-import { expect, expectNoPageErrors, firstRun, joinFromConnect, say, screens, test } from './support';
+import { expect, expectNoPageErrors, hostAndJoin, say, screens, test } from './support';
 
 test('13. on a LAN session: a pasted image and a picked file reach the other desktop, previewed and saved', async ({ launch }) => {
   const shot = screens('13-files');
-  const ana = await launch();
-  const ben = await launch();
-  const anaPage = await ana.page();
-  const benPage = await ben.page();
-  await firstRun(anaPage, 'Ana');
-  await firstRun(benPage, 'Ben');
-
-  await anaPage.getByLabel('Session name').fill('Studio');
-  await anaPage.getByRole('button', { name: 'Start hosting' }).click();
-  const hosted = anaPage.getByRole('group', { name: 'Hosted session' });
-  await expect(hosted).toContainText('Hosting Studio');
-  const code = (await hosted.locator('.join-code').textContent()) ?? '';
-  await joinFromConnect(anaPage);
-  const found = benPage.getByRole('list', { name: 'Sessions on this network' }).getByRole('button', { name: /Studio/ });
-  await expect(found).toBeVisible({ timeout: 20_000 });
-  await found.click();
-  await joinFromConnect(benPage, { code });
+  const { ana, ben, anaPage, benPage } = await hostAndJoin(launch, 'Studio');
   await say(anaPage, 'Morning!');
   await expect(benPage.getByRole('log', { name: 'Messages in #lobby' })).toContainText('Morning!');
 

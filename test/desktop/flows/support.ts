@@ -90,3 +90,27 @@ export function expectNoPageErrors(...desktops: Desktop[]): void {
   const network = /net::ERR_CONNECTION_(REFUSED|RESET|CLOSED)/;
   for (const d of desktops) expect(d.pageErrors.filter((e) => !network.test(e)), 'console errors in a desktop window').toEqual([]);
 }
+
+/**
+ * Two desktops past their first run: the first hosts a LAN session called `session` and opens it,
+ * the second finds it on the network and joins with its code (flows 3 and 12 show each step).
+ */
+export async function hostAndJoin(launch: (options?: Omit<LaunchOptions, 'browser' | 'renderer'>) => Promise<Desktop>, session: string): Promise<{ ana: Desktop; ben: Desktop; anaPage: Page; benPage: Page }> {
+  const ana = await launch();
+  const ben = await launch();
+  const anaPage = await ana.page();
+  const benPage = await ben.page();
+  await firstRun(anaPage, 'Ana');
+  await firstRun(benPage, 'Ben');
+  await anaPage.getByLabel('Session name').fill(session);
+  await anaPage.getByRole('button', { name: 'Start hosting' }).click();
+  const hosted = anaPage.getByRole('group', { name: 'Hosted session' });
+  await expect(hosted).toContainText(`Hosting ${session}`);
+  const code = (await hosted.locator('.join-code').textContent()) ?? '';
+  await joinFromConnect(anaPage);
+  const found = benPage.getByRole('list', { name: 'Sessions on this network' }).getByRole('button', { name: new RegExp(session) });
+  await expect(found).toBeVisible({ timeout: 20_000 });
+  await found.click();
+  await joinFromConnect(benPage, { code });
+  return { ana, ben, anaPage, benPage };
+}
