@@ -2,6 +2,8 @@
  * What the file benchmark's processes share: a logged-in Parley socket, and one tus upload of a
  * buffer with tus-js-client, the way the Parley client uploads (one PATCH per file, resumable).
  */
+import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Upload } from 'tus-js-client';
 import { PROTOCOL_VERSION, type UploadTokenOk } from '../../protocol/index';
@@ -38,5 +40,45 @@ export function tusUpload(url: string, token: string, data: Buffer): Promise<voi
       onError: reject,
     });
     upload.start();
+  });
+}
+
+/**
+ * Uploads `data` as a client on a network of `bytesPerSecond` would: the tus creation, then one
+ * PATCH whose body is released in 10 ms slices at that rate (a LAN's pace rather than loopback's).
+ */
+export async function pacedUpload(url: string, token: string, data: Buffer, bytesPerSecond: number): Promise<void> {
+  const tus = { 'tus-resumable': '1.0.0', authorization: `Bearer ${token}` };
+  const created = await send(`${url}/uploads`, 'POST', { ...tus, 'upload-length': data.length });
+  if (created.status !== 201 || !created.location) throw new Error(`tus creation answered ${created.status}`);
+  const slice = Math.max(1, Math.round(bytesPerSecond / 100));
+  const start = performance.now();
+  let sent = 0;
+  const body = new Readable({
+    read() {
+      if (sent >= data.length) return void this.push(null);
+      // Paced against the start, so a late timer does not slow the whole upload down.
+      const due = start + (sent / bytesPerSecond) * 1000;
+      setTimeout(() => {
+        const end = Math.min(data.length, sent + slice);
+        const chunk = data.subarray(sent, end);
+        sent = end;
+        this.push(chunk);
+      }, Math.max(0, due - performance.now()));
+    },
+  });
+  const patched = await send(new URL(created.location, url).href, 'PATCH', { ...tus, 'upload-offset': 0, 'content-type': 'application/offset+octet-stream', 'content-length': data.length }, body);
+  if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}`);
+}
+
+function send(target: string, method: string, headers: Record<string, string | number>, body?: Readable): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(target, { method, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }));
+    });
+    req.on('error', reject);
+    if (body) body.pipe(req);
+    else req.end();
   });
 }

@@ -7,8 +7,9 @@
  *     Each server has taken a 1 MB file before the timed one, as a running relay has.
  *     Goal: Parley ≥ 0.8× the plain server's throughput.
  *  2. Chat latency while uploading: a sender posts `--rate` messages a second in the lobby for
- *     `--seconds`, a receiver times each; once with no uploads, once while a forked process
- *     uploads `--upload-size` MB files back to back. Goal: p99 with uploads ≤ 1.2× without.
+ *     `--seconds`, a receiver times each; once with no uploads, then while a forked process
+ *     uploads `--upload-size` MB files back to back, once per `--upload-rate` (MB/s a client's
+ *     network would carry; 0 for unpaced loopback). Goal: p99 with uploads ≤ 1.2× without.
  *
  * Two cores run the relay, the clients and the uploader together, so each figure is the median of
  * `--rounds` alternating pairs (baseline, Parley, baseline, Parley, …), each on a fresh server.
@@ -36,7 +37,11 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '20' },
     rate: { type: 'string', default: '50' },
     'upload-size': { type: 'string', default: '50' },
+    // 110 MB/s: about what a gigabit LAN carries; 0 for as fast as loopback goes.
+    'upload-rate': { type: 'string', default: '110,0' },
     json: { type: 'string' },
+    // 'throughput', 'chat', or both (comma-separated).
+    parts: { type: 'string', default: 'throughput,chat' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -45,6 +50,8 @@ const ROUNDS = Number(flags.rounds);
 const SECONDS = Number(flags.seconds);
 const RATE = Number(flags.rate);
 const UPLOAD_MB = flags['upload-size'];
+const UPLOAD_RATES = flags['upload-rate'].split(',').map(Number);
+const PARTS = new Set(flags.parts.split(','));
 const log = (msg: string) => console.log(`[files] ${msg}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -114,7 +121,8 @@ function transfer(server: Transfer['server'], data: Buffer, t0: number, serverCp
 }
 
 interface ChatSeries {
-  uploads: boolean;
+  /** MB/s the uploads were paced at (0: unpaced); undefined: no uploads. */
+  uploadRate: number | undefined;
   messages: number;
   received: number;
   p50Ms: number;
@@ -123,8 +131,8 @@ interface ChatSeries {
   uploadedMb: number;
 }
 
-async function chatSeries(uploads: boolean): Promise<ChatSeries> {
-  const server = await ServerProcess.start('parley', { label: uploads ? 'chat-uploads' : 'chat-quiet' });
+async function chatSeries(uploadRate: number | undefined): Promise<ChatSeries> {
+  const server = await ServerProcess.start('parley', { label: uploadRate === undefined ? 'chat-quiet' : `chat-uploads-${uploadRate}` });
   const sender = await parleySocket(server.httpUrl, 'sender');
   const receiver = await parleySocket(server.httpUrl, 'receiver');
   const histogram = new LatencyHistogram();
@@ -133,7 +141,7 @@ async function chatSeries(uploads: boolean): Promise<ChatSeries> {
     const t = m.message === undefined ? undefined : sentAt.get(m.message);
     if (t !== undefined) histogram.record((performance.now() - t) * 1000);
   });
-  const uploader = uploads ? await startUploader(server.httpUrl) : undefined;
+  const uploader = uploadRate === undefined ? undefined : await startUploader(server.httpUrl, uploadRate);
   try {
     const total = SECONDS * RATE;
     const t0 = performance.now();
@@ -149,7 +157,7 @@ async function chatSeries(uploads: boolean): Promise<ChatSeries> {
     // Every message has arrived, or ten seconds passed for the stragglers.
     for (const end = performance.now() + 10_000; histogram.total < total && performance.now() < end; ) await new Promise((r) => setTimeout(r, 20));
     const uploadedMb = uploader ? (await uploader.stop()) / 2 ** 20 : 0;
-    return { uploads, messages: total, received: histogram.total, p50Ms: histogram.percentileMs(50), p99Ms: histogram.percentileMs(99), maxMs: histogram.maxMs, uploadedMb };
+    return { uploadRate, messages: total, received: histogram.total, p50Ms: histogram.percentileMs(50), p99Ms: histogram.percentileMs(99), maxMs: histogram.maxMs, uploadedMb };
   } finally {
     sender.close();
     receiver.close();
@@ -157,8 +165,8 @@ async function chatSeries(uploads: boolean): Promise<ChatSeries> {
   }
 }
 
-async function startUploader(url: string): Promise<{ stop(): Promise<number> }> {
-  const child = track(fork(fileURLToPath(new URL('./uploader.ts', import.meta.url)), [url, UPLOAD_MB], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+async function startUploader(url: string, rate: number): Promise<{ stop(): Promise<number> }> {
+  const child = track(fork(fileURLToPath(new URL('./uploader.ts', import.meta.url)), [url, UPLOAD_MB, String(rate)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const message = (key: string) =>
     new Promise<Record<string, number>>((resolve, reject) => {
       const on = (m: unknown) => {
@@ -184,7 +192,7 @@ try {
   const data = randomBytes(SIZE_MB * 2 ** 20);
   const ratios: number[] = [];
   const transfers: Transfer[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < (PARTS.has('throughput') ? ROUNDS : 0); r++) {
     const plain = await plainUpload(data);
     const parley = await parleyUpload(data);
     transfers.push(plain, parley);
@@ -192,17 +200,22 @@ try {
     log(`round ${r + 1}: plain ${plain.mbPerSecond.toFixed(0)} MB/s (${plain.serverCpuMs} ms CPU), parley ${parley.mbPerSecond.toFixed(0)} MB/s (${parley.serverCpuMs} ms CPU): ${ratios.at(-1)!.toFixed(2)}×`);
   }
   const latency: ChatSeries[] = [];
-  const p99Ratios: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const quiet = await chatSeries(false);
-    const busy = await chatSeries(true);
-    latency.push(quiet, busy);
-    p99Ratios.push(busy.p99Ms / quiet.p99Ms);
-    log(`round ${r + 1}: chat p50/p99 ${quiet.p50Ms.toFixed(1)}/${quiet.p99Ms.toFixed(1)} ms quiet, ${busy.p50Ms.toFixed(1)}/${busy.p99Ms.toFixed(1)} ms while ${busy.uploadedMb.toFixed(0)} MB were uploaded (${(busy.uploadedMb / SECONDS).toFixed(0)} MB/s): ${p99Ratios.at(-1)!.toFixed(2)}×; received ${quiet.received}/${quiet.messages} and ${busy.received}/${busy.messages}`);
+  const p99Ratios = new Map<number, number[]>(UPLOAD_RATES.map((rate) => [rate, []]));
+  for (let r = 0; r < (PARTS.has('chat') ? ROUNDS : 0); r++) {
+    const quiet = await chatSeries(undefined);
+    latency.push(quiet);
+    log(`round ${r + 1}: chat p50/p99 ${quiet.p50Ms.toFixed(1)}/${quiet.p99Ms.toFixed(1)} ms quiet; received ${quiet.received}/${quiet.messages}`);
+    for (const rate of UPLOAD_RATES) {
+      const busy = await chatSeries(rate);
+      latency.push(busy);
+      p99Ratios.get(rate)!.push(busy.p99Ms / quiet.p99Ms);
+      log(`round ${r + 1}: chat p50/p99 ${busy.p50Ms.toFixed(1)}/${busy.p99Ms.toFixed(1)} ms while ${busy.uploadedMb.toFixed(0)} MB were uploaded (${(busy.uploadedMb / SECONDS).toFixed(0)} MB/s, ${rate ? `paced at ${rate}` : 'unpaced'}): ${p99Ratios.get(rate)!.at(-1)!.toFixed(2)}×; received ${busy.received}/${busy.messages}`);
+    }
   }
-  const result = { sizeMb: SIZE_MB, rounds: ROUNDS, throughputRatio: median(ratios), p99Ratio: median(p99Ratios), transfers, latency };
-  log(`upload throughput, Parley vs plain HTTP: ${result.throughputRatio.toFixed(2)}× (median of ${ROUNDS}; goal ≥ 0.8×)`);
-  log(`chat p99 while uploading vs quiet: ${result.p99Ratio.toFixed(2)}× (median of ${ROUNDS}; goal ≤ 1.2×)`);
+  const p99Ratio = Object.fromEntries([...p99Ratios].filter(([, xs]) => xs.length > 0).map(([rate, xs]) => [rate ? `${rate} MB/s` : 'unpaced', median(xs)]));
+  const result = { sizeMb: SIZE_MB, rounds: ROUNDS, throughputRatio: ratios.length ? median(ratios) : undefined, p99Ratio, transfers, latency };
+  if (result.throughputRatio !== undefined) log(`upload throughput, Parley vs plain HTTP: ${result.throughputRatio.toFixed(2)}× (median of ${ROUNDS}; goal ≥ 0.8×)`);
+  for (const [rate, ratio] of Object.entries(p99Ratio)) log(`chat p99 while uploading (${rate}) vs quiet: ${ratio.toFixed(2)}× (median of ${ROUNDS}; goal ≤ 1.2×)`);
   if (flags.json) writeFileSync(flags.json, JSON.stringify(result, null, 2));
 } finally {
   killAll();

@@ -1,13 +1,16 @@
 /**
  * A forked process that uploads files to the relay back to back until told to stop, so that the
  * chat-latency series measures the relay under upload load, not this process's event loop (the
- * chat clients live in the coordinator). Reports the bytes it uploaded.
+ * chat clients live in the coordinator). Paced at a network's rate when given one, else as fast as
+ * loopback goes. Reports the bytes it uploaded.
  */
 import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
-import { parleySocket, tusUpload, uploadToken } from './client';
+import { pacedUpload, parleySocket, tusUpload, uploadToken } from './client';
 
-const [url, megabytes] = process.argv.slice(2);
+const [url, megabytes, rate] = process.argv.slice(2);
+/** MB/s the uploads are paced at; 0: as fast as loopback goes. */
+const MB_PER_S = Number(rate ?? 0);
 // On people's networks the uploading client is another computer; here it shares two cores with the
 // relay and the chat clients being timed. At the lowest priority it takes only what they leave, so
 // the figure prices the relay's work on uploads, not this process's competition for the CPU.
@@ -23,7 +26,8 @@ const socket = await parleySocket(url!, `uploader${process.pid}`);
 process.send?.({ ready: true });
 let bytes = 0;
 while (!stopping) {
-  await tusUpload(url!, await uploadToken(socket), data);
+  const token = await uploadToken(socket);
+  await (MB_PER_S > 0 ? pacedUpload(url!, token, data, MB_PER_S * 2 ** 20) : tusUpload(url!, token, data));
   bytes += data.length;
 }
 socket.close();
