@@ -53,12 +53,24 @@ async function change(conn: Connection, kind: ChangeKind, req: EditRequest | Del
   };
   const submitted = ctx.stores.submit(conn.userId, draft);
   return new Later(
-    submitted.then((r) => {
+    submitted.then(async (r) => {
       if (r.message === undefined) return conn.reject(r.retryAfterMs);
+      // The deletion is recorded: its files go now, whatever becomes of applying it (a retry finds
+      // the stored entry above and does not come here again).
+      if (kind === 'delete' && current.attachments?.length) await releaseFiles(conn, target.room, current.attachments.map((f) => f.id));
       // A duplicate here is a retry that raced its first attempt past the lookup above.
       return finish(conn, target, r.message, r.duplicate);
     }),
   );
+}
+
+async function releaseFiles(conn: Connection, room: string, ids: string[]): Promise<void> {
+  try {
+    await conn.ctx.files.release(ids, conn.userId, room);
+  } catch (err) {
+    // The message is deleted either way; a file left behind is removed by no one, so say so.
+    conn.ctx.log.warn({ err, room, ids }, 'the files of a deleted message could not be removed');
+  }
 }
 
 /**

@@ -69,7 +69,9 @@ export interface FileService {
    */
   classicLink(req: IncomingMessage, conversation: string, id: string): string;
   /** The attachments of a new message: each id an upload `userId` finished for `conversation`, else UNKNOWN_FILE. */
-  attachments(ids: readonly string[], userId: string, conversation: string): Promise<Attachment[]>;
+  attachments(ids: readonly string[], userId: string, conversation: string, clientId?: string): Promise<Attachment[]>;
+  /** Deletes the files of a deleted message (those `userId` uploaded for `conversation`) and frees their quota. */
+  release(ids: readonly string[], userId: string, conversation: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,16 +178,27 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
       return `${publicOrigin(req, opts.proxyHops) ?? ''}${signedPath(signer, id, conversation, expiresAt)}`;
     },
 
-    async attachments(ids, userId, conversation) {
+    async release(ids, userId, conversation) {
+      for (const id of ids) {
+        const r = await storage.record(id);
+        if (!r || r.owner !== userId || r.conversation !== conversation) continue;
+        await storage.remove(id);
+        await quota.release(id);
+      }
+    },
+
+    async attachments(ids, userId, conversation, clientId) {
       // An image refused only now (its record was never made before a restart) is gone: no such file.
       const records = await Promise.all(ids.map((id) => finish(id).catch((err: unknown) => (tooLarge(err) ? undefined : Promise.reject(err)))));
       const files = records.map((r) => {
         if (!r || r.owner !== userId || r.conversation !== conversation) throw unknownFile();
+        // One file, one message (a retry of that message aside): deleting the message deletes the file.
+        if (r.attachedAt !== undefined && (clientId === undefined || r.attachedFor !== clientId)) throw sentAlready();
         return r;
       });
       // Sent: kept from now on (the sweep of unsent uploads passes it by).
       const now = Date.now();
-      await Promise.all(files.filter((r) => r.attachedAt === undefined).map((r) => storage.saveRecord({ ...r, attachedAt: now })));
+      await Promise.all(files.filter((r) => r.attachedAt === undefined).map((r) => storage.saveRecord({ ...r, attachedAt: now, ...(clientId === undefined ? {} : { attachedFor: clientId }) })));
       return files.map((r) => ({
         id: r.id,
         name: r.name,
@@ -206,6 +219,10 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
 
 function tooLarge(err: unknown): boolean {
   return err instanceof ParleyError && err.code === ErrorCode.IMAGE_TOO_LARGE;
+}
+
+function sentAlready(): ParleyError {
+  return new ParleyError(ErrorCode.UNKNOWN_FILE, 'That file was already sent in another message: upload it again to send it again.');
 }
 
 function unknownFile(): ParleyError {

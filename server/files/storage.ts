@@ -24,6 +24,8 @@ export interface FileRecord {
   createdAt: number;
   /** When it was first sent in a message; until then it expires (index.ts, unattachedAfterMs). */
   attachedAt?: number;
+  /** The clientId of the message it was sent in: only a retry of that message may carry it again. */
+  attachedFor?: string;
   /** Pixel size, for an image the relay decoded (images.ts). */
   width?: number;
   height?: number;
