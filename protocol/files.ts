@@ -13,7 +13,7 @@
  *    finished for this conversation (else UNKNOWN_FILE). The text may be empty when there is at least
  *    one attachment. The stored message carries `attachments` (metadata, never URLs: they expire).
  * 3. **Download.** `file:url {room, id}` answers a signed URL for a member of the conversation,
- *    valid until `expiresAt`; GET it from the relay. Images that are safe to show (PNG, JPEG, GIF,
+ *    valid until `expiresAt`, and a token; GET it from the relay with `Authorization: Bearer <token>`. Images that are safe to show (PNG, JPEG, GIF,
  *    WebP) are served inline, everything else as a download (docs/files.md). The relay decodes
  *    images when they finish: it strips their metadata (EXIF: location, camera), measures them and
  *    makes a thumbnail; an image over its pixel limit is refused (IMAGE_TOO_LARGE in the 422 that
@@ -85,4 +85,9 @@ export interface FileUrlOk {
   url: string;
   /** ms since epoch; the URL is refused (403) after that. */
   expiresAt: number;
+  /**
+   * Send as `Authorization: Bearer <token>` with the GET: the URL is member-only, refused (403)
+   * without it, so a link copied out of the app opens nothing for anyone outside the conversation.
+   */
+  token: string;
 }

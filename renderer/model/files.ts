@@ -39,22 +39,23 @@ export class Files {
   }
 
   /** A fresh signed URL for a file (or its thumbnail) of a conversation the user is in. */
-  async url(room: string, id: string, variant?: FileUrlRequest['variant']): Promise<string> {
+  async url(room: string, id: string, variant?: FileUrlRequest['variant']): Promise<{ href: string; token: string }> {
     const answer = await this.relay.request('file:url', variant ? { room, id, variant } : { room, id });
     if (!answer.ok) throw new FileFetchError(answer.code, answer.message);
-    return new URL(answer.url, this.base).href;
+    return { href: new URL(answer.url, this.base).href, token: answer.token };
   }
 
   /** The bytes of a file (or its thumbnail), typed as the relay sniffed them. */
   async fetch(room: string, id: string, variant?: FileUrlRequest['variant'], signal?: AbortSignal): Promise<Blob> {
-    const url = await this.url(room, id, variant);
+    const { href, token } = await this.url(room, id, variant);
     let res: Response;
     try {
-      // No credentials: the signature is the permission, and a cross-origin relay needs no cookie.
-      res = await fetch(url, { credentials: 'omit', ...(signal ? { signal } : {}) });
+      // No cookies: the signed URL and its token are the permission (the URL alone is refused, so
+      // it is never put in the page where it could be copied), and a cross-origin relay needs none.
+      res = await fetch(href, { credentials: 'omit', headers: { authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw new FileFetchError('UNREACHABLE', `Could not fetch ${url}.`);
+      throw new FileFetchError('UNREACHABLE', `Could not fetch ${href}.`);
     }
     if (!res.ok) throw new FileFetchError(`HTTP_${res.status}`, `The relay answered ${res.status}.`);
     return res.blob();

@@ -21,7 +21,7 @@ import { route } from './guard';
 
 export const fileRoutes = [
   route('upload:token', {}, async (conn, req) => conn.ctx.files.uploadToken(conn.userId, resolveTarget(conn, req.room).room)),
-  route('file:url', {}, async (conn, req) => conn.ctx.files.downloadUrl(resolveTarget(conn, req.room).room, req.id, req.variant)),
+  route('file:url', {}, async (conn, req) => conn.ctx.files.downloadUrl(resolveTarget(conn, req.room).room, req.id, req.variant, conn.userId)),
 ];
 
 /** What the classic sockets of `message`'s conversation are sent: the message, or its text-only copy. */

@@ -55,12 +55,19 @@ export function downloadHandler(deps: DownloadDeps): (req: IncomingMessage, res:
 const URL_VARIANTS: ReadonlySet<string> = new Set<FileVariant>(['thumb']);
 
 /** The URL `file:url` answers: a path on the relay, signed for one conversation (and variant) until `expiresAt`. */
-export function signedPath(signer: FileSigner, id: string, conversation: string, expiresAt: number, variant?: 'thumb'): string {
-  const query = new URLSearchParams({ c: conversation, e: String(expiresAt), ...(variant ? { v: variant } : {}), s: signer.fileSignature(id, conversation, expiresAt, variant) });
+export function signedPath(signer: FileSigner, id: string, conversation: string, expiresAt: number, variant?: 'thumb', memberOnly = false): string {
+  const query = new URLSearchParams({
+    c: conversation,
+    e: String(expiresAt),
+    ...(variant ? { v: variant } : {}),
+    ...(memberOnly ? { m: '1' } : {}),
+    s: signer.fileSignature(id, conversation, expiresAt, variant, memberOnly),
+  });
   return `${FILES_PATH}/${id}?${query.toString()}`;
 }
 
 async function serve(deps: DownloadDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method === 'OPTIONS') return preflight(deps, req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'GET or HEAD only.\n', { allow: 'GET, HEAD' });
   const url = new URL(req.url ?? '/', 'http://relay');
   const id = url.pathname.slice(FILES_PATH.length + 1);
@@ -68,6 +75,7 @@ async function serve(deps: DownloadDeps, req: IncomingMessage, res: ServerRespon
   const expiry = url.searchParams.get('e');
   const signature = url.searchParams.get('s');
   const variant = url.searchParams.get('v') ?? undefined;
+  const memberOnly = url.searchParams.get('m') === '1';
   const expiresAt = Number(expiry);
   const genuine =
     FILE_ID_PATTERN.test(id) &&
@@ -76,15 +84,23 @@ async function serve(deps: DownloadDeps, req: IncomingMessage, res: ServerRespon
     expiry !== null &&
     /^\d{1,15}$/.test(expiry) &&
     (variant === undefined || URL_VARIANTS.has(variant)) &&
-    deps.signer.verifyFileSignature(id, conversation, expiresAt, signature, variant);
-  if (!genuine) return plain(res, 403, 'This link is not valid.\n');
+    deps.signer.verifyFileSignature(id, conversation, expiresAt, signature, variant, memberOnly);
+  const cors = corsHeaders(deps, req);
+  if (!genuine) return plain(res, 403, 'This link is not valid.\n', cors);
   const now = Date.now();
-  if (expiresAt <= now) return plain(res, 403, 'This link has expired: ask for a new one (file:url).\n');
+  if (expiresAt <= now) return plain(res, 403, 'This link has expired: ask for a new one (file:url).\n', cors);
+  if (memberOnly) {
+    const header = req.headers.authorization;
+    const claims = typeof header === 'string' && header.startsWith('Bearer ') ? deps.signer.verifyDownloadToken(header.slice(7).trim(), now) : undefined;
+    if (!claims || claims.conversation !== conversation) {
+      return plain(res, 403, 'This link works only in the Parley app of a member of the conversation.\n', cors);
+    }
+  }
   const record = await deps.storage.record(id);
-  if (!record) return plain(res, 404, 'No such file.\n');
-  if (record.conversation !== conversation) return plain(res, 403, 'This link is not valid.\n');
+  if (!record) return plain(res, 404, 'No such file.\n', cors);
+  if (record.conversation !== conversation) return plain(res, 403, 'This link is not valid.\n', cors);
   const served = servedAs(record, variant as FileVariant | undefined);
-  if (!served) return plain(res, 404, 'No such file.\n');
+  if (!served) return plain(res, 404, 'No such file.\n', cors);
 
   const origin = req.headers.origin;
   const headers: Record<string, string | number> = {
@@ -157,6 +173,26 @@ export function byteRange(header: string | undefined, size: number): { start: nu
     if (m[2] !== '' && Number(m[2]) < start) return undefined;
   }
   return start >= size || size === 0 ? 'unsatisfiable' : { start, end };
+}
+
+/** CORS on refusals too, so a page can tell a 403 from a network failure. */
+function corsHeaders(deps: DownloadDeps, req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin;
+  return origin && deps.corsOrigin(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+}
+
+/** A listed origin may send the download token (Authorization) and a Range; others get no grant. */
+function preflight(deps: DownloadDeps, req: IncomingMessage, res: ServerResponse): void {
+  const cors = corsHeaders(deps, req);
+  if (!cors['access-control-allow-origin']) return plain(res, 403, 'Origin not allowed.\n');
+  res.writeHead(204, {
+    ...cors,
+    'access-control-allow-methods': 'GET, HEAD',
+    'access-control-allow-headers': 'Authorization, Range',
+    'access-control-max-age': '600',
+    'content-length': 0,
+  });
+  res.end();
 }
 
 function plain(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

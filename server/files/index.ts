@@ -62,7 +62,7 @@ export interface FileService {
   /** An upload token for `userId` in `conversation` (the caller checked membership). */
   uploadToken(userId: string, conversation: string): Promise<UploadTokenOk>;
   /** A signed download URL for a file of `conversation`, or its thumbnail (the caller checked membership). */
-  downloadUrl(conversation: string, id: string, variant?: 'thumb'): Promise<FileUrlOk>;
+  downloadUrl(conversation: string, id: string, variant: 'thumb' | undefined, userId: string): Promise<FileUrlOk>;
   /**
    * A signed download URL to put in the text classic clients see, absolute for the origin `req` (the
    * sender's handshake) reached the relay by; no check that the file exists (it was just attached).
@@ -166,11 +166,12 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
       return { token: signer.uploadToken({ userId, conversation, expiresAt }), url: UPLOAD_PATH, expiresAt, maxBytes: opts.maxBytes };
     },
 
-    async downloadUrl(conversation, id, variant) {
+    async downloadUrl(conversation, id, variant, userId) {
       const found = await storage.record(id);
       if (!found || found.conversation !== conversation || (variant && !found.variants?.[variant])) throw unknownFile();
       const expiresAt = Math.ceil((Date.now() + FILE_URL_TTL_MS) / URL_EXPIRY_STEP_MS) * URL_EXPIRY_STEP_MS;
-      return { url: signedPath(signer, id, conversation, expiresAt, variant), expiresAt };
+      // Member-only: the URL works with this token alone, which the app keeps and never shows.
+      return { url: signedPath(signer, id, conversation, expiresAt, variant, true), expiresAt, token: signer.downloadToken({ userId, conversation, expiresAt }) };
     },
 
     classicLink(req, conversation, id) {

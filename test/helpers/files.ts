@@ -16,6 +16,11 @@ export async function uploadToken(socket: TestSocket, room = 'lobby'): Promise<U
   return res;
 }
 
+/** GETs (or HEADs) a file as the Parley client does: its member-only URL with the token minted with it. */
+export function download(relay: { url: string }, link: FileUrlOk, headers: Record<string, string | number> = {}, method = 'GET'): Promise<RawResponse> {
+  return raw(relay, method, link.url, { authorization: `Bearer ${link.token}`, ...headers });
+}
+
 export async function fileUrl(socket: TestSocket, room: string, id: string): Promise<FileUrlOk> {
   const res = await request<FileUrlOk>(socket, 'file:url', { room, id });
   if (!res.ok) throw new Error(`file:url refused: ${res.code} ${res.message}`);

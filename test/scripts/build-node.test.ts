@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { ErrorCode, type SendOk } from '../../protocol/index';
 import { closeAllClients, loggedIn, next, request } from '../helpers/clients';
-import { fileUrl, raw, uploaded } from '../helpers/files';
+import { download, fileUrl, raw, uploaded } from '../helpers/files';
 import { photoWithExif } from '../helpers/images';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -95,7 +95,7 @@ describe('the desktop bundle of the relay', () => {
     const id = await uploaded({ url }, cleo, await photoWithExif(64, 32), 'photo.jpg');
     const sent = await request<SendOk>(cleo, 'new message', { text: '', attachments: [id] });
     expect(sent.ok && sent.attachments).toEqual([expect.objectContaining({ type: 'image/jpeg', width: 32, height: 64, thumb: true })]);
-    const served = await raw({ url }, 'GET', (await fileUrl(cleo, 'lobby', id)).url);
+    const served = await download({ url }, await fileUrl(cleo, 'lobby', id));
     const meta = await sharp(served.body).metadata();
     expect([meta.width, meta.height, meta.exif, meta.xmp]).toEqual([32, 64, undefined, undefined]);
   });

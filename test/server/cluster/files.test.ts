@@ -13,7 +13,7 @@ import type { SendOk } from '../../../protocol/index';
 import { useAzurite } from '../../helpers/azurite';
 import { loggedIn, newKey, next, request } from '../../helpers/clients';
 import { redisRelay, RelayProcess } from '../../helpers/cluster';
-import { bytes, fileUrl, raw, sha256, tusHeaders, tusUpload, uploadToken } from '../../helpers/files';
+import { bytes, download, fileUrl, raw, sha256, tusHeaders, tusUpload, uploadToken } from '../../helpers/files';
 import { useRedisSuite } from '../../helpers/redis-suite';
 import { CLI, ensureCli } from '../../security/support/cli';
 
@@ -53,18 +53,18 @@ describe('files across relay instances on one container', () => {
     expect(message).toMatchObject({ message: 'the plan', attachments: [{ id, name: 'plan.bin', size: data.length }] });
 
     const signedByB = await fileUrl(ben.socket, 'lobby', id);
-    const fromB = await raw(b, 'GET', signedByB.url);
+    const fromB = await download(b, signedByB);
     expect(fromB.status).toBe(200);
     expect(sha256(fromB.body)).toBe(sha256(data));
     const signedByA = await fileUrl(ana.socket, 'lobby', id);
     // Both sign with the one secret: the same file, conversation and expiry give the same URL.
     expect(signedByA.url).toBe(signedByB.url);
-    expect(sha256((await raw(b, 'GET', signedByA.url)).body)).toBe(sha256(data));
-    const part = await raw(b, 'GET', signedByA.url, { range: 'bytes=300000-300099' });
+    expect(sha256((await download(b, signedByA)).body)).toBe(sha256(data));
+    const part = await download(b, signedByA, { range: 'bytes=300000-300099' });
     expect(part.status).toBe(206);
     expect(part.body.equals(data.subarray(300_000, 300_100))).toBe(true);
     // And A serves what B signed.
-    expect(sha256((await raw(a, 'GET', signedByB.url)).body)).toBe(sha256(data));
+    expect(sha256((await download(a, signedByB)).body)).toBe(sha256(data));
   });
 
   it('an upload A was taking when it was killed is resumed on B and completes intact', async () => {
@@ -125,7 +125,7 @@ describe('files across relay instances on one container', () => {
     const arrived = next(ben.socket, 'new message');
     expect(await request<SendOk>(again.socket, 'new message', { text: 'finally', attachments: [resumed.id] })).toMatchObject({ ok: true });
     expect((await arrived).attachments?.[0]).toMatchObject({ id: resumed.id, name: 'big.bin', size: data.length });
-    const got = await raw(b, 'GET', (await fileUrl(ben.socket, 'lobby', resumed.id)).url);
+    const got = await download(b, await fileUrl(ben.socket, 'lobby', resumed.id));
     expect(sha256(got.body)).toBe(sha256(data));
   });
 });

@@ -18,7 +18,7 @@ import { diskStorage } from '../../../server/files/disk-storage';
 import { createFileService } from '../../../server/files/index';
 import { useAzurite } from '../../helpers/azurite';
 import { loggedIn, next, request } from '../../helpers/clients';
-import { bytes, createUpload, fileUrl, raw, sha256, tusHeaders, tusUpload, uploadToken } from '../../helpers/files';
+import { bytes, createUpload, download, fileUrl, raw, sha256, tusHeaders, tusUpload, uploadToken } from '../../helpers/files';
 import { photoWithExif } from '../../helpers/images';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 import { brokenAfter, createdUpload, describeFileStorage, newFileId, readAll, written } from '../../helpers/storage-conformance';
@@ -118,17 +118,17 @@ describe('a relay with files in Azure Blob Storage', () => {
     expect(sent.ok && sent.attachments).toEqual([attachment]);
     expect((await arrived).attachments).toEqual([attachment]);
 
-    const { url } = await fileUrl(bob.socket, 'lobby', id);
-    const whole = await raw(relay, 'GET', url);
+    const link = await fileUrl(bob.socket, 'lobby', id);
+    const whole = await download(relay, link);
     expect(whole.status).toBe(200);
     expect(whole.headers['content-length']).toBe(String(data.length));
     expect(sha256(whole.body)).toBe(sha256(data));
-    const part = await raw(relay, 'GET', url, { range: 'bytes=70000-70099' });
+    const part = await download(relay, link, { range: 'bytes=70000-70099' });
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 70000-70099/${data.length}`);
     expect(part.body.equals(data.subarray(70_000, 70_100))).toBe(true);
-    expect((await raw(relay, 'GET', url, { range: 'bytes=-10' })).body.equals(data.subarray(-10))).toBe(true);
-    expect((await raw(relay, 'GET', url, { range: `bytes=${data.length}-` })).status).toBe(416);
+    expect((await download(relay, link, { range: 'bytes=-10' })).body.equals(data.subarray(-10))).toBe(true);
+    expect((await download(relay, link, { range: `bytes=${data.length}-` })).status).toBe(416);
   });
 
   it('sniffs and names what it stores as the disk relay does: HTML is text, named .txt, served as a download', async () => {
@@ -140,7 +140,7 @@ describe('a relay with files in Azure Blob Storage', () => {
       ok: true,
       attachments: [{ name: 'page.html.txt', type: 'text/plain' }],
     });
-    const got = await raw(relay, 'GET', (await fileUrl(ana.socket, 'lobby', text.id)).url);
+    const got = await download(relay, await fileUrl(ana.socket, 'lobby', text.id));
     expect(got.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(got.headers['content-disposition']).toMatch(/^attachment;/);
   });
@@ -152,12 +152,13 @@ describe('a relay with files in Azure Blob Storage', () => {
     const { id } = await tusUpload(relay, token, await photoWithExif(640, 400), { filename: 'holiday.jpg' });
     const sent = await request<SendOk>(ana.socket, 'new message', { text: '', attachments: [id] });
     expect(sent.ok && sent.attachments?.[0]).toMatchObject({ type: 'image/jpeg', width: 400, height: 640, thumb: true });
-    const image = await raw(relay, 'GET', (await fileUrl(ana.socket, 'lobby', id)).url);
+    const image = await download(relay, await fileUrl(ana.socket, 'lobby', id));
     expect(image.status).toBe(200);
     expect(image.body.includes('AcmeCam')).toBe(false);
     expect(await sharp(image.body).metadata()).toMatchObject({ format: 'jpeg', width: 400, height: 640 });
     const thumb = await request<FileUrlOk>(ana.socket, 'file:url', { room: 'lobby', id, variant: 'thumb' });
-    const small = await raw(relay, 'GET', thumb.ok ? thumb.url : '/');
+    if (!thumb.ok) throw new Error(thumb.message);
+    const small = await download(relay, thumb);
     expect(small.headers['content-type']).toBe('image/webp');
     expect((await sharp(small.body).metadata()).format).toBe('webp');
   });
@@ -182,7 +183,7 @@ describe('a relay with files in Azure Blob Storage', () => {
     await tusUpload(relay, token, data, { chunkSize: CHUNK, uploadUrl: first.url, onBeforeRequest: hook });
     expect(patches[0]).toBe(stoppedAt);
     expect(await request(ana.socket, 'new message', { text: 'done', attachments: [first.id] })).toMatchObject({ ok: true });
-    expect(sha256((await raw(relay, 'GET', (await fileUrl(ana.socket, 'lobby', first.id)).url)).body)).toBe(sha256(data));
+    expect(sha256((await download(relay, await fileUrl(ana.socket, 'lobby', first.id))).body)).toBe(sha256(data));
   });
 
   it('cancels an unfinished upload (DELETE removes its blob), and a request for an upload that is gone is 404', async () => {

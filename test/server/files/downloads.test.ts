@@ -4,11 +4,12 @@
  * images), under a sanitised name.
  */
 import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index';
 import { FileSigner } from '../../../server/files/signing';
 import { signedPath } from '../../../server/files/downloads';
 import type { Relay } from '../../../server/index';
 import { loggedIn, next, request, type TestSocket } from '../../helpers/clients';
-import { fileUrl, PNG_1x1, raw, uploaded } from '../../helpers/files';
+import { download, fileUrl, PNG_1x1, raw, uploaded } from '../../helpers/files';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
@@ -21,8 +22,8 @@ async function roundTrip(relay: Relay, socket: TestSocket, data: Buffer, name: s
   const id = await uploaded(relay, socket, data, name);
   const sent = await request<{ attachments?: { name: string; type: string }[] }>(socket, 'new message', { text: '', attachments: [id] });
   if (!sent.ok) throw new Error(sent.message);
-  const { url } = await fileUrl(socket, 'lobby', id);
-  return { id, url, attachment: sent.attachments![0]!, res: await raw(relay, 'GET', url) };
+  const link = await fileUrl(socket, 'lobby', id);
+  return { id, url: link.url, attachment: sent.attachments![0]!, res: await download(relay, link) };
 }
 
 describe('signed download URLs', () => {
@@ -35,24 +36,27 @@ describe('signed download URLs', () => {
     const b = await uploaded(relay, ana.socket, Buffer.from('in dev'), 'b.txt', 'dev');
     await request(ana.socket, 'new message', { text: '', attachments: [a] });
     await request(ana.socket, 'new message', { text: '', room: 'dev', attachments: [b] });
-    const { url } = await fileUrl(ana.socket, 'lobby', a);
-    expect((await raw(relay, 'GET', url)).status).toBe(200);
+    const link = await fileUrl(ana.socket, 'lobby', a);
+    const { url } = link;
+    // Each URL below goes with the genuine token: the signature alone must refuse it.
+    const get = (path: string) => download(relay, { ...link, url: path });
+    expect((await get(url)).status).toBe(200);
 
     const forged = url.replace(/s=[^&]+/, (s) => `s=${s.at(-1) === 'A' ? s.slice(2, -1) + 'B' : s.slice(2, -1) + 'A'}`);
-    expect((await raw(relay, 'GET', forged)).status).toBe(403);
-    expect((await raw(relay, 'GET', url.replace(/&s=[^&]+/, ''))).status).toBe(403);
-    expect((await raw(relay, 'GET', `/files/${a}`)).status).toBe(403);
+    expect((await get(forged)).status).toBe(403);
+    expect((await get(url.replace(/&s=[^&]+/, ''))).status).toBe(403);
+    expect((await get(`/files/${a}`)).status).toBe(403);
     // A later expiry with the old signature.
-    expect((await raw(relay, 'GET', url.replace(/e=\d+/, (e) => `e=${Number(e.slice(2)) + 1}`))).status).toBe(403);
+    expect((await get(url.replace(/e=\d+/, (e) => `e=${Number(e.slice(2)) + 1}`))).status).toBe(403);
     // Genuinely signed, but expired.
-    expect((await raw(relay, 'GET', signedPath(signer, a, 'lobby', Date.now() - 1))).status).toBe(403);
+    expect((await get(signedPath(signer, a, 'lobby', Date.now() - 1, undefined, true))).status).toBe(403);
     // The lobby's URL for `a`, pointed at `b` (a file of #dev): the signature does not cover it.
-    expect((await raw(relay, 'GET', url.replace(a, b))).status).toBe(403);
+    expect((await get(url.replace(a, b))).status).toBe(403);
     // Even a genuine signature naming the wrong conversation does not open a file of another.
-    expect((await raw(relay, 'GET', signedPath(signer, b, 'lobby', Date.now() + 60_000))).status).toBe(403);
+    expect((await get(signedPath(signer, b, 'lobby', Date.now() + 60_000, undefined, true))).status).toBe(403);
     // Unknown id behind a genuine signature: 404; behind a guessed one: 403, so guessing learns nothing.
-    expect((await raw(relay, 'GET', signedPath(signer, 'AAAAAAAAAAAAAAAAAAAAAAAA', 'lobby', Date.now() + 60_000))).status).toBe(404);
-    expect((await raw(relay, 'GET', url.replace(a, 'AAAAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(403);
+    expect((await get(signedPath(signer, 'AAAAAAAAAAAAAAAAAAAAAAAA', 'lobby', Date.now() + 60_000, undefined, true))).status).toBe(404);
+    expect((await get(url.replace(a, 'AAAAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(403);
     expect((await raw(relay, 'POST', url)).status).toBe(405);
   });
 
@@ -120,5 +124,36 @@ describe('signed download URLs', () => {
     }
     const utf8 = await roundTrip(relay, ana.socket, text, 'Grüße.txt');
     expect(utf8.res.headers['content-disposition']).toBe(`attachment; filename="Gr__e.txt"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.txt`);
+  });
+
+  it('member-only URLs: refused without their token, with another conversation’s, or copied to a non-member', async () => {
+    const relay = await startRelay({ allowedOrigins: ['https://chat.example.com'] });
+    const ana = await loggedIn(relay.url, 'ana');
+    const eve = await loggedIn(relay.url, 'eve');
+    await request(ana.socket, 'room:join', { room: 'dev', create: true });
+    const id = await uploaded(relay, ana.socket, Buffer.from('dev only\n'), 'plan.txt', 'dev');
+    await request(ana.socket, 'new message', { text: '', room: 'dev', attachments: [id] });
+    const link = await fileUrl(ana.socket, 'dev', id);
+    expect(link.url).toContain('&m=1&');
+    expect((await download(relay, link)).body.toString()).toBe('dev only\n');
+
+    // The link copied out of the app and opened elsewhere: no token.
+    const copied = await raw(relay, 'GET', link.url);
+    expect(copied.status).toBe(403);
+    expect(copied.body.toString()).toMatch(/only in the Parley app of a member/);
+    // Eve is not in #dev: file:url refuses her, and her lobby token does not open dev's link.
+    expect(await request(eve.socket, 'file:url', { room: 'dev', id })).toMatchObject({ ok: false, code: ErrorCode.NOT_IN_ROOM });
+    const evesToken = (await fileUrl(eve.socket, 'lobby', await uploaded(relay, eve.socket, Buffer.from('x'), 'x.txt'))).token;
+    expect((await download(relay, { ...link, token: evesToken })).status).toBe(403);
+    expect((await download(relay, { ...link, token: 'v1.forged.token' })).status).toBe(403);
+    // Dropping m=1 to make a plain link breaks the signature.
+    expect((await download(relay, { ...link, url: link.url.replace('&m=1', '') })).status).toBe(403);
+
+    // A listed origin may send the token (preflight), and reads refusals; others get no grant.
+    const ok = await raw(relay, 'OPTIONS', link.url, { origin: 'https://chat.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' });
+    expect(ok.status).toBe(204);
+    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': 'https://chat.example.com', 'access-control-allow-headers': 'Authorization, Range' });
+    expect((await raw(relay, 'OPTIONS', link.url, { origin: 'https://evil.example', 'access-control-request-method': 'GET' })).status).toBe(403);
+    expect((await raw(relay, 'GET', link.url, { origin: 'https://chat.example.com' })).headers['access-control-allow-origin']).toBe('https://chat.example.com');
   });
 });

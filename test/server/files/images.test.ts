@@ -13,7 +13,7 @@ import { resolveConfig } from '../../../server/config';
 import type { Relay } from '../../../server/index';
 import { loggedIn, next, request, type TestSocket } from '../../helpers/clients';
 import { useDataDirs } from '../../helpers/data-dirs';
-import { bytes, createUpload, fileUrl, raw, sha256, tusHeaders, uploaded, uploadToken } from '../../helpers/files';
+import { bytes, createUpload, download, fileUrl, raw, sha256, tusHeaders, uploaded, uploadToken } from '../../helpers/files';
 import { animation, apngWithMetadata, gifScriptPolyglot, photoWithExif, plain, pngBomb } from '../../helpers/images';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
@@ -27,8 +27,8 @@ async function share(relay: Relay, socket: TestSocket, file: Buffer, name: strin
   const id = await uploaded(relay, socket, file, name);
   const sent = await request<SendOk>(socket, 'new message', { text: '', attachments: [id] });
   if (!sent.ok) throw new Error(`${sent.code}: ${sent.message}`);
-  const { url } = await fileUrl(socket, 'lobby', id);
-  return { id, url, attachment: sent.attachments![0]!, res: await raw(relay, 'GET', url) };
+  const link = await fileUrl(socket, 'lobby', id);
+  return { id, url: link.url, link, attachment: sent.attachments![0]!, res: await download(relay, link) };
 }
 
 /** The chunk types of a PNG, in order. */
@@ -100,8 +100,8 @@ describe('images are cleaned before anyone downloads them', () => {
     // Any member may ask, not only the uploader.
     const thumb = await thumbUrl(bob.socket, got.id);
     if (!thumb.ok) throw new Error(thumb.message);
-    expect(thumb.url).toMatch(/^\/files\/[A-Za-z0-9_-]+\?c=lobby&e=\d+&v=thumb&s=[A-Za-z0-9_-]+$/);
-    const res = await raw(relay, 'GET', thumb.url);
+    expect(thumb.url).toMatch(/^\/files\/[A-Za-z0-9_-]+\?c=lobby&e=\d+&v=thumb&m=1&s=[A-Za-z0-9_-]+$/);
+    const res = await download(relay, thumb);
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject({
       'content-type': 'image/webp',
@@ -116,17 +116,19 @@ describe('images are cleaned before anyone downloads them', () => {
     expect(res.body.length).toBeLessThan(got.res.body.length);
 
     // The signature covers the variant: dropped, changed or added, the URL is refused.
-    expect((await raw(relay, 'GET', thumb.url.replace('&v=thumb', ''))).status).toBe(403);
-    expect((await raw(relay, 'GET', thumb.url.replace('v=thumb', 'v=image'))).status).toBe(403);
-    expect((await raw(relay, 'GET', got.url.replace('&s=', '&v=thumb&s='))).status).toBe(403);
-    const range = await raw(relay, 'GET', thumb.url, { range: 'bytes=0-3' });
+    const as = (url: string) => download(relay, { ...thumb, url });
+    expect((await as(thumb.url.replace('&v=thumb', ''))).status).toBe(403);
+    expect((await as(thumb.url.replace('v=thumb', 'v=image'))).status).toBe(403);
+    expect((await as(got.url.replace('&m=1', '&v=thumb&m=1'))).status).toBe(403);
+    const range = await download(relay, thumb, { range: 'bytes=0-3' });
     expect([range.status, range.body.toString('latin1')]).toEqual([206, 'RIFF']);
 
     // A small image is never enlarged; its thumbnail keeps its size.
     const small = await share(relay, ana.socket, await plain('png', 100, 50), 'dot.png');
     expect(small.attachment).toMatchObject({ type: 'image/png', width: 100, height: 50, thumb: true });
     const smallThumb = await thumbUrl(ana.socket, small.id);
-    const smallMeta = await sharp((await raw(relay, 'GET', smallThumb.ok ? smallThumb.url : '')).body).metadata();
+    if (!smallThumb.ok) throw new Error(smallThumb.message);
+    const smallMeta = await sharp((await download(relay, smallThumb)).body).metadata();
     expect(smallMeta).toMatchObject({ format: 'webp', width: 100, height: 50 });
   });
 
@@ -141,7 +143,8 @@ describe('images are cleaned before anyone downloads them', () => {
     const served = await sharp(got.res.body, { animated: true }).metadata();
     expect(served).toMatchObject({ format: 'gif', width: 60, pageHeight: 40, pages: 4, loop: 0, delay: [100, 100, 100, 100] });
     const thumb = await thumbUrl(ana.socket, got.id);
-    const thumbMeta = await sharp((await raw(relay, 'GET', thumb.ok ? thumb.url : '')).body, { animated: true }).metadata();
+    if (!thumb.ok) throw new Error(thumb.message);
+    const thumbMeta = await sharp((await download(relay, thumb)).body, { animated: true }).metadata();
     expect(thumbMeta).toMatchObject({ format: 'webp', width: 60, height: 40 });
     expect(thumbMeta.pages ?? 1).toBe(1);
 

@@ -14,7 +14,7 @@ import { ErrorCode } from '../../../protocol/index';
 import { createFileService } from '../../../server/files/index';
 import type { Relay } from '../../../server/index';
 import { loggedIn, newKey, request } from '../../helpers/clients';
-import { bytes, createUpload, fileUrl, raw, sha256, tusHeaders, tusUpload, uploadToken } from '../../helpers/files';
+import { bytes, createUpload, download, fileUrl, raw, sha256, tusHeaders, tusUpload, uploadToken } from '../../helpers/files';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
@@ -60,7 +60,7 @@ describe('resumable uploads', () => {
     expect(offsets[0]).toBe(stoppedAt);
 
     expect(await request(ana.socket, 'new message', { text: 'done', attachments: [first.id] })).toMatchObject({ ok: true });
-    const got = await raw(relay, 'GET', (await fileUrl(bob.socket, 'lobby', first.id)).url);
+    const got = await download(relay, await fileUrl(bob.socket, 'lobby', first.id));
     expect(sha256(got.body)).toBe(sha256(data));
   });
 
@@ -87,7 +87,7 @@ describe('resumable uploads', () => {
     const after = await startRelay({ dataDir });
     const again = await loggedIn(after.url, 'ana', { key });
     expect(again.login.userId).toBe(ana.login.userId);
-    expect((await raw(after, 'GET', oldLink.url)).body.toString()).toBe('kept across restarts\n');
+    expect((await download(after, oldLink)).body.toString()).toBe('kept across restarts\n');
     // The old token would do until it expires; a client that restarted asks for a new one.
     const { token: fresh } = await uploadToken(again.socket);
     expect(await offsetOf(after, path, fresh)).toBe(stoppedAt);
@@ -95,7 +95,7 @@ describe('resumable uploads', () => {
     await tusUpload(after, fresh, data, { chunkSize: CHUNK, uploadUrl: new URL(path, after.url).href, onBeforeRequest: hook });
     expect(offsets[0]).toBe(stoppedAt);
     expect(await request(again.socket, 'new message', { text: 'done', attachments: [first.id] })).toMatchObject({ ok: true });
-    const got = await raw(after, 'GET', (await fileUrl(again.socket, 'lobby', first.id)).url);
+    const got = await download(after, await fileUrl(again.socket, 'lobby', first.id));
     expect(sha256(got.body)).toBe(sha256(data));
   });
 

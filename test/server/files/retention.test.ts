@@ -4,9 +4,9 @@
  * and `file:url` into "no such file" for everyone.
  */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type ChangeOk, type ChatMessage, type SendOk } from '../../../protocol/index';
+import { ErrorCode, type ChangeOk, type SendOk } from '../../../protocol/index';
 import { loggedIn, next, request } from '../../helpers/clients';
-import { fileUrl, raw, uploaded, uploadToken } from '../../helpers/files';
+import { download, fileUrl, raw, uploaded, uploadToken } from '../../helpers/files';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
@@ -18,17 +18,17 @@ describe('file retention', () => {
     const { socket: ana } = await loggedIn(relay.url, 'ana');
     const { socket: bob } = await loggedIn(relay.url, 'bob');
     const id = await uploaded(relay, ana, Buffer.alloc(1000, 1), 'report.bin');
-    const toBob = next<ChatMessage>(bob, 'new message');
+    const toBob = next(bob, 'new message');
     const sent = await request<SendOk>(ana, 'new message', { text: 'the report', attachments: [id], clientId: 'c-report-0001' });
     expect(sent).toMatchObject({ ok: true });
     await toBob;
-    const link = (await fileUrl(bob, 'lobby', id)).url;
-    expect((await raw(relay, 'GET', link)).status).toBe(200);
+    const link = await fileUrl(bob, 'lobby', id);
+    expect((await download(relay, link)).status).toBe(200);
     expect(await request(ana, 'upload:token', { room: 'lobby' })).toMatchObject({ ok: false, code: ErrorCode.QUOTA_EXCEEDED });
 
     const deleted = await request<ChangeOk>(ana, 'message:delete', { room: 'lobby', id: sent.ok ? sent.id : '', seq: sent.ok ? sent.seq : 0 });
     expect(deleted).toMatchObject({ ok: true });
-    expect((await raw(relay, 'GET', link)).status).toBe(404);
+    expect((await download(relay, link)).status).toBe(404);
     expect(await request(bob, 'file:url', { room: 'lobby', id })).toMatchObject({ ok: false, code: ErrorCode.UNKNOWN_FILE });
     // Her share is free again.
     expect((await uploadToken(ana)).token).toBeTruthy();
@@ -45,6 +45,6 @@ describe('file retention', () => {
     expect(again).toMatchObject({ ok: false, code: ErrorCode.UNKNOWN_FILE, message: expect.stringMatching(/already sent/) });
     expect(await request(ana, 'new message', { text: 'three', attachments: [id] })).toMatchObject({ ok: false, code: ErrorCode.UNKNOWN_FILE });
     // The file is still there for the message that has it.
-    expect((await raw(relay, 'GET', (await fileUrl(ana, 'lobby', id)).url)).status).toBe(200);
+    expect((await download(relay, await fileUrl(ana, 'lobby', id))).status).toBe(200);
   });
 });

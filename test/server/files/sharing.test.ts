@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage, FileUrlOk, HistoryPage, SendOk } from '../../../protocol/index';
 import { ErrorCode } from '../../../protocol/index';
 import { classicClient, connected, loggedIn, next, request } from '../../helpers/clients';
-import { bytes, fileUrl, raw, sha256, tusUpload, uploaded, uploadToken } from '../../helpers/files';
+import { bytes, download, fileUrl, raw, sha256, tusUpload, uploaded, uploadToken } from '../../helpers/files';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
@@ -36,9 +36,9 @@ describe('file sharing', () => {
     expect(page.ok && page.messages.at(-1)?.attachments).toEqual([attachment]);
 
     const link = await fileUrl(bob.socket, 'lobby', id);
-    expect(link.url).toMatch(/^\/files\/[A-Za-z0-9_-]+\?c=lobby&e=\d+&s=[A-Za-z0-9_-]+$/);
+    expect(link.url).toMatch(/^\/files\/[A-Za-z0-9_-]+\?c=lobby&e=\d+&m=1&s=[A-Za-z0-9_-]+$/);
     expect(link.expiresAt).toBeGreaterThanOrEqual(Date.now() + 30 * 60_000 - 1000);
-    const got = await raw(relay, 'GET', link.url);
+    const got = await download(relay, link);
     expect(got.status).toBe(200);
     expect(sha256(got.body)).toBe(sha256(data));
     expect(got.headers).toMatchObject({
@@ -61,15 +61,15 @@ describe('file sharing', () => {
     const data = bytes(10_000, 7);
     const id = await uploaded(relay, ana.socket, data);
     await request(ana.socket, 'new message', { text: '', attachments: [id] });
-    const { url } = await fileUrl(ana.socket, 'lobby', id);
-    const part = await raw(relay, 'GET', url, { range: 'bytes=100-199' });
+    const link = await fileUrl(ana.socket, 'lobby', id);
+    const part = await download(relay, link, { range: 'bytes=100-199' });
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe('bytes 100-199/10000');
     expect(part.body.equals(data.subarray(100, 200))).toBe(true);
-    const tail = await raw(relay, 'GET', url, { range: 'bytes=-10' });
+    const tail = await download(relay, link, { range: 'bytes=-10' });
     expect(tail.body.equals(data.subarray(-10))).toBe(true);
-    expect((await raw(relay, 'GET', url, { range: 'bytes=10000-' })).status).toBe(416);
-    const head = await raw(relay, 'HEAD', url);
+    expect((await download(relay, link, { range: 'bytes=10000-' })).status).toBe(416);
+    const head = await download(relay, link, {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.headers['content-length']).toBe('10000');
     expect(head.body.length).toBe(0);
