@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type ChangeOk, type SendOk } from '../../../protocol/index';
 import { loggedIn, next, request } from '../../helpers/clients';
-import { download, fileUrl, raw, uploaded, uploadToken } from '../../helpers/files';
+import { download, fileUrl, uploaded, uploadToken } from '../../helpers/files';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
