@@ -13,3 +13,4 @@ export * from './files';
 export * from './nickname';
 export * from './rooms';
 export * from './desktop-api';
+export * from './diagnostics';

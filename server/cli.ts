@@ -2,6 +2,7 @@
 /**
  * `parley-server`: the standalone relay. The only file that reads the environment and the only place
  * a Redis backend is chosen. Runs in the foreground; SIGTERM/SIGINT shut it down gracefully.
+ * `parley-server doctor <url>` runs the connection checks of server/doctor/ against a relay instead.
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import type { ChatStores } from './stores/types';
 import { DEFAULT_ROOM } from '../protocol/index';
 import { createLogger, redactUrl, type Logger } from './logger';
 import { ConfigError, resolveConfig, type CliFlags, type StandaloneConfig } from './config';
+import type { CheckResult } from '../protocol/diagnostics';
 
 const program = new Command()
   .name('parley-server')
@@ -56,8 +58,48 @@ const program = new Command()
     ].join('\n'),
   );
 
+program
+  .command('doctor')
+  .description('check the connection to a relay, step by step (DNS, TCP, TLS, health, polling, affinity, WebSocket, idle survival, latency, clock, protocol, join code)')
+  .argument('<url>', "the relay's address, e.g. https://chat.example.com or http://192.168.1.20:3000")
+  .option('--json', 'print the report as JSON ({url, at, from, checks: [{id, status, detail, hint, ms}]})')
+  .option('--idle-seconds <n>', 'hold an idle WebSocket this long to catch proxy idle timeouts; 0 skips it (default 30, at most 40)', '30')
+  .option('--fingerprint <sha256>', "the relay certificate's SHA-256 fingerprint to trust (hex, colons optional), e.g. for a self-signed relay")
+  .addHelpText('after', '\nExit status: 0 when no check failed (warnings allowed), 1 when one did, 2 on bad arguments. The report holds no secrets.')
+  .action(async (url: string, flags: { json?: boolean; idleSeconds: string; fingerprint?: string }) => {
+    const idleSeconds = Number(flags.idleSeconds);
+    if (!/^\d+(\.\d+)?$/.test(flags.idleSeconds) || !Number.isFinite(idleSeconds)) {
+      process.stderr.write(`--idle-seconds: a number of seconds, not "${flags.idleSeconds}"\n`);
+      process.exit(2);
+    }
+    // Loaded only here: the relay's start does not pay for the doctor.
+    const { runDoctor, formatHeader, formatCheck, summary, hasFailure, reportableUrl, MAX_IDLE_SECONDS } = await import('./doctor/index');
+    const onCheck = (c: CheckResult) => {
+      process.stdout.write(formatCheck(c));
+      // The idle hold is silent for its whole length: say so to a person watching.
+      if (c.id === 'websocket' && c.status === 'ok' && idleSeconds > 0 && process.stderr.isTTY) process.stderr.write(`  (holding an idle WebSocket for ${Math.min(idleSeconds, MAX_IDLE_SECONDS)} s…)\n`);
+    };
+    // Text goes out line by line as checks finish (the idle check alone takes its seconds); JSON at the end.
+    if (!flags.json) process.stdout.write(formatHeader({ url: reportableUrl(url), at: Date.now() }));
+    const report = await runDoctor(url, {
+      from: 'cli',
+      idleSeconds,
+      ...(flags.fingerprint ? { fingerprint: flags.fingerprint } : {}),
+      ...(flags.json ? {} : { onCheck }),
+    });
+    const out = flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report.checks)}\n`;
+    // Exit once the output is written: a pipe to another process is written asynchronously.
+    process.stdout.write(out, () => process.exit(hasFailure(report) ? 1 : 0));
+  });
+
+/** The default command: run the relay in the foreground. */
+program.action(startRelay);
+
 async function main(): Promise<void> {
-  program.parse();
+  await program.parseAsync();
+}
+
+async function startRelay(): Promise<void> {
   let config;
   try {
     config = resolveConfig(program.opts<CliFlags>(), process.env);
