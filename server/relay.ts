@@ -71,6 +71,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     ...(stores.fileQuota ? { quota: (limits: QuotaLimits) => stores.fileQuota!(limits) } : {}),
     allowedOrigins: opts.allowedOrigins,
     proxyHops: opts.proxyHops,
+    allowedHosts: opts.allowedHosts,
     log,
   }).catch(async (err: unknown) => {
     if (!options.stores) await stores.close();

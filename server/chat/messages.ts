@@ -64,7 +64,7 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
 
   // A retry of a stored message is answered with it (below) whatever became of its files since.
   const earlier = fileIds.length > 0 && req.clientId !== undefined ? await ctx.stores.history.stored(conn.userId, req.clientId) : undefined;
-  const attachments = fileIds.length > 0 ? (earlier?.attachments ?? (await ctx.files.attachments(fileIds, conn.userId, target.room, req.clientId))) : undefined;
+  const attachments = fileIds.length > 0 ? (earlier ? earlier.attachments : await ctx.files.attachments(fileIds, conn.userId, target.room, req.clientId)) : undefined;
   const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text, ...(attachments ? { attachments } : {}) };
   // Classic sockets of this instance that got the provisional copy: they cannot tell a second copy
   // apart, so the stored one is not sent to them again.

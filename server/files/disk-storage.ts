@@ -6,6 +6,7 @@
  * `<id>.thumb`). Everything the relay needs after a restart is in these
  * files, so an upload resumes and a finished file stays attachable and downloadable.
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -75,7 +76,8 @@ export async function diskStorage(dir: string, temporary: boolean): Promise<File
 
 /** Written aside and renamed into place, so a crash leaves the old state or the new, never half. */
 async function writeDurably(final: string, data: string | Buffer): Promise<void> {
-  const temp = `${final}.tmp`;
+  // A name of its own: two writers of one record (two sends of one file) must not rename each other's.
+  const temp = `${final}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'w', 0o600);
   try {
     await handle.writeFile(data);

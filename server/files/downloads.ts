@@ -119,7 +119,7 @@ async function serve(deps: DownloadDeps, req: IncomingMessage, res: ServerRespon
   };
   const { size } = served;
   const range = byteRange(req.headers.range, size);
-  if (range === 'unsatisfiable') return plain(res, 416, 'Range not satisfiable.\n', { 'content-range': `bytes */${size}` });
+  if (range === 'unsatisfiable') return plain(res, 416, 'Range not satisfiable.\n', { ...cors, 'content-range': `bytes */${size}` });
   if (range) {
     res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': range.end - range.start + 1 });
   } else {

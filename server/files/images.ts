@@ -5,17 +5,17 @@
  * it decodes them with sharp (libvips, in libuv's thread pool, off the event loop) and keeps
  *
  *  - the **cleaned image** (variant `image`): the same format, EXIF orientation applied to the pixels,
- *    every piece of metadata dropped but an embedded ICC profile (below); an animated GIF or WebP keeps
+ *    every piece of metadata dropped, the uploaded ICC profile too (below); an animated GIF or WebP keeps
  *    its frames, delays and loop count. An animated PNG, whose frames libvips does not read, is not
  *    re-encoded but has its metadata chunks cut out (png.ts). Downloads serve this; the record's size
  *    is its size.
  *  - a **thumbnail** (variant `thumb`): WebP, the first frame, within THUMB_MAX_PX on its longer side,
  *    never enlarged, converted to sRGB without a profile (what browsers assume for a small preview).
  *
- * The ICC profile stays when the image has one: without it a wide-gamut photo (Display P3 from a
- * phone, Adobe RGB from a camera) would be shown in the wrong colours, and converting it to sRGB
- * instead would clip exactly the colours it was taken in. A profile describes a colour space, not the
- * photo; at most its description names a device family. None is added to an image without one.
+ * An image with an ICC profile is converted through it into Display P3 and carries libvips' own P3
+ * profile: a wide-gamut photo (P3 from a phone, Adobe RGB from a camera) keeps nearly all its colours,
+ * which converting to sRGB would clip, while the uploaded profile, a container of arbitrary tags
+ * (a test hid 200 KB of HTML in one), never leaves the relay. None is added to an image without one.
  *
  * Before any pixel is decoded, the header's size is checked against the relay's pixel limit
  * (IMAGE_MAX_PIXELS; for an animation, all frames together, as they are decoded together): a tiny
@@ -88,8 +88,15 @@ export interface ImageCleaner {
    * its record should hold: nothing for a type that is not an image it decodes, octet-stream for one
    * it cannot decode. Throws ParleyError IMAGE_TOO_LARGE for an image over the pixel limit.
    */
-  clean(storage: FileStorage, id: string, type: string): Promise<ImageFields>;
+  clean(storage: FileStorage, id: string, type: string, owner: string): Promise<ImageFields>;
+  /** Refuses the images still waiting (RATE_LIMITED): a relay that stops does not first clean its backlog. */
+  close(): void;
 }
+
+/** Images one user may have waiting or being cleaned at once (an album); more are refused until one is done. */
+export const IMAGES_PER_OWNER = 12;
+/** Images waiting for a place, from everyone; past this the relay is busy and says so. */
+export const IMAGES_WAITING_MAX = 64;
 
 export function imageCleaner(opts: ImageOptions): ImageCleaner {
   const queue = new Queue(IMAGE_CONCURRENCY);
@@ -109,11 +116,12 @@ export function imageCleaner(opts: ImageOptions): ImageCleaner {
     ));
 
   return {
-    async clean(storage, id, type) {
+    close: () => queue.close(),
+    async clean(storage, id, type, owner) {
       const format = FORMATS[type];
       if (!format) return {};
       // The file is read inside the queue: waiting uploads hold no memory.
-      return queue.run(async () => {
+      return queue.run(owner, async () => {
         const sharp = await load();
         if (!sharp) return { type: BINARY_TYPE };
         const job: Job = { sharp, input: await buffer(storage.open(id)), type, format, opts, id };
@@ -173,7 +181,8 @@ async function cleanImage({ sharp, input, type, format, opts, id }: Job): Promis
     if (format.write) {
       const pipeline = sharp(input, { ...strict, animated: frames > 1 });
       if (orient) pipeline.autoOrient();
-      const made = await format.write(pipeline.keepIccProfile(), input, header.isPalette === true).toBuffer({ resolveWithObject: true });
+      if (header.icc) pipeline.withIccProfile('p3');
+      const made = await format.write(pipeline, input, header.isPalette === true).toBuffer({ resolveWithObject: true });
       image = { data: made.data, size: made.info.size, width: made.info.width, height: made.info.pageHeight ?? made.info.height };
     } else {
       image = { data: apng!.data, size: apng!.data.length, width: apng!.width, height: apng!.height };
@@ -215,23 +224,74 @@ export function webpLossless(data: Buffer): boolean {
   return false;
 }
 
-/** Runs at most `size` jobs at once, the others in order of arrival. */
+/**
+ * Runs at most `size` jobs at once. A small image can cost seconds of CPU (a 1.5 KB AVIF of
+ * 7000 × 7000 took 5 s to clean), so the line is fair and bounded rather than first come, first
+ * served: waiting jobs are taken from their owners in turn, so someone posting many images delays
+ * another person's one by at most one image per busy owner; an owner may have IMAGES_PER_OWNER in
+ * the line or running and the line holds IMAGES_WAITING_MAX. Past either, RATE_LIMITED, which a
+ * client retries.
+ */
 class Queue {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private waitingCount = 0;
+  /** Owners with waiting jobs, in turn order; each owner's jobs in arrival order. */
+  private readonly lines = new Map<string, { start: () => void; refuse: (err: Error) => void }[]>();
+  private readonly perKey = new Map<string, number>();
 
   constructor(private readonly size: number) {}
 
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running < this.size) this.running++;
-    else await new Promise<void>((start) => this.waiting.push(start));
+  async run<T>(key: string, job: () => Promise<T>): Promise<T> {
+    const mine = this.perKey.get(key) ?? 0;
+    if (mine >= IMAGES_PER_OWNER) throw busy('You have many images being processed');
+    if (this.running >= this.size && this.waitingCount >= IMAGES_WAITING_MAX) throw busy('The relay is processing many images');
+    this.perKey.set(key, mine + 1);
     try {
-      return await job();
+      if (this.running < this.size) this.running++;
+      else await this.wait(key);
+      try {
+        return await job();
+      } finally {
+        // A finished job hands its place straight to the next owner's, so a newcomer cannot overtake.
+        if (!this.startNext()) this.running--;
+      }
     } finally {
-      // A finished job hands its place straight to the next, so a newcomer cannot overtake the line.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
+      const left = (this.perKey.get(key) ?? 1) - 1;
+      if (left > 0) this.perKey.set(key, left);
+      else this.perKey.delete(key);
     }
   }
+
+  close(): void {
+    for (const line of this.lines.values()) for (const job of line) job.refuse(busy('The relay is stopping'));
+    this.lines.clear();
+    this.waitingCount = 0;
+  }
+
+  private wait(key: string): Promise<void> {
+    return new Promise<void>((start, refuse) => {
+      const line = this.lines.get(key);
+      if (line) line.push({ start, refuse });
+      else this.lines.set(key, [{ start, refuse }]);
+      this.waitingCount++;
+    });
+  }
+
+  /** Starts the first waiting job of the owner whose turn it is; false when nothing waits. */
+  private startNext(): boolean {
+    const first = this.lines.entries().next();
+    if (first.done) return false;
+    const [key, line] = first.value;
+    const job = line.shift()!;
+    this.lines.delete(key);
+    // To the back of the turn order, with what it still has waiting.
+    if (line.length > 0) this.lines.set(key, line);
+    this.waitingCount--;
+    job.start();
+    return true;
+  }
+}
+
+function busy(why: string): ParleyError {
+  return new ParleyError(ErrorCode.RATE_LIMITED, `${why}; try again in a few seconds.`, 5000);
 }

@@ -17,7 +17,8 @@ import {
 } from '../../protocol/index';
 import type { Logger } from '../logger';
 import { listedOrigin, originPolicy } from '../http/origin';
-import { publicOrigin, type ProxyHops } from '../http/forwarded';
+import type { ProxyHops } from '../http/forwarded';
+import { linkOrigin } from './link-origin';
 import { formatBytes } from './bytes';
 import type { AzureStorageOptions } from './azure-storage';
 import { openStorage } from './backend';
@@ -50,6 +51,8 @@ export interface FileOptions {
   unattachedAfterMs?: number;
   /** Counts uploads for the whole deployment (Redis mode); unset: this relay counts its own. */
   quota?: (limits: QuotaLimits) => QuotaLedger;
+  /** Host names of this relay (ALLOWED_HOSTS): links it writes may name them (link-origin.ts). */
+  allowedHosts?: readonly string[] | 'any';
   /** Requests per client address (http-limits.ts); defaults when unset. */
   httpLimits?: FileHttpLimitSpec;
   /** Largest image decoded, in pixels (images.ts); larger ones are refused. */
@@ -147,7 +150,31 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
     log: opts.log,
   });
   const downloads = downloadHandler({ storage, signer, corsOrigin: cors, log: opts.log });
+  const origin = linkOrigin(opts.allowedHosts ?? [], opts.proxyHops);
   const httpLimits = new FileHttpLimits(opts.httpLimits ?? DEFAULT_FILE_HTTP_LIMITS, opts.proxyHops);
+
+  const attaching = new Map<string, Promise<void>>();
+  const attach = async (ids: readonly string[], userId: string, conversation: string, clientId: string | undefined): Promise<Attachment[]> => {
+    // An image refused only now (its record was never made before a restart) is gone: no such file.
+    const records = await Promise.all(ids.map((id) => finish(id).catch((err: unknown) => (tooLarge(err) ? undefined : Promise.reject(err)))));
+    const files = records.map((r) => {
+      if (!r || r.owner !== userId || r.conversation !== conversation) throw unknownFile();
+      // One file, one message (a retry of that message aside): deleting the message deletes the file.
+      if (r.attachedAt !== undefined && (clientId === undefined || r.attachedFor !== clientId)) throw sentAlready();
+      return r;
+    });
+    // Sent: kept from now on (the sweep of unsent uploads passes it by).
+    const now = Date.now();
+    await Promise.all(files.filter((r) => r.attachedAt === undefined).map((r) => storage.saveRecord({ ...r, attachedAt: now, ...(clientId === undefined ? {} : { attachedFor: clientId }) })));
+    return files.map((r) => ({
+      id: r.id,
+      name: r.name,
+      size: r.size,
+      type: r.type,
+      ...(r.width !== undefined && r.height !== undefined ? { width: r.width, height: r.height } : {}),
+      ...(r.variants?.thumb ? { thumb: true } : {}),
+    }));
+  };
 
   return {
     handle(req, res) {
@@ -176,7 +203,7 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
 
     classicLink(req, conversation, id) {
       const expiresAt = Math.ceil((Date.now() + FILE_URL_TTL_MS) / URL_EXPIRY_STEP_MS) * URL_EXPIRY_STEP_MS;
-      return `${publicOrigin(req, opts.proxyHops) ?? ''}${signedPath(signer, id, conversation, expiresAt)}`;
+      return `${origin(req)}${signedPath(signer, id, conversation, expiresAt)}`;
     },
 
     async release(ids, userId, conversation) {
@@ -188,30 +215,25 @@ export async function createFileService(opts: FileOptions): Promise<FileService>
       }
     },
 
-    async attachments(ids, userId, conversation, clientId) {
-      // An image refused only now (its record was never made before a restart) is gone: no such file.
-      const records = await Promise.all(ids.map((id) => finish(id).catch((err: unknown) => (tooLarge(err) ? undefined : Promise.reject(err)))));
-      const files = records.map((r) => {
-        if (!r || r.owner !== userId || r.conversation !== conversation) throw unknownFile();
-        // One file, one message (a retry of that message aside): deleting the message deletes the file.
-        if (r.attachedAt !== undefined && (clientId === undefined || r.attachedFor !== clientId)) throw sentAlready();
-        return r;
+    attachments(ids, userId, conversation, clientId) {
+      // One user's sends check and mark their files one after another: two at once with the same
+      // file would both see it unsent (files are the uploader's, so a per-user line is enough; in a
+      // cluster two instances can still race, docs/files.md).
+      const turn = (attaching.get(userId) ?? Promise.resolve()).then(() => attach(ids, userId, conversation, clientId));
+      const settled = turn.then(
+        () => {},
+        () => {},
+      );
+      attaching.set(userId, settled);
+      void settled.then(() => {
+        if (attaching.get(userId) === settled) attaching.delete(userId);
       });
-      // Sent: kept from now on (the sweep of unsent uploads passes it by).
-      const now = Date.now();
-      await Promise.all(files.filter((r) => r.attachedAt === undefined).map((r) => storage.saveRecord({ ...r, attachedAt: now, ...(clientId === undefined ? {} : { attachedFor: clientId }) })));
-      return files.map((r) => ({
-        id: r.id,
-        name: r.name,
-        size: r.size,
-        type: r.type,
-        ...(r.width !== undefined && r.height !== undefined ? { width: r.width, height: r.height } : {}),
-        ...(r.variants?.thumb ? { thumb: true } : {}),
-      }));
+      return turn;
     },
 
     async close() {
       clearInterval(sweeper);
+      images.close();
       await Promise.allSettled([...finishing.values()]);
       await storage.close();
     },
@@ -246,7 +268,7 @@ async function record(storage: FileStorage, images: ImageCleaner, id: string): P
     conversation: upload.conversation,
     createdAt: Date.now(),
     // An image's variants are saved by now; the record naming them comes after.
-    ...(await images.clean(storage, id, sniffed.type)),
+    ...(await images.clean(storage, id, sniffed.type, upload.owner)),
   };
   await storage.saveRecord(made);
   return made;

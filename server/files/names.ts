@@ -21,7 +21,8 @@ const LONE_SURROGATE = /\p{Cs}/gu;
 const RESERVED_CHARS = /[<>:"|?*]/g;
 // CON, NUL, COM1… are devices on Windows whatever the extension ("nul.txt" too).
 const DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
-const EXTENSION = /\.([A-Za-z0-9]{1,16})$/;
+// Hyphens and up to 24 characters: Windows launchers such as .appref-ms and .settingcontent-ms.
+const EXTENSION = /\.([A-Za-z0-9-]{1,24})$/;
 
 /**
  * Extensions that make a saved file run or render active content when opened: web pages and XML

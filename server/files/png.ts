@@ -10,8 +10,12 @@ import { crc32 } from 'node:zlib';
 
 const SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
 
-/** What a PNG needs to look as made; cICP and sBIT describe colour, iCCP is kept as in images.ts. */
-const PICTURE_CHUNKS: ReadonlySet<string> = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND', 'acTL', 'fcTL', 'fdAT', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'cICP']);
+/**
+ * What a PNG needs to look as made: small fixed-size colour chunks (gAMA, cHRM, sRGB, sBIT, cICP) are
+ * kept; iCCP is not, since an embedded profile can carry anything (images.ts converts the frames of
+ * other formats instead, which libvips cannot do for an APNG: it then shows as sRGB).
+ */
+const PICTURE_CHUNKS: ReadonlySet<string> = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND', 'acTL', 'fcTL', 'fdAT', 'gAMA', 'cHRM', 'sRGB', 'sBIT', 'cICP']);
 
 export interface StrippedPng {
   data: Buffer;

@@ -178,6 +178,9 @@ async function tusServer(deps: UploadEndpointDeps, state: RequestState): Promise
       const finished = await deps.finish(upload.id).catch((err: unknown) => {
         // An image over the pixel limit: the upload is deleted by now, and the client told why.
         if (err instanceof ParleyError && err.code === ErrorCode.IMAGE_TOO_LARGE) throw { status_code: 422, body: `${err.code}: ${err.message}\n` } satisfies TusError;
+        // Too many images waiting (images.ts): every byte is in, so sending the message later (or a
+        // HEAD, then nothing more to send) finishes it once there is room.
+        if (err instanceof ParleyError && err.code === ErrorCode.RATE_LIMITED) throw { status_code: 503, body: `${err.code}: ${err.message}\n` } satisfies TusError;
         throw err;
       });
       if (!finished) throw { status_code: 500, body: 'The upload could not be recorded; try again.\n' } satisfies TusError;

@@ -24,7 +24,7 @@ export function hostPolicy(allowed: readonly string[] | 'any'): HostPolicy {
  * The hostname of a Host header (`[::1]:3000` → `::1`, `a.b:80` → `a.b`), or null when malformed:
  * after the name or the IPv6 literal's bracket only `:<port>` may follow, the port 1–5 digits ≤ 65535.
  */
-function hostname(header: string): string | null {
+export function hostname(header: string): string | null {
   let name: string;
   let rest: string;
   if (header.startsWith('[')) {

@@ -3,6 +3,9 @@
  * orientation) and XMP, an animation with distinct frames, a PNG decompression bomb, polyglots.
  * No binary fixtures: each test says what its image holds.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32, createDeflate } from 'node:zlib';
 import sharp from 'sharp';
 
@@ -116,4 +119,34 @@ export async function gifScriptPolyglot(): Promise<Buffer> {
   const gif = await sharp({ create: { width: 0x2a2f, height: 1, channels: 3, background: '#000' } }).gif().toBuffer();
   if (gif.toString('latin1', 6, 8) !== '/*' || gif.includes('*/', 8)) throw new Error('the GIF does not make a script comment');
   return Buffer.concat([gif, Buffer.from('*/=alert(1);//')]);
+}
+
+/**
+ * A JPEG whose embedded ICC profile is a real Display P3 profile plus one private tag holding
+ * `payload` (a profile is a table of tags, and readers skip the ones they do not know).
+ */
+export async function jpegWithIccPayload(payload: string): Promise<Buffer> {
+  const canvas = () => sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 20, g: 180, b: 60 } } });
+  const icc = (await sharp(await canvas().withIccProfile('p3').jpeg().toBuffer()).metadata()).icc!;
+  const tags = icc.readUInt32BE(128);
+  const tableEnd = 132 + 12 * tags;
+  const data = Buffer.concat([Buffer.from('zzzz\0\0\0\0', 'latin1'), Buffer.from(payload)]);
+  const head = Buffer.from(icc.subarray(0, tableEnd));
+  head.writeUInt32BE(tags + 1, 128);
+  // Every tag's data moves 12 bytes down, past the new table entry.
+  for (let i = 0; i < tags; i++) head.writeUInt32BE(head.readUInt32BE(132 + 12 * i + 4) + 12, 132 + 12 * i + 4);
+  const pad = (4 - (icc.length % 4)) % 4;
+  const entry = Buffer.alloc(12);
+  entry.write('zzzz', 0, 'latin1');
+  entry.writeUInt32BE(icc.length + 12 + pad, 4);
+  entry.writeUInt32BE(data.length, 8);
+  const profile = Buffer.concat([head, entry, icc.subarray(tableEnd), Buffer.alloc(pad), data]);
+  profile.writeUInt32BE(profile.length, 0);
+  const dir = await mkdtemp(join(tmpdir(), 'parley-icc-'));
+  try {
+    await writeFile(join(dir, 'payload.icc'), profile);
+    return await canvas().withIccProfile(join(dir, 'payload.icc')).jpeg().toBuffer();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -14,7 +14,7 @@ import type { Relay } from '../../../server/index';
 import { loggedIn, next, request, type TestSocket } from '../../helpers/clients';
 import { useDataDirs } from '../../helpers/data-dirs';
 import { bytes, createUpload, download, fileUrl, raw, sha256, tusHeaders, uploaded, uploadToken } from '../../helpers/files';
-import { animation, apngWithMetadata, gifScriptPolyglot, photoWithExif, plain, pngBomb } from '../../helpers/images';
+import { animation, apngWithMetadata, gifScriptPolyglot, jpegWithIccPayload, photoWithExif, plain, pngBomb } from '../../helpers/images';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
@@ -298,5 +298,21 @@ describe('what is not a decodable image', () => {
     const ids = await uploads;
     const sent = await request<SendOk>(ana.socket, 'new message', { text: 'album', attachments: ids });
     expect(sent.ok && sent.attachments!.map((a) => [a.width, a.height, a.thumb])).toEqual(photos.map(() => [600, expect.any(Number), true]));
+  });
+
+  it('an uploaded ICC profile never leaves the relay: the image is converted into libvips’ own P3', async () => {
+    const relay = await startRelay();
+    const ana = await loggedIn(relay.url, 'ana');
+    const marker = 'PARLEY-ICC-PAYLOAD';
+    const photo = await jpegWithIccPayload(`<html><script>alert(1)</script>${marker}${'A'.repeat(20_000)}`);
+    expect(photo.includes(marker)).toBe(true);
+    const got = await share(relay, ana.socket, photo, 'tagged.jpg');
+    expect(got.res.status).toBe(200);
+    expect(got.res.body.includes(marker)).toBe(false);
+    const meta = await sharp(got.res.body).metadata();
+    expect(meta.format).toBe('jpeg');
+    // A profile is still there (the colours stay right), and it is a small standard one.
+    expect(meta.icc?.length).toBeGreaterThan(0);
+    expect(meta.icc!.length).toBeLessThan(4096);
   });
 });

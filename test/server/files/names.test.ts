@@ -54,6 +54,8 @@ describe('fileName', () => {
     expect(fileName('setup.exe', { type: 'application/x-msdownload', ext: 'exe' })).toBe('setup.exe.bin');
     expect(fileName('evil.xml', { type: 'application/xml', ext: 'xml' })).toBe('evil.xml.txt');
     expect(fileName('evil', { type: 'application/xml', ext: 'xml' })).toBe('evil.xml.txt');
+    // Windows launchers with a hyphen in their extension (ClickOnce, saved searches, settings links).
+    for (const ext of ['appref-ms', 'library-ms', 'search-ms', 'settingcontent-ms']) expect(fileName(`fix.${ext}`, binary)).toBe(`fix.${ext}.bin`);
   });
 
   it('limits the length in bytes, keeping the extension and whole characters', () => {

@@ -47,4 +47,29 @@ describe('file retention', () => {
     // The file is still there for the message that has it.
     expect((await download(relay, await fileUrl(ana, 'lobby', id))).status).toBe(200);
   });
+
+  it('a clientId already used for a text is answered as before, and the file it names stays unsent', async () => {
+    const relay = await startRelay();
+    const { socket: ana } = await loggedIn(relay.url, 'ana');
+    expect(await request(ana, 'new message', { text: 'just text', clientId: 'c-text-000001' })).toMatchObject({ ok: true, duplicate: false });
+    const id = await uploaded(relay, ana, Buffer.from('later\n'), 'later.txt');
+    // The same clientId with a file: the stored text is the answer, and the file is not marked sent.
+    expect(await request(ana, 'new message', { text: 'just text', attachments: [id], clientId: 'c-text-000001' })).toMatchObject({ ok: true, duplicate: true });
+    expect(await request(ana, 'new message', { text: 'now the file', attachments: [id], clientId: 'c-file-000002' })).toMatchObject({ ok: true, duplicate: false });
+  });
+
+  it('two sends of one file at once: one carries it, the other is told it was sent already', async () => {
+    const relay = await startRelay();
+    const { socket: ana } = await loggedIn(relay.url, 'ana', { key: 'a'.repeat(32) });
+    const { socket: anaAgain } = await loggedIn(relay.url, 'ana', { key: 'a'.repeat(32) });
+    for (let round = 0; round < 5; round++) {
+      const id = await uploaded(relay, ana, Buffer.from(`round ${round}\n`), 'race.txt');
+      const answers = await Promise.all([
+        request(ana, 'new message', { text: 'one', attachments: [id], clientId: `c-race-${round}-a1` }),
+        request(anaAgain, 'new message', { text: 'two', attachments: [id], clientId: `c-race-${round}-b2` }),
+      ]);
+      expect(answers.filter((a) => a.ok)).toHaveLength(1);
+      expect(answers.find((a) => !a.ok)).toMatchObject({ code: ErrorCode.UNKNOWN_FILE });
+    }
+  });
 });

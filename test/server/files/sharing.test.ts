@@ -108,6 +108,13 @@ describe('file sharing', () => {
     await request(ana.socket, 'new message', { text: 'see this', attachments: [c] });
     expect((await next2).message).toMatch(new RegExp(`^see this\n📎 x\\.txt \\(1 B\\) ${link(c)}$`));
 
+    // A sender who writes someone else's address in Host gets no link to it: only a path on the relay.
+    const { socket: mallory } = await loggedIn(relay.url, 'mallory', { extraHeaders: { host: '203.0.113.9:8443' } });
+    const d = await uploaded(relay, mallory, Buffer.from('invoice'), 'invoice.pdf');
+    const spoofed = next(classic, 'new message');
+    await request(mallory, 'new message', { text: '', attachments: [d] });
+    expect((await spoofed).message).toMatch(new RegExp(`^📎 invoice\\.pdf \\(7 B\\) /files/${d}\\?c=lobby&`));
+
     // Without files, text alone stays refused when empty.
     expect(await request(ana.socket, 'new message', { text: ' ' })).toMatchObject({ ok: false, code: ErrorCode.EMPTY_MESSAGE });
     expect(await request(ana.socket, 'new message', { text: '', attachments: [] })).toMatchObject({ ok: false, code: ErrorCode.EMPTY_MESSAGE });
