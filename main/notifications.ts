@@ -31,6 +31,15 @@ export function notificationSpec(n: ChatNotification, opts: NotificationPrefs & 
 }
 
 /**
+ * The self-test's notification (Settings and the connection doctor): shown whether or not the window
+ * has focus and whatever the switches say, since the person just asked for it, but through the same
+ * text rules and with the sound setting messages get, so it shows what a message would look like.
+ */
+export function testNotificationSpec(text: { title: string; body: string }, prefs: Pick<NotificationPrefs, 'notificationSound'>): Omit<NativeNotificationSpec, 'target'> {
+  return { title: clip(oneLine(text.title), TITLE_MAX) || 'Parley', body: clip(text.body, BODY_MAX), silent: !prefs.notificationSound };
+}
+
+/**
  * Whether `server` may notify: only a saved server with `notifications: false` may not. Servers are
  * one per origin (as the renderer's server list keys them), so a saved URL matches by its origin.
  * The renderer mutes too; checking here as well keeps a muted server quiet whatever the page sends.

@@ -145,6 +145,15 @@ export interface DesktopApiChannels {
   onNotice: 'app:notice';
   /** The computer woke from sleep or was unlocked; calls back each time. */
   onSystemResume: 'power:resumed';
+  /** The connection doctor on a relay URL, from the main process (DNS, TCP and TLS included). */
+  runDoctor: 'doctor:run';
+  /** Each check of a running doctor as it finishes. */
+  onDoctorProgress: 'doctor:progress';
+  /** The host's LAN checks (host panel: "Check the network"). */
+  checkLan: 'doctor:lan';
+  /** The notification self-test. */
+  testNotification: 'notify:test';
+  onNotificationTestClick: 'notify:test-clicked';
 }
 
 type Operation<C extends IpcChannelName> = C extends IpcInvokeChannel

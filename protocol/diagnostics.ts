@@ -89,3 +89,18 @@ export interface NotificationTestResult {
 export interface NotificationTestClick {
   id: string;
 }
+
+/** What a check found, before its id and timing are added (both doctors build results from these). */
+export interface Outcome {
+  status: CheckStatus;
+  detail: string;
+  hint?: string;
+}
+
+export const ok = (detail: string): Outcome => ({ status: 'ok', detail });
+export const skip = (detail: string): Outcome => ({ status: 'skip', detail });
+
+/** A warn or fail: the hint is what to do, ending with the check's troubleshooting section. */
+export function problem(id: DoctorCheckId, status: 'warn' | 'fail', detail: string, advice: string): Outcome {
+  return { status, detail, hint: `${advice.trimEnd()} See ${troubleshootingAnchor(id)}` };
+}

@@ -11,12 +11,16 @@
  * because they are main's business and must stay out of the renderer and preload bundles.
  */
 import type { ChatNotification, DesktopCapabilities, DesktopNotice, DesktopSettings, FocusTarget, HostedSession, HostOptions, JoinLink, LanSession, SystemResume } from './desktop-api';
+import type { CheckResult, DoctorOptions, DoctorReport, LanCheckId, NotificationTestClick, NotificationTestResult } from './diagnostics';
 
 /** Codes every invoke channel can fail with: the sender check, the argument schema, and the catch-all. */
 export type IpcCommonErrorCode = 'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL';
 
 /** Why a session could not be hosted (main/host's HostError). */
 export type HostingErrorCode = 'ALREADY_HOSTING' | 'PORT_IN_USE' | 'PORT_FORBIDDEN' | 'HOST_FAILED';
+
+/** The connection doctor runs one check at a time per app: its progress events would mix otherwise. */
+export type DoctorErrorCode = 'DOCTOR_BUSY';
 
 /**
  * Renderer → main, answered: ipcRenderer.invoke ↔ ipcMain.handle. `args` is the argument list;
@@ -38,6 +42,15 @@ export interface IpcInvokeMap {
   'relay:get': { args: []; result: HostedSession | null; errors: never };
   /** Opens an http(s) link in the system browser; false when refused. */
   'app:open-external': { args: [url: string]; result: boolean; errors: never };
+  /**
+   * The connection doctor (server/doctor's runDoctor, from 'desktop') on a relay URL; each check is
+   * also posted as `doctor:progress` when it finishes, so the screen fills in while it runs.
+   */
+  'doctor:run': { args: [url: string, options: DoctorOptions]; result: DoctorReport; errors: DoctorErrorCode };
+  /** The LAN checks of this computer: mDNS both ways, interfaces, the hosted session's port, multicast. */
+  'doctor:lan': { args: []; result: CheckResult<LanCheckId>[]; errors: DoctorErrorCode };
+  /** Shows a test notification the way message notifications are shown; a click comes back as `notify:test-clicked`. */
+  'notify:test': { args: []; result: NotificationTestResult; errors: never };
 }
 
 /** Renderer → main, fire and forget: ipcRenderer.send ↔ ipcMain.on. Main drops (and logs) invalid ones. */
@@ -62,6 +75,10 @@ export interface IpcEventMap {
    * have died meanwhile without a word, so it checks it now rather than at the next heartbeat.
    */
   'power:resumed': { payload: SystemResume };
+  /** One check of the `doctor:run` in progress has finished. */
+  'doctor:progress': { payload: CheckResult };
+  /** The test notification of `notify:test` was clicked. */
+  'notify:test-clicked': { payload: NotificationTestClick };
 }
 
 export type IpcInvokeChannel = keyof IpcInvokeMap;
@@ -113,6 +130,11 @@ export const IpcChannel = {
   joinLink: 'app:join-link',
   notice: 'app:notice',
   powerResumed: 'power:resumed',
+  doctorRun: 'doctor:run',
+  doctorLan: 'doctor:lan',
+  doctorProgress: 'doctor:progress',
+  notifyTest: 'notify:test',
+  notifyTestClicked: 'notify:test-clicked',
 } as const satisfies Record<string, IpcChannelName>;
 
 export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];

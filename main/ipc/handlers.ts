@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import type { DesktopApiChannels, IpcArgs, IpcEventChannel, IpcFailure, IpcInvokeChannel, IpcInvokeMap, IpcRequestChannel, IpcResult, IpcSendChannel, IpcValue } from '../../protocol/index';
 import type { RendererOrigins } from '../app-origin';
 import { HostError } from '../host/host-service';
+import { DoctorBusyError } from '../diagnostics/doctor-service';
 import { fail, ok } from './result';
 import { IPC_ARG_SCHEMAS, type IpcArgsSchema } from './schemas';
 import { isTrustedSender, type SenderEvent } from './sender';
@@ -62,6 +63,8 @@ const schemas: Schemas = IPC_ARG_SCHEMAS;
 
 const declaredErrors: DeclaredErrors = {
   'relay:host': (err) => (err instanceof HostError ? fail(err.code, err.message) : undefined),
+  'doctor:run': (err) => (err instanceof DoctorBusyError ? fail('DOCTOR_BUSY', err.message) : undefined),
+  'doctor:lan': (err) => (err instanceof DoctorBusyError ? fail('DOCTOR_BUSY', err.message) : undefined),
 };
 const translators: Translators = declaredErrors;
 
@@ -77,6 +80,9 @@ export function registerIpcHandlers({ ipcMain, origins, services, log }: IpcOpti
     'relay:stop': () => services.stopHosting(),
     'relay:get': () => services.getHostedSession(),
     'app:open-external': (url) => services.openExternal(url),
+    'doctor:run': (url, options) => services.runDoctor(url, options),
+    'doctor:lan': () => services.checkLan(),
+    'notify:test': () => services.testNotification(),
   };
   const receivers: Receivers = {
     'app:notify': (notification) => services.notify(notification),

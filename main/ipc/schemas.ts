@@ -42,6 +42,22 @@ export const UnreadCountSchema = z.number().int().min(0).max(1_000_000);
 
 export const ExternalUrlSchema = z.string().min(1).max(4096);
 
+/**
+ * What the person typed as the relay's address, as typed: reading it (and saying what is wrong with
+ * it) is the doctor's first check, so only its size is bounded here.
+ */
+export const DoctorUrlSchema = z.string().max(4096);
+
+export const DoctorOptionsSchema = z.strictObject({
+  // Ten minutes at most: the page waits for the whole run.
+  idleSeconds: z.number().int().min(0).max(600).optional(),
+  // SHA-256: 32 bytes in hex, colons optional.
+  fingerprint: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, 'not a SHA-256 fingerprint')
+    .optional(),
+});
+
 /** Invoke channels without arguments accept none: extra arguments are a sign of a confused or hostile caller. */
 export const NoArgs = z.tuple([]);
 
@@ -60,4 +76,7 @@ export const IPC_ARG_SCHEMAS = {
   'app:open-external': z.tuple([ExternalUrlSchema]),
   'app:notify': z.tuple([ChatNotificationSchema]),
   'app:unread': z.tuple([UnreadCountSchema]),
+  'doctor:run': z.tuple([DoctorUrlSchema, DoctorOptionsSchema]),
+  'doctor:lan': NoArgs,
+  'notify:test': NoArgs,
 } satisfies { [C in IpcRequestChannel]: IpcArgsSchema<C> };

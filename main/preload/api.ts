@@ -40,6 +40,9 @@ const BUFFERED: Record<IpcEventChannel, boolean> = {
   [IpcChannel.notice]: true,
   // A wake before the page listens needs no replay: a page that is just starting connects afresh.
   [IpcChannel.powerResumed]: false,
+  // Progress and test clicks belong to a screen that is listening while they happen.
+  [IpcChannel.doctorProgress]: false,
+  [IpcChannel.notifyTestClicked]: false,
 };
 const BUFFER_MAX = 20;
 
@@ -116,6 +119,11 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
     onJoinLink: (callback) => subscribe(IpcChannel.joinLink, callback),
     onNotice: (callback) => subscribe(IpcChannel.notice, callback),
     onSystemResume: (callback) => subscribe(IpcChannel.powerResumed, callback),
+    runDoctor: (url, options) => call(IpcChannel.doctorRun, url, options),
+    onDoctorProgress: (callback) => subscribe(IpcChannel.doctorProgress, callback),
+    checkLan: () => call(IpcChannel.doctorLan),
+    testNotification: () => call(IpcChannel.notifyTest),
+    onNotificationTestClick: (callback) => subscribe(IpcChannel.notifyTestClicked, callback),
   };
 }
 

@@ -23,6 +23,7 @@ import { boundsToSave } from '../window-state';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import type { DesktopProcess, ElectronMain } from './electron-api';
 import { hardenSession, hardenWebContents } from './hardening';
+import { createDiagnostics } from './diagnostics';
 import { createNotifier } from './notifier';
 import { PRELOAD_PATH, RENDERER_DIR } from './paths';
 import { createRendererChannel } from './renderer-channel';
@@ -153,6 +154,18 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
     },
   });
 
+  const diagnostics = createDiagnostics({
+    Notification: electron.Notification,
+    channel,
+    prefs: () => settings.get(),
+    t: () => t,
+    hosted: () => host.current(),
+    ownServiceName: discovery.serviceName,
+    mdnsInterface: proc.env.PARLEY_MDNS_INTERFACE,
+    showWindow,
+    log,
+  });
+
   // Settings that act outside the window, applied now and after every change the renderer makes.
   const updates = createUpdater(app, proc, log);
   const loginItem = createLoginItem({
@@ -199,6 +212,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
       notify,
       setUnreadCount: (count) => tray?.setUnread(count),
       openExternal,
+      ...diagnostics,
     },
   });
 

@@ -57,6 +57,9 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
     stopHosting: invoke('stopHosting'),
     getHostedSession: invoke('getHostedSession'),
     openExternal: invoke('openExternal'),
+    runDoctor: invoke('runDoctor'),
+    checkLan: invoke('checkLan'),
+    testNotification: invoke('testNotification'),
   };
 
   // Sends and subscriptions cannot fail with a code: passed through as they are.
@@ -71,6 +74,8 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
     onJoinLink: bridge.onJoinLink,
     onNotice: bridge.onNotice,
     onSystemResume: bridge.onSystemResume,
+    onDoctorProgress: bridge.onDoctorProgress,
+    onNotificationTestClick: bridge.onNotificationTestClick,
   };
 }
 

@@ -16,6 +16,7 @@ import { useAttention, useUnreadTotal } from './attention';
 import { ChatScreen } from './chat-screen';
 import { ConnectScreen } from './connect-screen';
 import { DesktopNotices } from './desktop-notices';
+import { DoctorScreen, type DoctorTarget } from './doctor-screen';
 import { FirstRun } from './first-run';
 import { useRestoreServers } from './restore-servers';
 import { savedList } from './saved-list';
@@ -31,6 +32,8 @@ export function App(): JSX.Element {
   const [view, setView] = useState<RailView>('chat');
   const [link, setLink] = useState<JoinLink | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  // The connection doctor, over whatever the workspace shows, until closed (the connect screen opens its own).
+  const [doctor, setDoctor] = useState<DoctorTarget | null>(null);
   const [webThemeValue, setWebTheme] = useState<ThemePreference>(() => (desktop() ? 'system' : webTheme()));
   const restoring = useRestoreServers(settings.value, servers);
   const [readReceipts, setReadReceipts] = useState(readReceiptsOn);
@@ -55,8 +58,8 @@ export function App(): JSX.Element {
     if (link.room) void open.client.joinRoom(link.room, false).catch((e: unknown) => (open.client.notice.value = errorText(e)));
   }, [link, restoring]);
   useAttention(servers, setAnnouncement, () => setView('chat'));
-  // Settings and "Add a server" hide the chat: nothing in it is being read meanwhile.
-  useEffect(() => servers.setChatShown(view === 'chat'), [view]);
+  // Settings, "Add a server" and the doctor hide the chat: nothing in it is being read meanwhile.
+  useEffect(() => servers.setChatShown(view === 'chat' && doctor === null), [view, doctor]);
   useUnreadTotal(servers);
 
   const api = desktop();
@@ -99,8 +102,10 @@ export function App(): JSX.Element {
     );
   } else {
     const current = servers.current();
+    const pageOrigin = !api && typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : '';
     let main: JSX.Element | null = null;
-    if (view === 'add') main = <ConnectScreen link={link} settings={settings.value ?? null} onConnected={connected} onCancel={() => (setLink(null), setView('chat'))} />;
+    if (doctor) main = <DoctorScreen key={doctor.url} {...doctor} onClose={() => setDoctor(null)} notificationsOff={settings.value ? !settings.value.notifications : false} />;
+    else if (view === 'add') main = <ConnectScreen link={link} settings={settings.value ?? null} onConnected={connected} onCancel={() => (setLink(null), setView('chat'))} />;
     else if (view === 'settings')
       main = (
         <SettingsScreen
@@ -124,10 +129,11 @@ export function App(): JSX.Element {
           onSavedChange={persistSaved}
           onRemoveServer={removeServer}
           onOpenSaved={(s) => (setLink({ url: s.url }), setView('add'))}
+          onDoctor={() => setDoctor({ url: current?.client.url ?? settings.value?.lastServer ?? pageOrigin })}
           onClose={() => setView('chat')}
         />
       );
-    else if (current) main = <ChatScreen key={current.id} client={current.client} serverName={current.name} onLeave={() => void signOut(current.id)} />;
+    else if (current) main = <ChatScreen key={current.id} client={current.client} serverName={current.name} onLeave={() => void signOut(current.id)} onDiagnose={() => setDoctor({ url: current.client.url, autoRun: true })} />;
     screen = (
       <div class="workspace">
         <ServerRail
@@ -135,10 +141,11 @@ export function App(): JSX.Element {
           view={view}
           onShow={(id) => {
             servers.show(id);
+            setDoctor(null);
             setView('chat');
           }}
-          onAdd={() => setView('add')}
-          onSettings={() => setView('settings')}
+          onAdd={() => (setDoctor(null), setView('add'))}
+          onSettings={() => (setDoctor(null), setView('settings'))}
         />
         {main}
       </div>

@@ -1,11 +1,14 @@
-/** The connection banner: connecting, reconnecting in N s (with "Retry now"), offline; hidden when online. */
+/**
+ * The connection banner: connecting, reconnecting in N s (with "Retry now" and, since the server
+ * cannot be reached, "Diagnose": the connection doctor), offline; hidden when online.
+ */
 import type { JSX } from 'preact';
 import type { ChatClient } from '../model/chat-client';
 import { formatRelative, t } from '../i18n/index';
 import { useNow } from './use-now';
 import { useModel } from './use-model';
 
-export function Banner({ client }: { client: ChatClient }): JSX.Element | null {
+export function Banner({ client, onDiagnose }: { client: ChatClient; onDiagnose?: () => void }): JSX.Element | null {
   const status = client.status.value;
   const retryAt = client.retryAt.value;
   const now = useNow(status === 'reconnecting');
@@ -33,9 +36,16 @@ export function Banner({ client }: { client: ChatClient }): JSX.Element | null {
     <div class={`banner ${status}`} role="status">
       <span>{sentences.join(t('format.sentenceSeparator'))}</span>
       {status !== 'connecting' && (
-        <button type="button" class="quiet" onClick={() => client.retryNow()}>
-          {t('banner.retry')}
-        </button>
+        <span class="banner-actions">
+          <button type="button" class="quiet" onClick={() => client.retryNow()}>
+            {t('banner.retry')}
+          </button>
+          {status === 'reconnecting' && onDiagnose && (
+            <button type="button" class="quiet" onClick={onDiagnose}>
+              {t('doctor.diagnose')}
+            </button>
+          )}
+        </span>
       )}
     </div>
   );

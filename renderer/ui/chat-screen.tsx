@@ -18,7 +18,8 @@ import { Sidebar } from './sidebar';
 import { TypingLine } from './typing-line';
 import { useModel } from './use-model';
 
-export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient; serverName: string; onLeave: () => void }): JSX.Element {
+/** `onDiagnose`: opens the connection doctor for this server (offered by the banner while it cannot be reached). */
+export function ChatScreen({ client, serverName, onLeave, onDiagnose }: { client: ChatClient; serverName: string; onLeave: () => void; onDiagnose?: () => void }): JSX.Element {
   useModel(client);
   const conv = client.conversation(client.active.value) ?? client.conversation(DEFAULT_ROOM)!;
   const me = client.me.value;
@@ -62,7 +63,7 @@ export function ChatScreen({ client, serverName, onLeave }: { client: ChatClient
             </button>
           )}
         </header>
-        <Banner client={client} />
+        <Banner client={client} {...(onDiagnose ? { onDiagnose } : {})} />
         {client.notice.value && (
           <p class="notice" role="alert">
             {modelText(client.notice.value)}{' '}

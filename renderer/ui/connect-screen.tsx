@@ -16,10 +16,14 @@ import { lastLogin, nicknameFor, saveLastLogin, saveNicknameFor } from './sessio
 import { openServer } from './open-server';
 import { normalizeServerUrl } from './server-url';
 import { DesktopConnectExtras } from './desktop-connect';
+import { DoctorScreen } from './doctor-screen';
 import { errorText, nicknameProblem, t } from '../i18n/index';
 
 /** The address a placeholder and a hint show as an example: a LAN relay on the default port. */
 const EXAMPLE_ADDRESS = 'http://192.168.1.20:3000';
+
+/** Refusals that are about the person's input, not the connection: the doctor would not help with them. */
+const NOT_CONNECTION: readonly string[] = [ErrorCode.JOIN_CODE_REQUIRED, ErrorCode.JOIN_CODE_INVALID, ErrorCode.LOCKED_OUT, ErrorCode.INVALID_NICKNAME, ErrorCode.NICKNAME_TAKEN];
 
 interface Props {
   /**
@@ -49,6 +53,9 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
   const [needsCode, setNeedsCode] = useState(false);
   const [room, setRoom] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The server that just failed to connect, offered to the connection doctor; open while `doctor`.
+  const [failed, setFailed] = useState<string | null>(null);
+  const [doctor, setDoctor] = useState(false);
   const [busy, setBusy] = useState(false);
   const nickRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
@@ -71,6 +78,7 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
   /** `nickOverride`: the nickname last used on a saved server picked from the list (set in the same click). */
   const join = async (target: string, nickOverride?: string) => {
     setError(null);
+    setFailed(null);
     const url = normalizeServerUrl(target);
     if (!url) return setError(t('connect.badAddress', { example: EXAMPLE_ADDRESS }));
     const nick = cleanNickname(nickOverride ?? nickname);
@@ -93,6 +101,7 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
       const failure = err instanceof ConnectFailure ? err : new ConnectFailure('UNREACHABLE', String(err));
       if (failure.code === ErrorCode.JOIN_CODE_REQUIRED || failure.code === ErrorCode.JOIN_CODE_INVALID) setNeedsCode(true);
       setError(errorText(failure));
+      if (!NOT_CONNECTION.includes(failure.code)) setFailed(url);
       setBusy(false);
     }
   };
@@ -118,6 +127,9 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
     setCode('');
     void join(url, known);
   };
+
+  // The doctor takes the screen's place and hands it back as it was (the form keeps what was typed).
+  if (doctor && failed) return <DoctorScreen url={failed} autoRun secrets={code.trim() ? [code.trim()] : []} onClose={() => setDoctor(false)} notificationsOff={settings ? !settings.notifications : false} />;
 
   return (
     <main class="connect">
@@ -147,6 +159,11 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
           <p class="error" role="alert">
             {error}
           </p>
+        )}
+        {error && failed && (
+          <button type="button" class="link" onClick={() => setDoctor(true)}>
+            {t('doctor.diagnoseConnection')}
+          </button>
         )}
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('connect.joining') : t('connect.join')}

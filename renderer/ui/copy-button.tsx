@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { t } from '../i18n/index';
 
-export function CopyButton({ text, label }: { text: string; label: string }): JSX.Element {
+/** `visible`: the label is the button's text too (a button that copies a whole report, not a value beside it). */
+export function CopyButton({ text, label, visible = false }: { text: string; label: string; visible?: boolean }): JSX.Element {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -17,8 +18,8 @@ export function CopyButton({ text, label }: { text: string; label: string }): JS
     );
   };
   return (
-    <button type="button" class="quiet copy" aria-label={label} onClick={copy}>
-      {state === 'copied' ? t('copy.copied') : state === 'failed' ? t('copy.failed') : t('copy.copy')}
+    <button type="button" class="quiet copy" aria-label={visible ? undefined : label} onClick={copy}>
+      {state === 'copied' ? t('copy.copied') : state === 'failed' ? t('copy.failed') : visible ? label : t('copy.copy')}
     </button>
   );
 }

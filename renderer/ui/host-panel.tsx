@@ -1,10 +1,14 @@
-/** Hosting a session on this computer: start and stop it, and the addresses and join code to share. */
+/**
+ * Hosting a session on this computer: start and stop it, the addresses and join code to share, and
+ * "Check the network" (the LAN checks: can others find and reach it).
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HostedSession } from '../../protocol/index';
 import { desktop } from '../platform/desktop';
 import { errorText, t, tElements } from '../i18n/index';
 import { CopyButton } from './copy-button';
+import { LanChecks } from './doctor-lan';
 
 export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }): JSX.Element | null {
   const api = desktop();
@@ -83,6 +87,7 @@ export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }
           </button>
         </div>
       )}
+      <LanChecks />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * Settings: the default nickname, the theme, the language, notifications, update checks and start at login (desktop),
- * and the servers. Each switch is written as soon as it changes: the desktop's main process validates
+ * Settings: the default nickname, the theme, the language, notifications (and their self-test), update
+ * checks and start at login (desktop), the connection doctor, and the servers. Each switch is written as soon as it changes: the desktop's main process validates
  * it and writes settings.json atomically (main/settings/store.ts); a refusal shows next to the switch
  * and the screen goes back to what is stored. A browser keeps only the theme and the language
  * (localStorage; the desktop window keeps the language there too).
@@ -11,6 +11,7 @@ import { cleanNickname, type DesktopCapabilities, type DesktopSettings, type Sav
 import type { ServerSet } from '../model/server-set';
 import { SettingsServers } from './settings-servers';
 import { LanguageSection } from './settings-language';
+import { NotifyTest } from './doctor-notify';
 import { errorText, nicknameProblem, t, type MessageKey } from '../i18n/index';
 
 interface Props {
@@ -27,6 +28,8 @@ interface Props {
   onSavedChange: () => Promise<void>;
   onRemoveServer: (id: string) => Promise<void>;
   onOpenSaved: (s: SavedServer) => void;
+  /** Opens the connection doctor. */
+  onDoctor: () => void;
   onClose: () => void;
 }
 
@@ -104,21 +107,32 @@ export function SettingsScreen(p: Props): JSX.Element {
         <p class="muted small">{t('settings.readReceiptsHint')}</p>
       </section>
 
-      {s && (
-        <section aria-labelledby="settings-notifications">
-          <h2 id="settings-notifications">{t('settings.notifications')}</h2>
-          <label class="check">
-            <input type="checkbox" checked={s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notifications: e.currentTarget.checked }))} />{' '}
-            {t('settings.notify')}
-          </label>
-          <label class="check">
-            <input type="checkbox" checked={s.notificationSound} disabled={!s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notificationSound: e.currentTarget.checked }))} />{' '}
-            {t('settings.sound')}
-          </label>
-          <p class="muted small">{t('settings.muteHint')}</p>
-          {problem('notifications')}
-        </section>
-      )}
+      <section aria-labelledby="settings-notifications">
+        <h2 id="settings-notifications">{t('settings.notifications')}</h2>
+        {s && (
+          <>
+            <label class="check">
+              <input type="checkbox" checked={s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notifications: e.currentTarget.checked }))} />{' '}
+              {t('settings.notify')}
+            </label>
+            <label class="check">
+              <input type="checkbox" checked={s.notificationSound} disabled={!s.notifications} onChange={(e) => void write('notifications', () => p.onChange({ notificationSound: e.currentTarget.checked }))} />{' '}
+              {t('settings.sound')}
+            </label>
+            <p class="muted small">{t('settings.muteHint')}</p>
+            {problem('notifications')}
+          </>
+        )}
+        <NotifyTest heading="h3" notificationsOff={s ? !s.notifications : false} />
+      </section>
+
+      <section aria-labelledby="settings-connection">
+        <h2 id="settings-connection">{t('settingsConnection.title')}</h2>
+        <p class="muted small">{t('settingsConnection.hint')}</p>
+        <button type="button" onClick={p.onDoctor}>
+          {t('doctor.open')}
+        </button>
+      </section>
 
       {s && (
         <section aria-labelledby="settings-system">

@@ -1,84 +1,13 @@
 /**
- * Just enough of Engine.IO v4 and Socket.IO v5 to talk to a relay the way its clients do, written out
- * rather than borrowed from socket.io-client: the doctor must see every HTTP status and every packet
- * (a client library hides "Session ID unknown" behind a retry), and socket.io-client is not a
- * production dependency of the relay.
- *
- * Engine.IO packets are text: 0 open, 1 close, 2 ping, 3 pong, 4 message, 6 noop; polling bodies hold
- * several, separated by \x1e. A message carries a Socket.IO packet: 0 connect, 1 disconnect, 2 event,
- * 3 ack, 4 connect error; then an optional "/namespace," and an optional ack id, then JSON.
+ * Engine.IO over HTTP long-polling for the doctor, on the packet parsing it shares with the web
+ * client's doctor (protocol/engine-io.ts); socket.io-client is not a production dependency of the
+ * relay, and it would hide "Session ID unknown" behind a retry.
  */
+import { EIO_PATH, parseOpen, type EngineSession, type OpenInfo } from '../../protocol/engine-io';
 import type { DoctorHttp } from './http';
 import { isUnknownSession, type Answer } from './http';
 
-export const EIO_PATH = '/socket.io/';
-
-/** What the open packet says about the session and the relay's heartbeat. */
-export interface OpenInfo {
-  sid: string;
-  upgrades: string[];
-  pingInterval: number;
-  pingTimeout: number;
-  maxPayload?: number;
-}
-
-export function parseOpen(packet: string): OpenInfo | undefined {
-  if (!packet.startsWith('0')) return undefined;
-  try {
-    const o = JSON.parse(packet.slice(1)) as Record<string, unknown>;
-    if (typeof o.sid !== 'string' || typeof o.pingInterval !== 'number' || typeof o.pingTimeout !== 'number') return undefined;
-    return {
-      sid: o.sid,
-      upgrades: Array.isArray(o.upgrades) ? o.upgrades.filter((u): u is string => typeof u === 'string') : [],
-      pingInterval: o.pingInterval,
-      pingTimeout: o.pingTimeout,
-      ...(typeof o.maxPayload === 'number' ? { maxPayload: o.maxPayload } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-export interface SioPacket {
-  type: number;
-  nsp: string;
-  id?: number;
-  data?: unknown;
-}
-
-/** A Socket.IO packet out of an Engine.IO message packet ("4…"), or undefined for anything else. */
-export function parseSio(packet: string): SioPacket | undefined {
-  const m = /^4(\d)(?:(\/[^,]*),)?(\d+)?(.*)$/s.exec(packet);
-  if (!m) return undefined;
-  let data: unknown;
-  if (m[4]) {
-    try {
-      data = JSON.parse(m[4]);
-    } catch {
-      return undefined;
-    }
-  }
-  return { type: Number(m[1]), nsp: m[2] ?? '/', ...(m[3] ? { id: Number(m[3]) } : {}), ...(data === undefined ? {} : { data }) };
-}
-
-/**
- * A namespace the relay does not have: connecting to it is refused at once ("Invalid namespace")
- * by Socket.IO itself, without touching chat state or the relay's handshake. One such connect and
- * its refusal is the doctor's round trip.
- */
-export const PROBE_NAMESPACE = '/parley-doctor';
-export const PROBE = `40${PROBE_NAMESPACE},`;
-export const isProbeAnswer = (packet: string): boolean => packet.startsWith(`44${PROBE_NAMESPACE},`) || packet.startsWith(`40${PROBE_NAMESPACE},`);
-
-/** One Engine.IO session, over either transport: send packets, receive the next one that is not a ping. */
-export interface EngineSession {
-  readonly transport: 'websocket' | 'polling';
-  readonly open: OpenInfo;
-  send(packet: string): Promise<void>;
-  /** The next packet other than ping or noop; pings are answered on the way. */
-  receive(timeoutMs: number): Promise<string>;
-  close(): void;
-}
+export { EIO_PATH, isProbeAnswer, parseOpen, parseSio, PROBE, PROBE_NAMESPACE, roundTrip, type EngineSession, type OpenInfo, type SioPacket } from '../../protocol/engine-io';
 
 /** A request on a polling session was answered "Session ID unknown": it reached another instance. */
 export class SessionUnknownError extends Error {
@@ -156,12 +85,3 @@ export class PollingSession implements EngineSession {
   }
 }
 
-/** Sends the probe and times its refusal: one Socket.IO round trip. */
-export async function roundTrip(session: EngineSession, timeoutMs = 5000): Promise<number> {
-  const started = performance.now();
-  await session.send(PROBE);
-  for (;;) {
-    const packet = await session.receive(timeoutMs);
-    if (isProbeAnswer(packet)) return performance.now() - started;
-  }
-}

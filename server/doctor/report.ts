@@ -3,21 +3,9 @@
  * detail, hint); the runner adds the id and the time taken. Hints always end with the check's
  * troubleshooting section, so every place that shows a report can link it the same way.
  */
-import { troubleshootingAnchor, type CheckResult, type CheckStatus, type DoctorCheckId, type DoctorReport } from '../../protocol/diagnostics';
+import type { CheckResult, CheckStatus, DoctorReport } from '../../protocol/diagnostics';
 
-export interface Outcome {
-  status: CheckStatus;
-  detail: string;
-  hint?: string;
-}
-
-export const ok = (detail: string): Outcome => ({ status: 'ok', detail });
-export const skip = (detail: string): Outcome => ({ status: 'skip', detail });
-
-/** A warn or fail: the hint is what to do, and it ends with the check's troubleshooting section. */
-export function problem(id: DoctorCheckId, status: 'warn' | 'fail', detail: string, advice: string): Outcome {
-  return { status, detail, hint: `${advice.trimEnd()} See ${troubleshootingAnchor(id)}` };
-}
+export { ok, problem, skip, type Outcome } from '../../protocol/index';
 
 /** "1.2 s" or "340 ms": durations the way a person reads them. */
 export function duration(ms: number): string {

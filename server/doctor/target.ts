@@ -3,6 +3,7 @@
  * The app identifies a relay by its origin (renderer/model/server-set.ts serverId) and connects to
  * the origin's /socket.io/, so a path is accepted and noted, and /healthz is read at the origin too.
  */
+import { reportableUrl } from '../../protocol/engine-io';
 import { isIP } from 'node:net';
 import { ok, problem, type Outcome } from './report';
 
@@ -15,23 +16,6 @@ export interface Target {
   port: number;
 }
 
-/**
- * The URL without credentials, query or fragment, for the report. Works on input that does not parse
- * too: a report of a typo must not echo a password or token that came with it.
- */
-export function reportableUrl(input: string): string {
-  const trimmed = input.trim();
-  try {
-    const u = new URL(trimmed);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.href;
-  } catch {
-    return trimmed.replace(/[?#].*$/s, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-  }
-}
 
 export function checkUrl(input: string): { outcome: Outcome; target?: Target } {
   // "chat.example.com:3000" parses as a URL whose scheme is "chat.example.com": catch it first.
@@ -65,3 +49,5 @@ export function checkUrl(input: string): { outcome: Outcome; target?: Target } {
   }
   return { target, outcome: ok(detail) };
 }
+
+export { reportableUrl };

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { ErrorCode, type SendOk } from '../../protocol/index';
 import { closeAllClients, loggedIn, next, request } from '../helpers/clients';
-import { download, fileUrl, raw, uploaded } from '../helpers/files';
+import { download, fileUrl, uploaded } from '../helpers/files';
 import { photoWithExif } from '../helpers/images';
 
 const ROOT = join(import.meta.dirname, '..', '..');

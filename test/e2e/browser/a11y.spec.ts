@@ -1,6 +1,7 @@
 /**
  * Accessibility: an axe scan of each main screen (connect, chat, editing and search, files and the
- * image lightbox, settings), in every language the UI
+ * image lightbox, settings with its notification self-test, the connection doctor with its results),
+ * in every language the UI
  * speaks and in light and dark themes, finds no serious or critical violations. The page follows the
  * context's locale (navigator.language), so elements are found by id, not by their English names.
  */
@@ -85,6 +86,13 @@ for (const locale of LOCALES) {
         await bob.locator('.rail-btn.tool').nth(1).click();
         await expect(bob.locator('#settings-title')).toBeVisible();
         expect(await seriousViolations(bob)).toEqual([]);
+
+        // The connection doctor, run: every kind of row (ok, not checked) and the copy buttons.
+        await bob.locator('section[aria-labelledby="settings-connection"] button').click();
+        await bob.locator('.doctor-form button[type="submit"]').click();
+        await expect(bob.locator('.doctor button.copy')).toHaveCount(2);
+        expect(await seriousViolations(bob)).toEqual([]);
+        await bob.screenshot({ path: `test-results/screens/doctor-${locale}-${scheme}.png` });
       } finally {
         await relay.close();
       }

@@ -5,7 +5,8 @@
  * holds letters and no ⟦ marker was written outside the catalogues, and fails here. What the test
  * itself typed (nicknames, room names, messages, file names) and what Intl writes (<time>, and file
  * sizes in <data>) are the exceptions, with the names of the languages in the language menu, which
- * are each written in their own language.
+ * are each written in their own language, and the connection doctor's findings (`.finding`, marked
+ * lang="en"), which are in English on purpose, as the copied report and the CLI write them.
  */
 import type { Page } from '@playwright/test';
 import { drawPng } from './file-helpers';
@@ -19,7 +20,7 @@ async function unmarked(page: Page): Promise<string[]> {
     const letters = /\p{L}/u;
     const fine = (text: string) => !letters.test(text) || text.includes('⟦') || text.includes('⟧') || allowed.includes(text.trim()) || /^\s*(https?|wss?):\/\//.test(text);
     // User content and Intl's output; the language menu lists each language in its own words.
-    const exempt = (el: Element | null) => el?.closest('bdi, .msg .text, time, data, option[lang], noscript, script, style') != null;
+    const exempt = (el: Element | null) => el?.closest('bdi, .msg .text, time, data, option[lang], noscript, script, style, .finding[lang="en"]') != null;
     const where = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}`;
     const problems: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -42,7 +43,9 @@ async function unmarked(page: Page): Promise<string[]> {
 test('every string the web client shows comes from a catalogue (pseudo-locale en-XA)', async ({ browser }) => {
   const relay = await startWebRelay();
   try {
-    const context = await browser.newContext({ locale: 'en-XA' });
+    // Notifications allowed up front: the self-test below then shows everything it says after sending
+    // (a permission prompt would wait for an answer that never comes in a headless browser).
+    const context = await browser.newContext({ locale: 'en-XA', permissions: ['notifications'] });
     const page = await context.newPage();
     await page.goto(relay.url);
     await expect(page.locator('html')).toHaveAttribute('lang', 'en-XA');
@@ -109,6 +112,24 @@ test('every string the web client shows comes from a catalogue (pseudo-locale en
     // The window title follows in an effect after the render that switched the language back.
     await expect(page).toHaveTitle(/⟦/);
     expect(await unmarked(page)).toEqual([]);
+
+    // The notification self-test (in Settings), and the connection doctor with its results.
+    await page.locator('.notify-test > button').click();
+    await expect(page.locator('.notify-test [role="group"]')).toContainText('⟦');
+    expect(await unmarked(page)).toEqual([]);
+    await page.locator('.notify-test [role="group"] button').first().click();
+    await expect(page.locator('.notify-test .notify-works')).toContainText('⟦');
+    expect(await unmarked(page)).toEqual([]);
+    await page.locator('section[aria-labelledby="settings-connection"] button').click();
+    await page.locator('#doctor-idle-seconds').waitFor({ state: 'detached' });
+    await page.locator('.doctor-form input[type="checkbox"]').check();
+    await page.locator('#doctor-idle-seconds').fill('1');
+    await page.locator('.doctor-form button[type="submit"]').click();
+    await expect(page.locator('.doctor button.copy')).toHaveCount(2);
+    await expect(page.locator('.doctor-summary')).toContainText('⟦');
+    expect(await unmarked(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/e2e/i18n/pseudo-doctor.png' });
+    await page.locator('.doctor .settings-head button').click();
 
     // Back in the chat, the relay goes away: the connection banner.
     await page.locator('.settings-head button').click();

@@ -31,6 +31,12 @@ import {
   type IpcSendChannel,
   type JoinLink,
   type LanSession,
+  type CheckResult,
+  type DoctorOptions,
+  type DoctorReport,
+  type LanCheckId,
+  type NotificationTestClick,
+  type NotificationTestResult,
 } from '../../../protocol/index';
 import type { IpcHandler, IpcServices } from '../../../main/ipc/handlers';
 import { fail } from '../../../main/ipc/result';
@@ -71,6 +77,12 @@ describe('the registry and its derivations agree', () => {
     expectTypeOf<DesktopApi['onLanSessions']>().toEqualTypeOf<(callback: (payload: LanSession[]) => void) => () => void>();
     expectTypeOf<DesktopApi['onFocusRoom']>().toEqualTypeOf<(callback: (payload: FocusTarget) => void) => () => void>();
     expectTypeOf<DesktopApi['onJoinLink']>().toEqualTypeOf<(callback: (payload: JoinLink) => void) => () => void>();
+    expectTypeOf<DesktopApi['runDoctor']>().toEqualTypeOf<(url: string, options: DoctorOptions) => Promise<DoctorReport>>();
+    expectTypeOf<DesktopApi['onDoctorProgress']>().toEqualTypeOf<(callback: (payload: CheckResult) => void) => () => void>();
+    expectTypeOf<DesktopApi['checkLan']>().toEqualTypeOf<() => Promise<CheckResult<LanCheckId>[]>>();
+    expectTypeOf<DesktopApi['testNotification']>().toEqualTypeOf<() => Promise<NotificationTestResult>>();
+    expectTypeOf<DesktopApi['onNotificationTestClick']>().toEqualTypeOf<(callback: (payload: NotificationTestClick) => void) => () => void>();
+    expectTypeOf<NotificationTestResult>().toEqualTypeOf<{ id: string; supported: boolean; shown: boolean }>();
   });
 
   it('the preload implements exactly the DesktopBridge, and the renderer adapts it into the DesktopApi', () => {
@@ -98,12 +110,17 @@ describe('the registry and its derivations agree', () => {
     expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['app:notify']>>().toEqualTypeOf<[ChatNotification]>();
     expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['settings:get']>>().toEqualTypeOf<[]>();
     expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['app:capabilities']>>().toEqualTypeOf<[]>();
+    expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['doctor:run']>>().toEqualTypeOf<[string, DoctorOptions]>();
+    expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['doctor:lan']>>().toEqualTypeOf<[]>();
+    expectTypeOf<z.output<(typeof IPC_ARG_SCHEMAS)['notify:test']>>().toEqualTypeOf<[]>();
   });
 
   it('error codes: the common three everywhere, declared ones only where declared', () => {
     expectTypeOf<DesktopApiErrorCode<'getSettings'>>().toEqualTypeOf<'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL'>();
     expectTypeOf<DesktopApiErrorCode<'hostSession'>>().toEqualTypeOf<'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL' | 'ALREADY_HOSTING' | 'PORT_IN_USE' | 'PORT_FORBIDDEN' | 'HOST_FAILED'>();
     expectTypeOf<IpcErrorCode<'relay:host'>>().toEqualTypeOf<DesktopApiErrorCode<'hostSession'>>();
+    expectTypeOf<DesktopApiErrorCode<'runDoctor'>>().toEqualTypeOf<'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL' | 'DOCTOR_BUSY'>();
+    expectTypeOf<DesktopApiErrorCode<'testNotification'>>().toEqualTypeOf<'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTERNAL'>();
   });
 });
 
@@ -142,6 +159,12 @@ describe('mismatches do not compile', () => {
       void api.getCapabilities({ startAtLogin: true });
       // @ts-expect-error a LAN session has no `address`
       api.onLanSessions((sessions) => sessions[0]?.address);
+      // @ts-expect-error the doctor needs its options, even empty ones
+      void api.runDoctor('https://chat.example.com');
+      // @ts-expect-error DoctorOptions has no `joinCode`: the doctor never sends one
+      void api.runDoctor('https://chat.example.com', { joinCode: 'ABC123' });
+      // @ts-expect-error a check's status is ok, warn, fail or skip
+      api.onDoctorProgress((check) => check.status === 'error');
     };
     // @ts-expect-error relay:get answers a HostedSession, whose field is `port`, not `prot`
     const wrongField: IpcServices['getHostedSession'] = () => ({ name: 'Team', localUrl: 'http://127.0.0.1:1', lanUrls: [], joinCode: null, prot: 4000 });
@@ -159,6 +182,8 @@ describe('mismatches do not compile', () => {
   it('refuses an undeclared error code', () => {
     // @ts-expect-error settings:get declares no PORT_IN_USE
     const undeclared: IpcErrorCode<'settings:get'> = 'PORT_IN_USE';
+    // @ts-expect-error notify:test declares no DOCTOR_BUSY
+    const busy: IpcErrorCode<'notify:test'> = 'DOCTOR_BUSY';
     // @ts-expect-error relay:stop cannot fail with ALREADY_HOSTING
     const result: IpcResult<'relay:stop'> = fail('ALREADY_HOSTING', 'x');
     // @ts-expect-error no such code anywhere
@@ -167,7 +192,7 @@ describe('mismatches do not compile', () => {
     const error = new DesktopApiError('hostSession', 'NOT_A_CODE', 'x');
     // @ts-expect-error getSettings declares no PORT_IN_USE
     const elsewhere = new DesktopApiError('getSettings', 'PORT_IN_USE', 'x');
-    expect([undeclared, result, unknown, error, elsewhere]).toHaveLength(5);
+    expect([undeclared, busy, result, unknown, error, elsewhere]).toHaveLength(6);
   });
 });
 
@@ -189,6 +214,11 @@ describe('each operation rides on the channel the registry gives it', () => {
     onJoinLink: 'app:join-link',
     onNotice: 'app:notice',
     onSystemResume: 'power:resumed',
+    runDoctor: 'doctor:run',
+    onDoctorProgress: 'doctor:progress',
+    checkLan: 'doctor:lan',
+    testNotification: 'notify:test',
+    onNotificationTestClick: 'notify:test-clicked',
   };
   // Typed by the registry: every channel's direction, forced per channel.
   const kindOf: { [C in IpcChannelName]: C extends IpcInvokeChannel ? 'invoke' : C extends IpcSendChannel ? 'send' : 'event' } = {
@@ -207,6 +237,11 @@ describe('each operation rides on the channel the registry gives it', () => {
     'app:join-link': 'event',
     'app:notice': 'event',
     'power:resumed': 'event',
+    'doctor:run': 'invoke',
+    'doctor:lan': 'invoke',
+    'notify:test': 'invoke',
+    'doctor:progress': 'event',
+    'notify:test-clicked': 'event',
   };
   const sample: { [M in ServiceOperation]: Parameters<DesktopApi[M]> } = {
     getSettings: [],
@@ -219,6 +254,9 @@ describe('each operation rides on the channel the registry gives it', () => {
     notify: [{ title: 't', body: 'b', room: 'lobby', server: 'https://chat.example.com' }],
     setUnreadCount: [3],
     openExternal: ['https://example.com'],
+    runDoctor: ['https://chat.example.com', { idleSeconds: 5 }],
+    checkLan: [],
+    testNotification: [],
   };
 
   it.each(Object.keys(channelOf) as Operation[])('%s', async (operation) => {

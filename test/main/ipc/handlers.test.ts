@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { IpcChannel, type DesktopCapabilities, type DesktopSettings, type HostedSession } from '../../../protocol/index';
 import { HostError } from '../../../main/host/host-service';
+import { DoctorBusyError } from '../../../main/diagnostics/doctor-service';
 import { registerIpcHandlers, type IpcMainLike, type IpcServices } from '../../../main/ipc/handlers';
 import { isIpcResult } from '../../../main/ipc/result';
 import type { SenderEvent } from '../../../main/ipc/sender';
@@ -56,6 +57,9 @@ function services(): IpcServices & { [K in keyof IpcServices]: ReturnType<typeof
     notify: vi.fn(),
     setUnreadCount: vi.fn(),
     openExternal: vi.fn(async () => true),
+    runDoctor: vi.fn(async (url: string) => ({ url, at: 0, from: 'desktop', checks: [] })),
+    checkLan: vi.fn(async () => []),
+    testNotification: vi.fn(() => ({ id: 'n1', supported: true, shown: true })),
   } as never;
 }
 
@@ -71,7 +75,7 @@ describe('IPC handlers', () => {
   });
 
   it('registers every channel of the contract except main → renderer events', () => {
-    const events = [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice, IpcChannel.powerResumed];
+    const events = [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice, IpcChannel.powerResumed, IpcChannel.doctorProgress, IpcChannel.notifyTestClicked];
     const expected = Object.values(IpcChannel).filter((c) => !(events as string[]).includes(c));
     expect([...ipc.handlers.keys(), ...ipc.listeners.keys()].sort()).toEqual([...expected].sort());
   });
@@ -128,6 +132,15 @@ describe('IPC handlers', () => {
     [IpcChannel.settingsGet, ['extra']],
     [IpcChannel.openExternal, [42]],
     [IpcChannel.openExternal, ['x'.repeat(5000)]],
+    [IpcChannel.doctorRun, ['https://chat.example.com']],
+    [IpcChannel.doctorRun, ['https://chat.example.com', { idleSeconds: -1 }]],
+    [IpcChannel.doctorRun, ['https://chat.example.com', { idleSeconds: 601 }]],
+    [IpcChannel.doctorRun, ['https://chat.example.com', { idleSeconds: 1.5 }]],
+    [IpcChannel.doctorRun, ['https://chat.example.com', { joinCode: 'ABC234' }]],
+    [IpcChannel.doctorRun, ['https://chat.example.com', { fingerprint: 'not hex' }]],
+    [IpcChannel.doctorRun, [{ url: 'https://chat.example.com' }, {}]],
+    [IpcChannel.doctorLan, ['now']],
+    [IpcChannel.notifyTest, [{ title: 'phishing' }]],
   ])('refuses invalid arguments on %s: %j', async (channel, args) => {
     expect(await ipc.invoke(channel, fromApp, ...args)).toEqual({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('Invalid arguments') });
   });
@@ -141,6 +154,17 @@ describe('IPC handlers', () => {
   it('cleans the session name and passes only known fields', async () => {
     await ipc.invoke(IpcChannel.relayHost, fromApp, { name: '  Team\u200B  ', lan: false, port: 0 });
     expect(svc.hostSession).toHaveBeenCalledWith({ name: 'Team', lan: false, port: 0 });
+  });
+
+  it('runs the doctor with its options, and says DOCTOR_BUSY when a run is going', async () => {
+    const fingerprint = 'AB:'.repeat(31) + 'AB';
+    expect(await ipc.invoke(IpcChannel.doctorRun, fromApp, 'http://127.0.0.1:9', { idleSeconds: 5, fingerprint })).toMatchObject({ ok: true, value: { url: 'http://127.0.0.1:9' } });
+    expect(svc.runDoctor).toHaveBeenCalledWith('http://127.0.0.1:9', { idleSeconds: 5, fingerprint });
+    svc.runDoctor.mockRejectedValueOnce(new DoctorBusyError('doctor'));
+    expect(await ipc.invoke(IpcChannel.doctorRun, fromApp, 'x', {})).toEqual({ ok: false, code: 'DOCTOR_BUSY', message: 'The connection doctor is already running.' });
+    svc.checkLan.mockRejectedValueOnce(new DoctorBusyError('lan'));
+    expect(await ipc.invoke(IpcChannel.doctorLan, fromApp)).toEqual({ ok: false, code: 'DOCTOR_BUSY', message: 'The network checks are already running.' });
+    expect(await ipc.invoke(IpcChannel.notifyTest, fromApp)).toEqual({ ok: true, value: { id: 'n1', supported: true, shown: true } });
   });
 
   it('turns a HostError into its typed error', async () => {
