@@ -138,7 +138,7 @@ async function run(id: DoctorCheckId, url: string, opts: RunDoctorOptions, state
     case 'websocket':
       return checkWebsocket(state.http!);
     case 'idle': {
-      const { outcome, survivor } = await checkIdle(state.http!, opts.idleSeconds ?? 0);
+      const { outcome, survivor } = await checkIdle(state.http!, opts.idleSeconds ?? 0, opts.from);
       if (survivor) open.push((state.survivor = survivor));
       return outcome;
     }

@@ -82,8 +82,8 @@ export function whoClosed(c: CloseInfo): string {
 const IDLE_ADVICE =
   "Raise the idle timeout of what sits in front of the relay above its ping interval plus ping timeout: nginx `proxy_read_timeout 3600s; proxy_send_timeout 3600s;`; HAProxy `timeout tunnel 1h` (without it `timeout client`/`timeout server` apply to WebSockets); Application Gateway: the backend settings' request timeout; Azure Load Balancer, firewalls and NAT: their TCP idle timeout. Or ask the relay's operator for a shorter ping interval.";
 
-export async function checkIdle(http: DoctorHttp, idleSeconds: number): Promise<{ outcome: Outcome; survivor?: WsSession }> {
-  if (!(idleSeconds > 0)) return { outcome: skip('Not asked for: hold an idle connection with --idle-seconds N (the command holds 30 s by default).') };
+export async function checkIdle(http: DoctorHttp, idleSeconds: number, from: 'cli' | 'desktop' = 'cli'): Promise<{ outcome: Outcome; survivor?: WsSession }> {
+  if (!(idleSeconds > 0)) return { outcome: skip(from === 'cli' ? 'Not asked for: hold an idle connection with --idle-seconds N (the command holds 30 s by default).' : 'Not asked for: tick "Also hold a quiet connection open" to run it.') };
   const holdMs = Math.min(idleSeconds, MAX_IDLE_SECONDS) * 1000;
   const capped = idleSeconds > MAX_IDLE_SECONDS ? ` (at most ${MAX_IDLE_SECONDS} s: a relay closes a connection that joins nothing after 45 s)` : '';
   let ws: WsSession;

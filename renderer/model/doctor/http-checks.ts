@@ -91,7 +91,7 @@ export function checkUrl(input: string, pageOrigin: string | undefined): { outco
   const detail = `${secure ? 'HTTPS' : 'Plain HTTP (not encrypted)'} to ${u.host}${notes.length ? `; ${notes.join('; ')}` : ''}.`;
   // A page served over HTTPS may not talk to a plain http:// relay (mixed content), loopback excepted.
   if (pageOrigin?.startsWith('https:') && !secure && !LOOPBACK.test(u.hostname)) {
-    return { target, outcome: problem('url', 'fail', `${detail} This page was served over HTTPS, and a browser refuses plain http:// connections from it (mixed content).`, 'Give the relay HTTPS (TLS_CERT and TLS_KEY, or a proxy in front), or use the desktop app.') };
+    return { target, outcome: problem('url', 'fail', `${detail} This page was served over HTTPS, and a browser refuses plain http:// connections from it (mixed content).`, 'Serve the relay over HTTPS (a TLS-terminating proxy in front of it), or use the desktop app.') };
   }
   if (u.username || u.password) {
     return { target, outcome: problem('url', 'warn', `${detail} The URL carries a user name or password: Parley does not use them, and they are left out of this report.`, 'Remove the credentials from the address you share.') };
