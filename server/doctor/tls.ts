@@ -3,15 +3,15 @@
  * certificate is not trusted (self-signed, expired, incomplete chain, wrong names) instead of just
  * failing the way a verifying client would. Verification is turned off for that one socket only;
  * every later request verifies, either against the system's CAs or, when the user pinned a
- * fingerprint, against exactly the certificate they pinned (never a global rejectUnauthorized).
+ * fingerprint, against exactly the certificate they pinned (never turned off for a connection that
+ * carries anything: inspect-certificate.ts is the one exception).
  */
 import { X509Certificate } from 'node:crypto';
-import { checkServerIdentity, connect, type ConnectionOptions, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
-import { isIP } from 'node:net';
+import { checkServerIdentity, type ConnectionOptions, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
+import { inspect, type Inspection } from './inspect-certificate';
 import { problem, ok, type Outcome } from './report';
 import type { Target } from './target';
 
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 const DAY_MS = 86_400_000;
 /** Fewer days left than this is a warning: time to renew before clients start failing. */
 export const EXPIRY_WARN_DAYS = 14;
@@ -56,47 +56,7 @@ function presentedChain(leaf: DetailedPeerCertificate): string[] {
   return pems;
 }
 
-interface Inspection {
-  protocol: string | null;
-  authorized: boolean;
-  authorizationError?: string;
-  x509: X509Certificate;
-  peer: DetailedPeerCertificate;
-}
 
-function inspect(target: Target): Promise<Inspection> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({
-      host: target.hostname,
-      port: target.port,
-      ...(isIP(target.hostname) ? {} : { servername: target.hostname }),
-      // This socket only looks at the certificate and sends nothing; the verdict is reported below.
-      rejectUnauthorized: false,
-      ALPNProtocols: ['http/1.1'],
-    });
-    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake within ${HANDSHAKE_TIMEOUT_MS / 1000} s`)), HANDSHAKE_TIMEOUT_MS);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      // The detailed chain first: in Node 20, getPeerCertificate(true) comes back empty once
-      // getPeerX509Certificate() has been called on the socket.
-      const peer = socket.getPeerCertificate(true);
-      const result: Inspection | undefined = peer.raw && {
-        protocol: socket.getProtocol(),
-        authorized: socket.authorized,
-        ...(socket.authorizationError ? { authorizationError: String((socket.authorizationError as NodeJS.ErrnoException).code ?? socket.authorizationError) } : {}),
-        x509: new X509Certificate(peer.raw),
-        peer,
-      };
-      socket.destroy();
-      if (result) resolve(result);
-      else reject(new Error('the server sent no certificate'));
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}
 
 /** The names a client matches: the subjectAltName entries, or the CN only when there are none (RFC 6125). */
 function names(x509: X509Certificate): string {
