@@ -70,7 +70,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export async function checkTls(target: Target, pin: string | undefined): Promise<{ outcome: Outcome; trust?: Trust }> {
   const wanted = pin === undefined ? undefined : normalizeFingerprint(pin);
   if (wanted !== undefined && wanted.length !== 64) {
-    return { outcome: problem('tls', 'fail', 'The pinned fingerprint is not a SHA-256 fingerprint (64 hex digits, colons optional).', 'Copy the fingerprint again from the relay\'s start-up output or the host panel.') };
+    return { outcome: problem('tls', 'fail', 'The pinned fingerprint is not a SHA-256 fingerprint (64 hex digits, colons optional).', 'Copy the fingerprint again: `openssl x509 -in cert.pem -noout -fingerprint -sha256` where the certificate is installed.') };
   }
   let seen: Inspection;
   try {
@@ -101,14 +101,14 @@ export async function checkTls(target: Target, pin: string | undefined): Promise
   if (now > until) fails.push({ text: `it expired on ${day(until)}, ${Math.floor((now - until) / DAY_MS)} days ago`, advice: 'Renew the certificate (and automate renewal: App Service and Application Gateway offer managed certificates).' });
   if (now < from) fails.push({ text: `it is not valid before ${day(from)}`, advice: "Check this machine's clock (see the clock check); otherwise the certificate was issued with a future start date." });
   if (wanted !== undefined && !pinned) {
-    fails.push({ text: 'its fingerprint does not match the pinned one', advice: 'The relay presents another certificate than the pinned one: if it was renewed, compare the new fingerprint with the one the relay prints at start-up and pin that; if not, something is intercepting the connection.' });
+    fails.push({ text: 'its fingerprint does not match the pinned one', advice: 'The relay presents another certificate than the pinned one: if it was renewed, compare the new fingerprint with the certificate’s own (openssl x509 -fingerprint -sha256 where it is installed) and pin that; if not, something is intercepting the connection.' });
   }
   // Expiry is said above in its own words; any other reason the chain is refused, here.
   if (chainError && !pinned && chainError !== 'CERT_HAS_EXPIRED' && chainError !== 'CERT_NOT_YET_VALID') {
     fails.push({
       text: `not trusted (${chainReason(chainError)})`,
       advice: chainError === 'DEPTH_ZERO_SELF_SIGNED_CERT' || chainError === 'SELF_SIGNED_CERT_IN_CHAIN'
-        ? "Use a certificate from a public CA, or, for a relay you run yourself, pin this certificate's fingerprint after comparing it with the one the relay prints at start-up."
+        ? "Use a certificate from a public CA, or, for a relay you run yourself, pin this certificate's fingerprint after comparing it with the certificate's own (openssl x509 -fingerprint -sha256 where it is installed)."
         : 'Serve the full chain (the certificate followed by its intermediates) from the relay or the proxy that ends TLS.',
     });
   }
