@@ -50,7 +50,7 @@ const skipReason = unavailable();
 test.skip(skipReason !== null, skipReason ?? '');
 
 const ROOT = resolve('.');
-const API_KEYS = ['appVersion', 'getCapabilities', 'getHostedSession', 'getSettings', 'hostSession', 'listLanSessions', 'notify', 'onFocusRoom', 'onJoinLink', 'onLanSessions', 'onNotice', 'onSystemResume', 'openExternal', 'platform', 'setUnreadCount', 'stopHosting', 'updateSettings'];
+const API_KEYS = ['appVersion', 'checkLan', 'getCapabilities', 'getHostedSession', 'getSettings', 'hostSession', 'listLanSessions', 'notify', 'onDoctorProgress', 'onFocusRoom', 'onJoinLink', 'onLanSessions', 'onNotice', 'onNotificationTestClick', 'onSystemResume', 'openExternal', 'platform', 'runDoctor', 'setUnreadCount', 'stopHosting', 'testNotification', 'updateSettings'];
 
 test.beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/renderer/index.html'))) execFileSync('npm', ['run', 'build:renderer'], { cwd: ROOT, stdio: 'inherit' });
