@@ -23,7 +23,7 @@ describe('bad input to file sharing', () => {
     for (const bad of [undefined, null, 'lobby', 42, [], {}, { room: 5 }, { room: 'x'.repeat(201) }]) {
       expect(await request(eve, 'upload:token', ...(bad === undefined ? [] : [bad])), JSON.stringify(bad)).toMatchObject({ ok: false, code: ErrorCode.INVALID_PAYLOAD });
     }
-    for (const bad of [undefined, { room: 'lobby' }, { id: ID }, { room: 'lobby', id: 'short' }, { room: 'lobby', id: '../../etc/passwd/xxxxxxxx' }, { room: 'lobby', id: 7 }, { room: ['lobby'], id: ID }]) {
+    for (const bad of [undefined, { room: 'lobby' }, { id: ID }, { room: 'lobby', id: 'short' }, { room: 'lobby', id: '../../etc/passwd/xxxxxxxx' }, { room: 'lobby', id: 7 }, { room: ['lobby'], id: ID }, { room: 'lobby', id: ID, variant: 'image' }, { room: 'lobby', id: ID, variant: 'x'.repeat(10_000) }]) {
       expect(await request(eve, 'file:url', ...(bad === undefined ? [] : [bad])), JSON.stringify(bad)).toMatchObject({ ok: false, code: ErrorCode.INVALID_PAYLOAD });
     }
     const tooMany = Array.from({ length: ATTACHMENTS_MAX + 1 }, (_, i) => `${ID}${i}`);
