@@ -104,3 +104,15 @@ export const skip = (detail: string): Outcome => ({ status: 'skip', detail });
 export function problem(id: DoctorCheckId, status: 'warn' | 'fail', detail: string, advice: string): Outcome {
   return { status, detail, hint: `${advice.trimEnd()} See ${troubleshootingAnchor(id)}` };
 }
+
+/** The url check's verdict on a parsed address whose scheme is not a relay's (ws://, ftp://…), or undefined. */
+export function schemeProblem(u: URL): Outcome | undefined {
+  if (u.protocol === 'ws:' || u.protocol === 'wss:') {
+    const http = u.protocol === 'ws:' ? 'http' : 'https';
+    return problem('url', 'fail', `${u.protocol}// is a WebSocket address; a relay's address is its ${http}:// URL.`, `Use ${http}://${u.host}: the app upgrades to WebSocket by itself.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    return problem('url', 'fail', `${u.protocol.replace(/:$/, '')} is not a relay's scheme: only http:// and https:// are.`, 'Use the http:// or https:// address of the relay.');
+  }
+  return undefined;
+}

@@ -80,6 +80,24 @@ export interface EngineSession {
   close(): void;
 }
 
+/**
+ * The next packet of a long-polling session other than a ping (answered on the way) or a noop:
+ * from `queue` (packets already received), else from the next poll; `poll(leftMs)` answers a body.
+ */
+export async function receivePolled(queue: string[], timeoutMs: number, send: (packet: string) => Promise<void>, poll: (leftMs: number) => Promise<string>): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const next = queue.shift();
+    if (next === '2') await send('3');
+    else if (next !== undefined && next !== '6') return next;
+    else if (next === undefined) {
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`no packet within ${timeoutMs / 1000} s`);
+      queue.push(...(await poll(left)).split(PACKET_SEPARATOR).filter(Boolean));
+    }
+  }
+}
+
 /** Sends the probe and times its refusal: one Socket.IO round trip, ms. */
 export async function roundTrip(session: EngineSession, timeoutMs = 5000): Promise<number> {
   const started = performance.now();

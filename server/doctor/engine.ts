@@ -3,7 +3,7 @@
  * client's doctor (protocol/engine-io.ts); socket.io-client is not a production dependency of the
  * relay, and it would hide "Session ID unknown" behind a retry.
  */
-import { EIO_PATH, parseOpen, type EngineSession, type OpenInfo } from '../../protocol/engine-io';
+import { EIO_PATH, parseOpen, receivePolled, type EngineSession, type OpenInfo } from '../../protocol/engine-io';
 import type { DoctorHttp } from './http';
 import { isUnknownSession, type Answer } from './http';
 
@@ -61,20 +61,12 @@ export class PollingSession implements EngineSession {
     this.log('POST', await this.http.request('POST', this.path(), packet));
   }
 
-  async receive(timeoutMs: number): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const next = this.queue.shift();
-      if (next === '2') await this.send('3');
-      else if (next !== undefined && next !== '6') return next;
-      else if (next === undefined) {
-        const left = end - Date.now();
-        if (left <= 0) throw new Error(`no packet within ${timeoutMs / 1000} s`);
-        const answer = await this.http.request('GET', this.path(), undefined, left);
-        this.log('GET', answer);
-        this.queue.push(...answer.body.split('\x1e').filter(Boolean));
-      }
-    }
+  receive(timeoutMs: number): Promise<string> {
+    return receivePolled(this.queue, timeoutMs, (packet) => this.send(packet), async (left) => {
+      const answer = await this.http.request('GET', this.path(), undefined, left);
+      this.log('GET', answer);
+      return answer.body;
+    });
   }
 
   /** The close packet; best effort (on a balancer without affinity it may reach another instance). */

@@ -3,6 +3,7 @@
  * The app identifies a relay by its origin (renderer/model/server-set.ts serverId) and connects to
  * the origin's /socket.io/, so a path is accepted and noted, and /healthz is read at the origin too.
  */
+import { schemeProblem } from '../../protocol/diagnostics';
 import { reportableUrl } from '../../protocol/engine-io';
 import { isIP } from 'node:net';
 import { ok, problem, type Outcome } from './report';
@@ -28,13 +29,8 @@ export function checkUrl(input: string): { outcome: Outcome; target?: Target } {
   } catch {
     return { outcome: problem('url', 'fail', 'This is not a URL the doctor can read.', 'Check the address for typos.') };
   }
-  if (u.protocol === 'ws:' || u.protocol === 'wss:') {
-    const http = u.protocol === 'ws:' ? 'http' : 'https';
-    return { outcome: problem('url', 'fail', `${u.protocol}// is a WebSocket address; a relay's address is its ${http}:// URL.`, `Use ${http}://${u.host}: the app upgrades to WebSocket by itself.`) };
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { outcome: problem('url', 'fail', `${u.protocol.replace(/:$/, '')} is not a relay's scheme: only http:// and https:// are.`, 'Use the http:// or https:// address of the relay.') };
-  }
+  const wrongScheme = schemeProblem(u);
+  if (wrongScheme) return { outcome: wrongScheme };
   const secure = u.protocol === 'https:';
   const hostname = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const target: Target = { origin: u.origin, secure, hostname, port: u.port ? Number(u.port) : secure ? 443 : 80 };

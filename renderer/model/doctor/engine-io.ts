@@ -3,7 +3,7 @@
  * (protocol/engine-io.ts): cache busting, throwaway keys, percentiles and durations.
  */
 
-export { EIO_PATH, isProbeAnswer, PACKET_SEPARATOR, parseOpen, parseSio, PROBE, PROBE_NAMESPACE, roundTrip, type EngineSession, type OpenInfo, type SioPacket } from '../../../protocol/engine-io';
+export { EIO_PATH, isProbeAnswer, PACKET_SEPARATOR, parseOpen, parseSio, PROBE, PROBE_NAMESPACE, receivePolled, roundTrip, type EngineSession, type OpenInfo, type SioPacket } from '../../../protocol/engine-io';
 
 /** A query string that no cache in between can have seen. */
 export const cacheBuster = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

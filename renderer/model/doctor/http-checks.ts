@@ -6,7 +6,8 @@
  * which resolves whenever the server answered at all: that tells "nothing answered" from "the relay
  * answered but does not let this page read it" (its ALLOWED_ORIGINS).
  */
-import { EIO_PATH, PACKET_SEPARATOR, PROBE, cacheBuster, duration, isProbeAnswer, parseOpen, type EngineSession, type OpenInfo } from './engine-io';
+import { schemeProblem } from '../../../protocol/index';
+import { EIO_PATH, PACKET_SEPARATOR, PROBE, cacheBuster, duration, isProbeAnswer, parseOpen, receivePolled, type EngineSession, type OpenInfo } from './engine-io';
 import { ok, problem, skip, type Outcome } from './report';
 
 export interface Target {
@@ -76,13 +77,8 @@ export function checkUrl(input: string, pageOrigin: string | undefined): { outco
     const noScheme = !/^[a-z][a-z0-9+.-]*:\/\//i.test(input.trim());
     return { outcome: problem('url', 'fail', 'This is not a URL the doctor can read.', noScheme ? 'Write the whole address with its scheme, e.g. https://chat.example.com or http://192.168.1.20:3000.' : 'Check the address for typos.') };
   }
-  if (u.protocol === 'ws:' || u.protocol === 'wss:') {
-    const http = u.protocol === 'ws:' ? 'http' : 'https';
-    return { outcome: problem('url', 'fail', `${u.protocol}// is a WebSocket address; a relay's address is its ${http}:// URL.`, `Use ${http}://${u.host}: the app upgrades to WebSocket by itself.`) };
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { outcome: problem('url', 'fail', `${u.protocol.replace(/:$/, '')} is not a relay's scheme: only http:// and https:// are.`, 'Use the http:// or https:// address of the relay.') };
-  }
+  const wrongScheme = schemeProblem(u);
+  if (wrongScheme) return { outcome: wrongScheme };
   const secure = u.protocol === 'https:';
   const target: Target = { origin: u.origin, wsOrigin: `${secure ? 'wss' : 'ws'}://${u.host}`, secure, host: u.host };
   const notes: string[] = [];
@@ -181,18 +177,8 @@ export class PollingSession implements EngineSession {
     await this.call('POST', packet);
   }
 
-  async receive(timeoutMs: number): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const next = this.queue.shift();
-      if (next === '2') await this.send('3');
-      else if (next !== undefined && next !== '6') return next;
-      else if (next === undefined) {
-        const left = end - Date.now();
-        if (left <= 0) throw new Error(`no packet within ${duration(timeoutMs)}`);
-        this.queue.push(...(await this.call('GET', undefined, left)).split(PACKET_SEPARATOR).filter(Boolean));
-      }
-    }
+  receive(timeoutMs: number): Promise<string> {
+    return receivePolled(this.queue, timeoutMs, (packet) => this.send(packet), (left) => this.call('GET', undefined, left));
   }
 
   /** The close packet; best effort (without affinity it may reach an instance that never knew the session). */
