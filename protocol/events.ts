@@ -270,6 +270,9 @@ export interface HandshakeAuth {
   protocol: number;
   /** High-entropy secret kept by the client; the same key means the same user id. */
   key: string;
-  /** Required by LAN-hosted relays. */
+  /** Required by LAN-hosted relays served over plain HTTP. */
   joinCode?: string;
+  /** Over TLS the code is proved, never sent: the ticket and tag of protocol/pairing.ts. */
+  joinTicket?: string;
+  joinTag?: string;
 }

@@ -14,3 +14,4 @@ export * from './nickname';
 export * from './rooms';
 export * from './desktop-api';
 export * from './diagnostics';
+export * from './tls';

@@ -110,6 +110,8 @@ export const HandshakeAuthSchema = z.object({
   protocol: z.number().int().min(1),
   key: z.string().regex(CLIENT_KEY_PATTERN, 'key must be 22–64 base64url characters'),
   joinCode: boundedString(32).optional(),
+  joinTicket: boundedString(64).optional(),
+  joinTag: boundedString(64).optional(),
 });
 
 /** Parses or throws a ParleyError(INVALID_PAYLOAD) naming the first problem. */

@@ -15,6 +15,8 @@ import { DEFAULT_ROOM } from '../protocol/index';
 import { createLogger, redactUrl, type Logger } from './logger';
 import { ConfigError, resolveConfig, type CliFlags, type StandaloneConfig } from './config';
 import type { CheckResult } from '../protocol/diagnostics';
+import { displayFingerprint } from '../protocol/tls';
+import { standaloneTls } from './tls/standalone';
 
 const program = new Command()
   .name('parley-server')
@@ -52,6 +54,8 @@ const program = new Command()
       '                           (default: made once and kept in DATA_DIR/files/secret, or in the Azure container)',
       '  AZURE_STORAGE_CONNECTION_STRING  files in Azure Blob Storage, shared by every instance (default: DATA_DIR/files)',
       '  AZURE_STORAGE_CONTAINER  the container, made if missing (default parley-files)',
+      '  TLS_CERT, TLS_KEY        PEM certificate and key: serve HTTPS/WSS (the SHA-256 fingerprint is printed at start)',
+      '  TLS=self-signed          HTTPS with a certificate made once and kept in DATA_DIR/tls; clients trust its fingerprint',
       '',
       'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above),',
       '           /uploads (tus file uploads), /files/<id> (signed downloads).',
@@ -113,6 +117,13 @@ async function startRelay(): Promise<void> {
   const log = createLogger(config.logLevel as 'info');
   const here = dirname(fileURLToPath(import.meta.url));
   const instanceId = config.instanceId ?? defaultInstanceId();
+  let tls: Awaited<ReturnType<typeof standaloneTls>>;
+  try {
+    tls = await standaloneTls(config);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const stores = config.redisUrl ? await redisStores(config, instanceId, log) : undefined;
   let relay: Relay;
   try {
@@ -142,6 +153,7 @@ async function startRelay(): Promise<void> {
       ...(config.azureStorageConnectionString ? { azureStorage: { connectionString: config.azureStorageConnectionString, container: config.azureStorageContainer } } : {}),
       ...(config.healthDetails === 'public' ? { healthDetails: 'public' as const } : config.healthToken ? { healthDetails: { token: config.healthToken } } : {}),
       ...(stores ? { stores } : {}),
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
   } catch (err) {
     // A database that cannot be opened (locked, damaged, unwritable) says why and what to do.
@@ -152,6 +164,11 @@ async function startRelay(): Promise<void> {
       log.fatal({ err }, 'relay failed to start');
     }
     process.exit(1);
+  }
+  if (tls) {
+    // For people comparing it with what a client shows (and pinning it): the same form as openssl prints.
+    const note = tls.ephemeral ? ' (new at every start: DATA_DIR is :memory:)' : '';
+    process.stderr.write(`TLS certificate SHA-256 fingerprint${note}: ${displayFingerprint(tls.fingerprint)}\n`);
   }
   let signals = 0;
   const stop = (signal: string) => {

@@ -100,7 +100,17 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'a container name: 3–63 lower-case letters, digits and single hyphens, e.g. parley-files')
     .optional(),
+  // TLS_CERT / TLS_KEY: PEM files to serve HTTPS with; TLS=self-signed: a certificate made once and kept in DATA_DIR.
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  tls: z.enum(['self-signed', 'off']).optional(),
 }).superRefine((c, ctx) => {
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [c.tlsCert === undefined ? 'tlsCert' : 'tlsKey'], message: 'TLS_CERT and TLS_KEY go together (a PEM certificate and its private key)' });
+  }
+  if (c.tls === 'self-signed' && c.tlsCert !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'self-signed and TLS_CERT/TLS_KEY exclude each other: choose one' });
+  }
   // A container alone would leave files on each instance's disk while the operator believes them shared.
   if (c.azureStorageContainer !== undefined && c.azureStorageConnectionString === undefined) {
     ctx.addIssue({ code: 'custom', path: ['azureStorageContainer'], message: 'set without AZURE_STORAGE_CONNECTION_STRING, which files in Azure need' });
@@ -161,6 +171,9 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     imageMaxPixels: env.IMAGE_MAX_PIXELS || undefined,
     azureStorageConnectionString: env.AZURE_STORAGE_CONNECTION_STRING || undefined,
     azureStorageContainer: env.AZURE_STORAGE_CONTAINER || undefined,
+    tlsCert: env.TLS_CERT || undefined,
+    tlsKey: env.TLS_KEY || undefined,
+    tls: env.TLS ? env.TLS.toLowerCase() : undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -32,8 +32,13 @@ export interface RelayOptions {
    * defence), or 'any'. Default: none, which suits a LAN or loopback relay.
    */
   allowedHosts?: readonly string[] | 'any';
-  /** Require this join code from every client (LAN hosting). */
+  /** Require this join code from every client (LAN hosting). Over TLS it is proved by pairing, never sent. */
   joinCode?: string;
+  /**
+   * Serve HTTPS/WSS with this certificate and key (PEM). The relay reports the certificate's
+   * SHA-256 fingerprint (`Relay.fingerprint`, /healthz details), which is how LAN clients trust it.
+   */
+  tls?: { cert: string; key: string };
   /** Lockout after repeated wrong join codes from one address. */
   lockout?: LockoutPolicy;
   /** Shared state backend; default: the durable store under `dataDir`, or in-memory. The standalone entry passes Redis stores. */

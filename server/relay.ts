@@ -4,6 +4,7 @@
  * (a Redis backend is passed in as `stores`).
  */
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Server } from 'socket.io';
@@ -18,10 +19,13 @@ import { handshakeMiddleware } from './chat/handshake';
 import { PresenceBroadcaster } from './chat/presence-broadcaster';
 import { requestHandler } from './http/handler';
 import { healthDetailsPolicy, memoryMiB, type HealthStatus } from './http/health';
-import { corsOrigin, originPolicy } from './http/origin';
+import { corsOrigin, listedOrigin, originPolicy } from './http/origin';
 import { hostPolicy } from './http/host-check';
 import { clientAddress, publicOrigin, requestHost } from './http/forwarded';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { displayFingerprint } from '../protocol/tls';
+import { describeCertificate } from './tls/certificate';
+import { PairingDesk } from './chat/pairing-desk';
 import { JoinCodeGuard } from './chat/join-code';
 import { staticHandler } from './http/static';
 import { listen, parsePort } from './listen';
@@ -47,6 +51,8 @@ export interface Relay {
   readonly httpServer: HttpServer;
   readonly stores: ChatStores;
   readonly instanceId: string;
+  /** SHA-256 of the TLS certificate (64 lower-case hex digits) when serving HTTPS. */
+  readonly fingerprint: string | undefined;
   /** Current health, as /healthz reports it. */
   health(): HealthStatus;
   /** Graceful shutdown: refuse new work, tell clients, close connections, release the backend. Idempotent. */
@@ -79,7 +85,11 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   });
   const allowHost = hostPolicy(opts.allowedHosts);
   const hostOf = (req: IncomingMessage) => requestHost(req, opts.proxyHops);
-  const httpServer = createServer(
+  const tls = options.tls && describeCertificate(options.tls.cert, options.tls.key);
+  const guard = opts.joinCode ? new JoinCodeGuard(opts.joinCode, opts.lockout) : undefined;
+  const pairing = guard && tls ? new PairingDesk(opts.joinCode!, tls.fingerprint, guard, listedOrigin(opts.allowedOrigins)) : undefined;
+  const routes = (req: IncomingMessage, res: ServerResponse) => pairing?.handle(req, res, clientAddress(req, opts.proxyHops)) || files.handle(req, res);
+  const handler = (
     requestHandler(
       (req) => {
         if (allowHost(hostOf(req))) return true;
@@ -96,13 +106,15 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
           uptimeS: Math.round((Date.now() - startedAt) / 1000),
           connections: io.engine.clientsCount,
           memory: memoryMiB(),
+          ...(tls ? { tls: { fingerprint: tls.fingerprint, notAfter: tls.notAfter.toISOString() } } : {}),
           ...stores.describe(),
         }),
       },
       staticHandler(opts.staticDir),
-      files.handle,
-    ),
+      routes,
+    )
   );
+  const httpServer: HttpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   const allowOrigin = originPolicy(opts.allowedOrigins, opts.proxyHops);
   const addressLimits = new AddressLimits(opts.addressLimits);
   const io: ParleyServer = new Server(httpServer, {
@@ -143,7 +155,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   io.use(
     handshakeMiddleware({
       proxyHops: opts.proxyHops,
-      ...(opts.joinCode ? { joinGuard: new JoinCodeGuard(opts.joinCode, opts.lockout) } : {}),
+      ...(guard ? { joinGuard: guard } : {}),
+      ...(pairing ? { pairing } : {}),
     }),
   );
   io.use(addressMiddleware(addressLimits));
@@ -202,8 +215,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   }
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : undefined;
-  const url = target.kind === 'pipe' ? `unix:${target.path}` : `http://${urlHost(opts.host)}:${port}`;
-  log.info({ url, instance: instanceId, backend: stores.kind, historyLimit: opts.historyLimit }, 'relay listening');
+  const url = target.kind === 'pipe' ? `unix:${target.path}` : `${tls ? 'https' : 'http'}://${urlHost(opts.host)}:${port}`;
+  log.info({ url, instance: instanceId, backend: stores.kind, historyLimit: opts.historyLimit, ...(tls ? { fingerprint: displayFingerprint(tls.fingerprint) } : {}) }, 'relay listening');
 
   const shutdown = async (): Promise<void> => {
     log.info({ connections: io.engine.clientsCount }, 'relay shutting down');
@@ -236,6 +249,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     httpServer,
     stores,
     instanceId,
+    fingerprint: tls?.fingerprint,
     health,
     close: () => (closing ??= shutdown()),
   };

@@ -9,12 +9,15 @@ import { randomUserId, userIdFromKey } from '../identity';
 import type { ParleySocket } from './context';
 import { clientAddress, type ProxyHops } from '../http/forwarded';
 import type { JoinCodeGuard } from './join-code';
+import type { PairingDesk } from './pairing-desk';
 
 export interface HandshakeOptions {
   /** Trusted reverse-proxy hops for X-Forwarded-For. */
   proxyHops: ProxyHops;
   /** Set when the relay requires a join code (LAN hosting). */
   joinGuard?: JoinCodeGuard;
+  /** Set when the relay also serves TLS: the code must then be proved (pairing), never sent. */
+  pairing?: PairingDesk;
 }
 
 /**
@@ -41,7 +44,10 @@ export function handshakeMiddleware(opts: HandshakeOptions) {
     if (!parsed.success) {
       return next(connectError(ErrorCode.INVALID_PAYLOAD, `Invalid handshake auth: ${parsed.error.issues[0]?.message ?? 'malformed'}`));
     }
-    if (opts.joinGuard) {
+    if (opts.pairing) {
+      const verdict = opts.pairing.redeem(socket.data.ip, parsed.data.joinTicket, parsed.data.joinTag);
+      if (!verdict.ok) return next(connectError(verdict.code, verdict.message, verdict.retryAfterMs === undefined ? undefined : { retryAfterMs: verdict.retryAfterMs }));
+    } else if (opts.joinGuard) {
       const verdict = opts.joinGuard.check(socket.data.ip, parsed.data.joinCode);
       if (!verdict.ok) return next(connectError(verdict.code, verdict.message, verdict.retryAfterMs === undefined ? undefined : { retryAfterMs: verdict.retryAfterMs }));
     }

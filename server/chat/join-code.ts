@@ -4,6 +4,7 @@
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { ErrorCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../protocol/index';
+import { normalizeJoinCode } from '../../protocol/pairing';
 
 export interface LockoutPolicy {
   /** Wrong codes from one address within `windowMs` that trigger a lockout. */
@@ -21,10 +22,7 @@ export function newJoinCode(): string {
   return code;
 }
 
-/** Upper case, spaces and dashes removed: what a person reads out is what they may type. */
-export function normalizeJoinCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '');
-}
+export { normalizeJoinCode };
 
 export type JoinVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
 
@@ -53,7 +51,19 @@ export class JoinCodeGuard {
     return { ok: false, code: ErrorCode.JOIN_CODE_INVALID, message: 'Wrong join code.' };
   }
 
-  private recordFailure(ip: string, now: number): void {
+  /** How long `ip` stays locked out (0 when it is not). */
+  lockedFor(ip: string, now: number = Date.now()): number {
+    const until = this.failures.get(ip)?.lockedUntil ?? 0;
+    return until > now ? until - now : 0;
+  }
+
+  /** A proof from `ip` succeeded: its earlier attempts no longer count. */
+  forgive(ip: string): void {
+    this.failures.delete(ip);
+  }
+
+  /** One wrong code (or one pairing start, which lets its maker check one guess) from `ip`. */
+  recordFailure(ip: string, now: number = Date.now()): void {
     let entry = this.failures.get(ip);
     if (!entry) {
       entry = { times: [], lockedUntil: 0 };

@@ -11,6 +11,7 @@ import { checkServerIdentity, type ConnectionOptions, type DetailedPeerCertifica
 import { inspect, type Inspection } from './inspect-certificate';
 import { problem, ok, type Outcome } from './report';
 import type { Target } from './target';
+import { normalizeFingerprint } from '../../protocol/tls';
 
 const DAY_MS = 86_400_000;
 /** Fewer days left than this is a warning: time to renew before clients start failing. */
@@ -19,10 +20,7 @@ export const EXPIRY_WARN_DAYS = 14;
 /** TLS options for every later https/wss request, decided by this check. */
 export type Trust = Pick<ConnectionOptions, 'ca' | 'checkServerIdentity'>;
 
-/** Hex digits only, lower case: "AB:CD:…", "abcd…" and "sha256/AB CD…" compare equal. */
-export function normalizeFingerprint(fp: string): string {
-  return fp.replace(/^sha-?256[/:=]?/i, '').replace(/[^0-9a-f]/gi, '').toLowerCase();
-}
+export { normalizeFingerprint };
 
 function chainReason(code: string): string {
   switch (code) {

@@ -32,15 +32,20 @@ export interface ParleyClientOptions {
   transports?: ('websocket' | 'polling')[];
   extraHeaders?: Record<string, string>;
   reconnection?: boolean;
+  /** More handshake auth (e.g. the pairing's joinTicket/joinTag). */
+  auth?: Record<string, string>;
+  /** PEM certificate(s) to trust for an https:// relay (a pinned self-signed one). */
+  ca?: string;
 }
 
 export function parleyClient(url: string, opts: ParleyClientOptions = {}): TestSocket {
   const socket: TestSocket = connect(url, {
-    auth: { client: 'parley', protocol: PROTOCOL_VERSION, key: opts.key ?? newKey(), ...(opts.joinCode ? { joinCode: opts.joinCode } : {}) },
+    auth: { client: 'parley', protocol: PROTOCOL_VERSION, key: opts.key ?? newKey(), ...(opts.joinCode ? { joinCode: opts.joinCode } : {}), ...opts.auth },
     transports: opts.transports ?? ['websocket'],
     reconnection: opts.reconnection ?? false,
     forceNew: true,
     ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+    ...(opts.ca ? { ca: opts.ca } : {}),
   });
   open.push(socket);
   return socket;
