@@ -1,10 +1,10 @@
 /**
- * `parley://join?url=<relay>&room=<room>&code=<join code>` links. A link arrives from anywhere (a web
+ * `parley://join?url=<relay>&room=<room>&code=<join code>&fp=<certificate SHA-256>` links. A link arrives from anywhere (a web
  * page, a chat message, another app), so it is data to validate, never an instruction: only
  * http(s) relay URLs without credentials, a room name by the protocol's rules, a join code in the
  * join-code alphabet. The renderer still asks the user before connecting.
  */
-import { isRoomName, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, type JoinLink } from '../protocol/index';
+import { isRoomName, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, parseFingerprint, type JoinLink } from '../protocol/index';
 
 export const DEEP_LINK_SCHEME = 'parley';
 const MAX_LINK_LENGTH = 2048;
@@ -27,7 +27,7 @@ export function parseDeepLink(raw: string): DeepLinkResult {
 
   const params = url.searchParams;
   for (const key of params.keys()) {
-    if (!['url', 'room', 'code'].includes(key)) return fail(`unknown parameter "${key.slice(0, 32)}"`);
+    if (!['url', 'room', 'code', 'fp'].includes(key)) return fail(`unknown parameter "${key.slice(0, 32)}"`);
   }
   if (params.getAll('url').length !== 1) return fail('exactly one url parameter is needed');
   const relay = relayUrl(params.get('url') ?? '');
@@ -46,6 +46,15 @@ export function parseDeepLink(raw: string): DeepLinkResult {
     const normalized = (code[0] ?? '').toUpperCase().replace(/[\s-]/g, '');
     if (!CODE_PATTERN.test(normalized)) return fail('join code is not valid');
     link.code = normalized;
+  }
+  const fp = params.getAll('fp');
+  if (fp.length > 1) return fail('more than one fingerprint');
+  if (fp.length === 1) {
+    const fingerprint = parseFingerprint(fp[0]);
+    if (!fingerprint) return fail('fingerprint is not a SHA-256 fingerprint');
+    // A fingerprint pins a certificate: it means nothing for plain http, and would mislead.
+    if (!link.url.startsWith('https:')) return fail('a fingerprint needs an https url');
+    link.fingerprint = fingerprint;
   }
   return { ok: true, link };
 }

@@ -18,11 +18,16 @@ export interface LanSession {
   name: string;
   /** Host's nickname, if it shared one. */
   host: string;
-  /** `http://address:port` to connect to. */
+  /** `https://address:port` (or `http://` for a host that serves no TLS) to connect to. */
   url: string;
   /** Whether the host requires a join code. */
   needsCode: boolean;
   protocol: number;
+  /**
+   * SHA-256 of the host's certificate as advertised (64 hex digits), when it serves TLS. Anyone on the
+   * LAN can advertise, so this is a claim until the join code proves it (protocol/pairing.ts).
+   */
+  fingerprint?: string;
 }
 
 export interface SavedServer {
@@ -84,6 +89,32 @@ export interface HostedSession {
   /** Join code (LAN hosting only). */
   joinCode: string | null;
   port: number;
+  /** SHA-256 of the certificate the session is served with (LAN hosting: always TLS); null on loopback. */
+  fingerprint: string | null;
+}
+
+/** What the app knows of a LAN host's certificate before talking to it (main/security/pins.ts). */
+export type TrustState =
+  | { state: 'new' }
+  | { state: 'pinned' }
+  /** Pinned to another certificate: refused until the user trusts the new one (tls:trust). */
+  | { state: 'changed'; pinned: string; offered: string };
+
+export interface PinnedHost {
+  origin: string;
+  fingerprint: string;
+  pinnedAt: number;
+}
+
+/** A connection to a pinned (or expected) LAN host refused because it showed another certificate. */
+export interface TlsRefusal {
+  hostname: string;
+  /** The certificate shown (64 hex digits; empty if it could not be read). */
+  presented: string;
+  /** What the app expected there. */
+  expected: string[];
+  /** Chromium's own verdict on the certificate, for the record. */
+  chromiumVerdict: string;
 }
 
 /** A validated `parley://join?...` link. */
@@ -91,6 +122,8 @@ export interface JoinLink {
   url: string;
   room?: string;
   code?: string;
+  /** The host certificate's SHA-256 (`fp=`): with it an https:// LAN session is trusted and its code proved. */
+  fingerprint?: string;
 }
 
 export interface DesktopNotice {
@@ -151,6 +184,16 @@ export interface DesktopApiChannels {
   onDoctorProgress: 'doctor:progress';
   /** The host's LAN checks (host panel: "Check the network"). */
   checkLan: 'doctor:lan';
+  /** A new certificate for the next hosted LAN session (refused while hosting). */
+  rotateCertificate: 'relay:rotate-certificate';
+  /** About to talk to a LAN host expecting this certificate: what the app knows of it. */
+  expectCertificate: 'tls:expect';
+  /** Pin a LAN host's certificate (after its join code proved it, or the user re-trusted it). */
+  trustCertificate: 'tls:trust';
+  forgetCertificate: 'tls:forget';
+  listPinnedCertificates: 'tls:pins';
+  /** A pinned or expected LAN host showed another certificate and was refused. */
+  onCertificateRefused: 'tls:refused';
   /** The notification self-test. */
   testNotification: 'notify:test';
   onNotificationTestClick: 'notify:test-clicked';

@@ -10,7 +10,7 @@
  * Types only, apart from the channel names: the zod schemas of the arguments live in main/ipc/schemas.ts,
  * because they are main's business and must stay out of the renderer and preload bundles.
  */
-import type { ChatNotification, DesktopCapabilities, DesktopNotice, DesktopSettings, FocusTarget, HostedSession, HostOptions, JoinLink, LanSession, SystemResume } from './desktop-api';
+import type { ChatNotification, DesktopCapabilities, DesktopNotice, DesktopSettings, FocusTarget, HostedSession, HostOptions, JoinLink, LanSession, PinnedHost, SystemResume, TlsRefusal, TrustState } from './desktop-api';
 import type { CheckResult, DoctorOptions, DoctorReport, LanCheckId, NotificationTestClick, NotificationTestResult } from './diagnostics';
 
 /** Codes every invoke channel can fail with: the sender check, the argument schema, and the catch-all. */
@@ -18,6 +18,9 @@ export type IpcCommonErrorCode = 'FORBIDDEN_SENDER' | 'INVALID_ARGUMENT' | 'INTE
 
 /** Why a session could not be hosted (main/host's HostError). */
 export type HostingErrorCode = 'ALREADY_HOSTING' | 'PORT_IN_USE' | 'PORT_FORBIDDEN' | 'HOST_FAILED';
+
+/** Pins are for https:// LAN addresses only (private, loopback, link-local, `.local`), and real fingerprints. */
+export type PinErrorCode = 'NOT_LAN';
 
 /** The connection doctor runs one check at a time per app: its progress events would mix otherwise. */
 export type DoctorErrorCode = 'DOCTOR_BUSY';
@@ -40,6 +43,14 @@ export interface IpcInvokeMap {
   'relay:stop': { args: []; result: void; errors: never };
   /** The hosted session, or null when not hosting. */
   'relay:get': { args: []; result: HostedSession | null; errors: never };
+  /** Replaces this computer's certificate for LAN hosting; refused (ALREADY_HOSTING) while a session runs. */
+  'relay:rotate-certificate': { args: []; result: { fingerprint: string }; errors: HostingErrorCode };
+  /** The page will talk to `origin` expecting this certificate: 'new', 'pinned', or 'changed' (then refused). */
+  'tls:expect': { args: [origin: string, fingerprint: string]; result: TrustState; errors: PinErrorCode };
+  /** Pins `origin` to this certificate (replacing another pin). */
+  'tls:trust': { args: [origin: string, fingerprint: string]; result: void; errors: PinErrorCode };
+  'tls:forget': { args: [origin: string]; result: void; errors: never };
+  'tls:pins': { args: []; result: PinnedHost[]; errors: never };
   /** Opens an http(s) link in the system browser; false when refused. */
   'app:open-external': { args: [url: string]; result: boolean; errors: never };
   /**
@@ -79,6 +90,8 @@ export interface IpcEventMap {
   'doctor:progress': { payload: CheckResult };
   /** The test notification of `notify:test` was clicked. */
   'notify:test-clicked': { payload: NotificationTestClick };
+  /** A pinned or expected LAN host showed another certificate; the connection was refused. */
+  'tls:refused': { payload: TlsRefusal };
 }
 
 export type IpcInvokeChannel = keyof IpcInvokeMap;
@@ -135,6 +148,12 @@ export const IpcChannel = {
   doctorProgress: 'doctor:progress',
   notifyTest: 'notify:test',
   notifyTestClicked: 'notify:test-clicked',
+  relayRotateCertificate: 'relay:rotate-certificate',
+  tlsExpect: 'tls:expect',
+  tlsTrust: 'tls:trust',
+  tlsForget: 'tls:forget',
+  tlsPins: 'tls:pins',
+  tlsRefused: 'tls:refused',
 } as const satisfies Record<string, IpcChannelName>;
 
 export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];

@@ -4,7 +4,7 @@
  * service without a usable IPv4 address and port is ignored.
  */
 import { isIPv4 } from 'node:net';
-import { cleanNickname, PROTOCOL_VERSION, type LanSession } from '../../protocol/index';
+import { cleanNickname, parseFingerprint, PROTOCOL_VERSION, type LanSession } from '../../protocol/index';
 import type { Advertisement } from '../host/host-service';
 
 export const SERVICE_TYPE = 'parley';
@@ -27,6 +27,8 @@ export function encodeTxt(ad: Advertisement): Record<string, string> {
     host: host.ok ? host.nickname : '',
     needsCode: ad.needsCode ? '1' : '0',
     protocol: String(PROTOCOL_VERSION),
+    // 64 hex digits: the host serves TLS with this certificate (docs/lan-tls.md).
+    ...(ad.fingerprint ? { fp: ad.fingerprint } : {}),
   };
 }
 
@@ -38,13 +40,18 @@ export function sessionFromService(service: DiscoveredService): LanSession | nul
   const txt = isRecord(service.txt) ? service.txt : {};
   const protocol = Number.parseInt(text(txt.protocol) ?? '', 10);
   const host = cleanNickname(text(txt.host) ?? '');
+  // A record with a fingerprint is served over TLS; one with a malformed fingerprint is not trusted at all.
+  const fpText = text(txt.fp);
+  const fingerprint = parseFingerprint(fpText);
+  if (fpText !== undefined && !fingerprint) return null;
   return {
     id: service.name,
     name: cleanLabel(text(txt.name) ?? '') ?? service.name,
     host: host.ok ? host.nickname : '',
-    url: `http://${address}:${service.port}`,
+    url: `${fingerprint ? 'https' : 'http'}://${address}:${service.port}`,
     needsCode: text(txt.needsCode) !== '0',
     protocol: Number.isInteger(protocol) && protocol > 0 && protocol < 1000 ? protocol : 0,
+    ...(fingerprint ? { fingerprint } : {}),
   };
 }
 

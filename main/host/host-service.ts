@@ -28,6 +28,8 @@ export interface HostRelayOptions {
   staticDir: string | null;
   /** The session's history database (server/stores/durable); absent: history in memory only. */
   dataDir?: string;
+  /** LAN hosting serves HTTPS/WSS with the host's own certificate. */
+  tls?: { cert: string; key: string };
 }
 
 export interface Advertisement {
@@ -35,6 +37,8 @@ export interface Advertisement {
   host: string;
   port: number;
   needsCode: boolean;
+  /** The certificate's SHA-256 (64 hex digits), so joiners know what to expect and prove the code against. */
+  fingerprint?: string;
 }
 
 /** Discovery's publishing side (main/discovery). */
@@ -57,6 +61,11 @@ export interface HostDeps {
   extraOrigins?: string[];
   /** The folder of a session's history database, from its name (same name, same history). */
   sessionDataDir?: (sessionName: string) => string;
+  /**
+   * This computer's certificate for LAN hosting (server/tls/certificate.ts, kept in the user-data
+   * folder); `rotate` replaces it. Without it, LAN sessions are served over plain HTTP.
+   */
+  identity?: (rotate?: boolean) => Promise<{ cert: string; key: string; fingerprint: string }>;
   log?: (msg: string, detail?: object) => void;
 }
 
@@ -76,6 +85,11 @@ export interface HostService {
   start(options: HostOptions): Promise<HostedSession>;
   stop(): Promise<void>;
   current(): HostedSession | null;
+  /**
+   * A new certificate for the next LAN session, its fingerprint answered. Refused while hosting: the
+   * people in the session pinned the current one.
+   */
+  rotateCertificate(): Promise<{ fingerprint: string }>;
 }
 
 export function createHostService(deps: HostDeps): HostService {
@@ -106,6 +120,13 @@ export function createHostService(deps: HostDeps): HostService {
         const joinCode = options.lan ? deps.newJoinCode() : null;
         const interfaces = deps.networkInterfaces();
         let handle: RelayHandle;
+        let tls: { cert: string; key: string; fingerprint: string } | undefined;
+        try {
+          // Only on the LAN: loopback traffic never leaves this computer, so there is nobody to hide it from.
+          tls = options.lan ? await deps.identity?.() : undefined;
+        } catch (err) {
+          throw new HostError('HOST_FAILED', `This computer's certificate could not be made or read: ${err instanceof Error ? err.message : String(err)}`);
+        }
         try {
           handle = await deps.createRelay({
             port: options.port ?? 0,
@@ -115,6 +136,7 @@ export function createHostService(deps: HostDeps): HostService {
             allowedOrigins: deps.extraOrigins ?? [],
             staticDir: options.lan ? (deps.webClientDir ?? null) : null,
             ...(deps.sessionDataDir ? { dataDir: deps.sessionDataDir(options.name) } : {}),
+            ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
           });
         } catch (err) {
           throw toHostError(err, options.port);
@@ -125,16 +147,18 @@ export function createHostService(deps: HostDeps): HostService {
           throw new HostError('HOST_FAILED', 'The relay did not report a TCP port.');
         }
         relay = handle;
+        const scheme = tls ? 'https' : 'http';
         session = {
           name: options.name,
-          localUrl: `http://127.0.0.1:${port}`,
-          lanUrls: options.lan ? lanUrls(interfaces, port) : [],
+          localUrl: `${scheme}://127.0.0.1:${port}`,
+          lanUrls: options.lan ? lanUrls(interfaces, port, scheme) : [],
           joinCode,
           port,
+          fingerprint: tls?.fingerprint ?? null,
         };
         if (options.lan) {
           try {
-            deps.advertiser?.advertise({ name: options.name, host: deps.nickname(), port, needsCode: true });
+            deps.advertiser?.advertise({ name: options.name, host: deps.nickname(), port, needsCode: true, ...(tls ? { fingerprint: tls.fingerprint } : {}) });
           } catch (err) {
             // Hosting works without mDNS (others can type the address); a failed advertisement must not kill it.
             deps.log?.('could not advertise the session', { err: err instanceof Error ? err.message : String(err) });
@@ -144,6 +168,14 @@ export function createHostService(deps: HostDeps): HostService {
         return { ...session, lanUrls: [...session.lanUrls] };
       }),
     stop: () => serial(stopNow),
+    rotateCertificate: () =>
+      serial(async () => {
+        if (session) throw new HostError('ALREADY_HOSTING', `"${session.name}" is being hosted with the current certificate. Stop it first.`);
+        if (!deps.identity) throw new HostError('HOST_FAILED', 'This build hosts without TLS: there is no certificate to rotate.');
+        const made = await deps.identity(true);
+        deps.log?.('certificate rotated', { fingerprint: made.fingerprint });
+        return { fingerprint: made.fingerprint };
+      }),
     current: () => (session ? { ...session, lanUrls: [...session.lanUrls] } : null),
   };
 }

@@ -21,8 +21,8 @@ export function lanAddresses(interfaces: InterfaceMap): string[] {
   return [...found].sort((a, b) => Number(linkLocal(a)) - Number(linkLocal(b)) || a.localeCompare(b, 'en', { numeric: true }));
 }
 
-export function lanUrls(interfaces: InterfaceMap, port: number): string[] {
-  return lanAddresses(interfaces).map((a) => `http://${a}:${port}`);
+export function lanUrls(interfaces: InterfaceMap, port: number, scheme: 'http' | 'https' = 'http'): string[] {
+  return lanAddresses(interfaces).map((a) => `${scheme}://${a}:${port}`);
 }
 
 /** Host names for the relay's allowedHosts: the LAN addresses, the host name and its mDNS `.local` name. */

@@ -9,6 +9,7 @@ import type { DesktopApiChannels, IpcArgs, IpcEventChannel, IpcFailure, IpcInvok
 import type { RendererOrigins } from '../app-origin';
 import { HostError } from '../host/host-service';
 import { DoctorBusyError } from '../diagnostics/doctor-service';
+import { NotLanError } from '../security/pins';
 import { fail, ok } from './result';
 import { IPC_ARG_SCHEMAS, type IpcArgsSchema } from './schemas';
 import { isTrustedSender, type SenderEvent } from './sender';
@@ -65,6 +66,9 @@ const declaredErrors: DeclaredErrors = {
   'relay:host': (err) => (err instanceof HostError ? fail(err.code, err.message) : undefined),
   'doctor:run': (err) => (err instanceof DoctorBusyError ? fail('DOCTOR_BUSY', err.message) : undefined),
   'doctor:lan': (err) => (err instanceof DoctorBusyError ? fail('DOCTOR_BUSY', err.message) : undefined),
+  'relay:rotate-certificate': (err) => (err instanceof HostError ? fail(err.code, err.message) : undefined),
+  'tls:expect': (err) => (err instanceof NotLanError ? fail('NOT_LAN', err.message) : undefined),
+  'tls:trust': (err) => (err instanceof NotLanError ? fail('NOT_LAN', err.message) : undefined),
 };
 const translators: Translators = declaredErrors;
 
@@ -83,6 +87,11 @@ export function registerIpcHandlers({ ipcMain, origins, services, log }: IpcOpti
     'doctor:run': (url, options) => services.runDoctor(url, options),
     'doctor:lan': () => services.checkLan(),
     'notify:test': () => services.testNotification(),
+    'relay:rotate-certificate': () => services.rotateCertificate(),
+    'tls:expect': (origin, fingerprint) => services.expectCertificate(origin, fingerprint),
+    'tls:trust': (origin, fingerprint) => services.trustCertificate(origin, fingerprint),
+    'tls:forget': (origin) => services.forgetCertificate(origin),
+    'tls:pins': () => services.listPinnedCertificates(),
   };
   const receivers: Receivers = {
     'app:notify': (notification) => services.notify(notification),

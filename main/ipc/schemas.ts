@@ -41,6 +41,9 @@ export const ChatNotificationSchema = z.strictObject({
 export const UnreadCountSchema = z.number().int().min(0).max(1_000_000);
 
 export const ExternalUrlSchema = z.string().min(1).max(4096);
+/** Which origins may be pinned is main/security/pins.ts's call (NOT_LAN); here only the shape. */
+export const PinOriginSchema = z.string().min(1).max(512);
+export const FingerprintSchema = z.string().min(64).max(200);
 
 /**
  * What the person typed as the relay's address, as typed: reading it (and saying what is wrong with
@@ -79,4 +82,9 @@ export const IPC_ARG_SCHEMAS = {
   'doctor:run': z.tuple([DoctorUrlSchema, DoctorOptionsSchema]),
   'doctor:lan': NoArgs,
   'notify:test': NoArgs,
+  'relay:rotate-certificate': NoArgs,
+  'tls:expect': z.tuple([PinOriginSchema, FingerprintSchema]),
+  'tls:trust': z.tuple([PinOriginSchema, FingerprintSchema]),
+  'tls:forget': z.tuple([PinOriginSchema]),
+  'tls:pins': NoArgs,
 } satisfies { [C in IpcRequestChannel]: IpcArgsSchema<C> };

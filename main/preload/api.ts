@@ -43,6 +43,8 @@ const BUFFERED: Record<IpcEventChannel, boolean> = {
   // Progress and test clicks belong to a screen that is listening while they happen.
   [IpcChannel.doctorProgress]: false,
   [IpcChannel.notifyTestClicked]: false,
+  // A refusal concerns a connection the page is making now; an old one would only alarm.
+  [IpcChannel.tlsRefused]: false,
 };
 const BUFFER_MAX = 20;
 
@@ -124,6 +126,12 @@ export function createDesktopApi(ipc: IpcRendererLike, info: PreloadInfo): Deskt
     checkLan: () => call(IpcChannel.doctorLan),
     testNotification: () => call(IpcChannel.notifyTest),
     onNotificationTestClick: (callback) => subscribe(IpcChannel.notifyTestClicked, callback),
+    rotateCertificate: () => call(IpcChannel.relayRotateCertificate),
+    expectCertificate: (origin, fingerprint) => call(IpcChannel.tlsExpect, origin, fingerprint),
+    trustCertificate: (origin, fingerprint) => call(IpcChannel.tlsTrust, origin, fingerprint),
+    forgetCertificate: (origin) => call(IpcChannel.tlsForget, origin),
+    listPinnedCertificates: () => call(IpcChannel.tlsPins),
+    onCertificateRefused: (callback) => subscribe(IpcChannel.tlsRefused, callback),
   };
 }
 

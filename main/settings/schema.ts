@@ -69,9 +69,22 @@ export const desktopFields = {
   language: z.enum(UI_LANGUAGES).nullable(),
 } satisfies { [K in keyof DesktopSettings]: z.ZodType<DesktopSettings[K]> };
 
+/** At most this many LAN hosts' certificates are pinned (the oldest pin goes first). */
+export const MAX_PINS = 200;
+export const PinSchema = z.strictObject({
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  pinnedAt: z.number().int().min(0),
+});
+/** `https://host:port` of a LAN session → the certificate it proved itself with (main/security/pins.ts). */
+export const pinsSchema = z
+  .record(z.string().regex(/^https:\/\/[^/\s]{1,300}$/), PinSchema)
+  .refine((r) => Object.keys(r).length <= MAX_PINS, `at most ${MAX_PINS} pinned certificates`);
+
 /** Fields only the main process uses: never sent to or accepted from the renderer. */
 export const internalFields = {
   window: windowBoundsSchema.nullable(),
+  /** Changed only through tls:trust / tls:forget, never through a settings patch. */
+  pins: pinsSchema,
 };
 
 export const settingsFields = { ...desktopFields, ...internalFields };
@@ -86,6 +99,7 @@ export const RETIRED_FIELDS: ReadonlySet<string> = new Set(['lastRoom']);
 
 export type StoredSettings = DesktopSettings & {
   window: z.infer<typeof windowBoundsSchema> | null;
+  pins: z.infer<typeof pinsSchema>;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -99,6 +113,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   startAtLogin: false,
   language: null,
   window: null,
+  pins: {},
 };
 
 /** What the renderer may send to updateSettings: a partial DesktopSettings, nothing else. */

@@ -24,6 +24,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import type { DesktopProcess, ElectronMain } from './electron-api';
 import { hardenSession, hardenWebContents } from './hardening';
 import { createDiagnostics } from './diagnostics';
+import { wireCertificates } from './certificates';
 import { createNotifier } from './notifier';
 import { PRELOAD_PATH, RENDERER_DIR } from './paths';
 import { createRendererChannel } from './renderer-channel';
@@ -108,6 +109,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
   discovery.start();
 
   let tray: TrayController | null = null;
+  const certificates = wireCertificates(electron, settings, channel, log);
   const host = createHostService({
     createRelay: (options) => createRelay({ ...options, logger: logger.child({ module: 'relay' }) }),
     newJoinCode,
@@ -120,6 +122,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
     // must accept it too, or the window could not join its own session.
     extraOrigins: origins.devServer ? [origins.devServer] : [],
     sessionDataDir: (name) => join(app.getPath('userData'), 'sessions', sessionFolder(name)),
+    identity: certificates.identity(app.getPath('userData')),
     log,
   });
 
@@ -201,6 +204,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
       listLanSessions: () => discovery.list(),
       hostSession: async (options) => {
         const hosted = await host.start(options);
+        if (hosted.fingerprint) certificates.ownSession(hosted.localUrl, hosted.fingerprint);
         tray?.setHosting(hosted.name);
         return hosted;
       },
@@ -209,6 +213,8 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
         tray?.setHosting(null);
       },
       getHostedSession: () => host.current(),
+      rotateCertificate: () => host.rotateCertificate(),
+      ...certificates.services,
       notify,
       setUnreadCount: (count) => tray?.setUnread(count),
       openExternal,

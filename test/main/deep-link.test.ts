@@ -60,3 +60,17 @@ describe('deepLinkFromArgv', () => {
     expect(deepLinkFromArgv(['parley', 'parley://join?url=file:///x'])?.ok).toBe(false);
   });
 });
+
+describe('the fingerprint of an invite', () => {
+  const FP = 'f6'.repeat(32);
+  it('is read with an https url, in any usual spelling', () => {
+    const colons = FP.toUpperCase().replace(/(..)(?=.)/g, '$1:');
+    expect(parseDeepLink(link(`url=${u('https://192.168.1.20:4000')}&code=AB3K9M&fp=${u(colons)}`))).toEqual({ ok: true, link: { url: 'https://192.168.1.20:4000', code: 'AB3K9M', fingerprint: FP } });
+  });
+
+  it('is refused with a plain http url, twice, or malformed', () => {
+    expect(parseDeepLink(link(`url=${u('http://192.168.1.20:4000')}&fp=${FP}`))).toMatchObject({ ok: false, reason: expect.stringContaining('https') });
+    expect(parseDeepLink(link(`url=${u('https://192.168.1.20:4000')}&fp=${FP}&fp=${FP}`)).ok).toBe(false);
+    expect(parseDeepLink(link(`url=${u('https://192.168.1.20:4000')}&fp=abc`)).ok).toBe(false);
+  });
+});

@@ -102,6 +102,11 @@ const ALLOWED: Allowed[] = [
     file: 'shell/desktop.ts',
     why: 'setAsDefaultProtocolClient("parley"): links are data parsed by main/deep-link.ts (http(s) relay URL, room name and join-code rules; test/main/deep-link.test.ts) and only prefill the connect screen.',
   },
+  {
+    rule: 'CERTIFICATE_VERIFY_PROC_JS_CHECK',
+    file: 'shell/certificates.ts',
+    why: 'setCertificateVerifyProc pins self-signed LAN hosts: it accepts a certificate only for a private/loopback/.local host the page expects with exactly that SHA-256 (pinned after the join code proved it), refuses another one there, and leaves every other host to Chromium (-3); main/security/pins.ts, test/main/security/pins.test.ts.',
+  },
 ];
 
 interface Finding {

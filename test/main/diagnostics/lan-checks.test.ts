@@ -72,7 +72,7 @@ describe('runLanChecks', () => {
     await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const gone: HostedSession = { name: 'Gone', localUrl: `http://127.0.0.1:${port}`, lanUrls: lanAddresses(networkInterfaces()).map((a) => `http://${a}:${port}`), joinCode: 'ABCDEF', port };
+    const gone: HostedSession = { name: 'Gone', localUrl: `http://127.0.0.1:${port}`, lanUrls: lanAddresses(networkInterfaces()).map((a) => `http://${a}:${port}`), joinCode: 'ABCDEF', port, fingerprint: null };
     const c = byId(await check(() => gone));
     expect(c['host-port']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/does not answer on .*ECONNREFUSED/), hint: expect.stringMatching(/firewall.*#host-port$/s) });
     expect(JSON.stringify(c)).not.toContain('ABCDEF');

@@ -54,3 +54,23 @@ describe('sessionFromService', () => {
     expect(cleanLabel('\u0000\u202E')).toBeNull();
   });
 });
+
+describe('the certificate fingerprint in the record', () => {
+  const FP = 'e5'.repeat(32);
+  const service = { name: 'parley-abc', port: 4000, referer: { address: '192.168.1.20', family: 'IPv4' }, txt: { name: 'Team', host: 'Ana', needsCode: '1', protocol: '1' } };
+
+  it('is advertised by a TLS host and makes the session an https:// one', () => {
+    expect(encodeTxt({ name: 'Team', host: 'Ana', port: 4000, needsCode: true, fingerprint: FP }).fp).toBe(FP);
+    expect(sessionFromService({ ...service, txt: { ...service.txt, fp: FP.toUpperCase() } })).toMatchObject({ url: 'https://192.168.1.20:4000', fingerprint: FP });
+  });
+
+  it('leaves a host without one on plain http', () => {
+    expect(sessionFromService(service)).not.toHaveProperty('fingerprint');
+    expect(sessionFromService(service)?.url).toBe('http://192.168.1.20:4000');
+  });
+
+  it('drops a record whose fingerprint is malformed, rather than downgrade it to plain http', () => {
+    expect(sessionFromService({ ...service, txt: { ...service.txt, fp: 'e5'.repeat(31) } })).toBeNull();
+    expect(sessionFromService({ ...service, txt: { ...service.txt, fp: '<script>' } })).toBeNull();
+  });
+});

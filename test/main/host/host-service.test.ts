@@ -5,7 +5,9 @@ import type { SendOk } from '../../../protocol/index';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelay, newJoinCode } from '../../../server/index';
 import { createHostService, HostError, sessionFolder, type Advertisement, type HostRelayOptions, type RelayHandle } from '../../../main/host/host-service';
-import { closeAllClients, connected, loggedIn, parleyClient, request } from '../../helpers/clients';
+import { closeAllClients, connected, connectOutcome, loggedIn, parleyClient, request } from '../../helpers/clients';
+import { identity, postJsonTrusting } from '../../helpers/tls';
+import { pairWithHost } from '../../../protocol/pairing';
 import { httpGet } from '../../helpers/net';
 
 const eth0: NetworkInterfaceInfo = { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' };
@@ -37,7 +39,7 @@ describe('host service (fake relay)', () => {
     const { service, created, ads } = fakes();
     const session = await service.start({ name: 'Team', lan: true });
     expect(created).toEqual([{ port: 0, host: '0.0.0.0', joinCode: 'ABC234', allowedHosts: ['192.168.1.20', 'anas-laptop', 'anas-laptop.local'], allowedOrigins: [], staticDir: null }]);
-    expect(session).toEqual({ name: 'Team', localUrl: 'http://127.0.0.1:40000', lanUrls: ['http://192.168.1.20:40000'], joinCode: 'ABC234', port: 40000 });
+    expect(session).toEqual({ name: 'Team', localUrl: 'http://127.0.0.1:40000', lanUrls: ['http://192.168.1.20:40000'], joinCode: 'ABC234', port: 40000, fingerprint: null });
     expect(ads).toEqual([{ name: 'Team', host: 'Ana', port: 40000, needsCode: true }]);
   });
 
@@ -45,7 +47,7 @@ describe('host service (fake relay)', () => {
     const { service, created, ads } = fakes();
     const session = await service.start({ name: 'Solo', lan: false, port: 4567 });
     expect(created[0]).toEqual({ port: 4567, host: '127.0.0.1', allowedHosts: [], allowedOrigins: [], staticDir: null });
-    expect(session).toEqual({ name: 'Solo', localUrl: 'http://127.0.0.1:4567', lanUrls: [], joinCode: null, port: 4567 });
+    expect(session).toEqual({ name: 'Solo', localUrl: 'http://127.0.0.1:4567', lanUrls: [], joinCode: null, port: 4567, fingerprint: null });
     expect(ads).toEqual([]);
   });
 
@@ -118,6 +120,19 @@ describe('host service (real relay, on loopback)', () => {
     expect((await httpGet({ port }, '/healthz', { Host: `evil.example:${port}` })).status).not.toBe(200);
   });
 
+  it('a LAN session over TLS admits a client that proves the code for the advertised certificate, and refuses the code sent as it is', async () => {
+    const id = await identity('host-service');
+    const service = createHostService({ createRelay: loopbackRelay, newJoinCode, networkInterfaces: () => ({ eth0: [eth0] }), hostname: () => 'anas-laptop', nickname: () => 'Ana', identity: async () => id });
+    services.push(service);
+    const session = await service.start({ name: 'Team', lan: true });
+    expect(session.localUrl).toMatch(/^https:/);
+    const paired = await pairWithHost(session.localUrl, session.joinCode!, session.fingerprint!, postJsonTrusting(id.cert));
+    expect(paired.ok).toBe(true);
+    if (!paired.ok) return;
+    await connected(parleyClient(session.localUrl, { ca: id.cert, auth: paired.auth }));
+    expect(await connectOutcome(parleyClient(session.localUrl, { ca: id.cert, joinCode: session.joinCode! }))).toBe('JOIN_CODE_REQUIRED');
+  });
+
   it('the desktop renderer origin may connect; stop() disconnects clients and frees the port', async () => {
     const service = createHostService({ createRelay: loopbackRelay, newJoinCode, networkInterfaces: () => ({}), hostname: () => 'x', nickname: () => '' });
     services.push(service);
@@ -155,6 +170,50 @@ describe('host service (real relay, on loopback)', () => {
       await Promise.all(services.splice(0).map((s) => s.stop()));
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('host service over TLS', () => {
+  const FP = 'c3'.repeat(32);
+  const identity = (calls: boolean[]) => async (rotate?: boolean) => {
+    calls.push(rotate === true);
+    return { cert: 'CERT', key: 'KEY', fingerprint: rotate ? 'd4'.repeat(32) : FP };
+  };
+
+  it('serves a LAN session over https with this computer’s certificate and advertises its fingerprint', async () => {
+    const calls: boolean[] = [];
+    const { service, created, ads } = fakes({ identity: identity(calls) });
+    const session = await service.start({ name: 'Team', lan: true });
+    expect(created[0]).toMatchObject({ tls: { cert: 'CERT', key: 'KEY' }, joinCode: 'ABC234' });
+    expect(session).toMatchObject({ localUrl: 'https://127.0.0.1:40000', lanUrls: ['https://192.168.1.20:40000'], fingerprint: FP });
+    expect(ads).toEqual([{ name: 'Team', host: 'Ana', port: 40000, needsCode: true, fingerprint: FP }]);
+    expect(calls).toEqual([false]);
+  });
+
+  it('keeps loopback sessions plain: nothing leaves this computer', async () => {
+    const calls: boolean[] = [];
+    const { service, created } = fakes({ identity: identity(calls) });
+    const session = await service.start({ name: 'Solo', lan: false });
+    expect(created[0]!.tls).toBeUndefined();
+    expect(session).toMatchObject({ localUrl: 'http://127.0.0.1:40000', fingerprint: null });
+    expect(calls).toEqual([]);
+  });
+
+  it('rotates the certificate only while not hosting', async () => {
+    const calls: boolean[] = [];
+    const { service } = fakes({ identity: identity(calls) });
+    await service.start({ name: 'Team', lan: true });
+    await expect(service.rotateCertificate()).rejects.toMatchObject({ code: 'ALREADY_HOSTING' });
+    await service.stop();
+    expect(await service.rotateCertificate()).toEqual({ fingerprint: 'd4'.repeat(32) });
+    expect(calls).toEqual([false, true]);
+  });
+
+  it('says so when the certificate cannot be made, and hosts nothing', async () => {
+    const { service, created } = fakes({ identity: async () => Promise.reject(new Error('disk full')) });
+    await expect(service.start({ name: 'Team', lan: true })).rejects.toMatchObject({ code: 'HOST_FAILED', message: expect.stringContaining('disk full') });
+    expect(created).toEqual([]);
+    expect(service.current()).toBeNull();
   });
 });
 

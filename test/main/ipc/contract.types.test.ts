@@ -219,6 +219,12 @@ describe('each operation rides on the channel the registry gives it', () => {
     checkLan: 'doctor:lan',
     testNotification: 'notify:test',
     onNotificationTestClick: 'notify:test-clicked',
+    rotateCertificate: 'relay:rotate-certificate',
+    expectCertificate: 'tls:expect',
+    trustCertificate: 'tls:trust',
+    forgetCertificate: 'tls:forget',
+    listPinnedCertificates: 'tls:pins',
+    onCertificateRefused: 'tls:refused',
   };
   // Typed by the registry: every channel's direction, forced per channel.
   const kindOf: { [C in IpcChannelName]: C extends IpcInvokeChannel ? 'invoke' : C extends IpcSendChannel ? 'send' : 'event' } = {
@@ -242,6 +248,12 @@ describe('each operation rides on the channel the registry gives it', () => {
     'notify:test': 'invoke',
     'doctor:progress': 'event',
     'notify:test-clicked': 'event',
+    'relay:rotate-certificate': 'invoke',
+    'tls:expect': 'invoke',
+    'tls:trust': 'invoke',
+    'tls:forget': 'invoke',
+    'tls:pins': 'invoke',
+    'tls:refused': 'event',
   };
   const sample: { [M in ServiceOperation]: Parameters<DesktopApi[M]> } = {
     getSettings: [],
@@ -257,6 +269,11 @@ describe('each operation rides on the channel the registry gives it', () => {
     runDoctor: ['https://chat.example.com', { idleSeconds: 5 }],
     checkLan: [],
     testNotification: [],
+    rotateCertificate: [],
+    expectCertificate: ['https://192.168.1.20:4000', 'ab'.repeat(32)],
+    trustCertificate: ['https://192.168.1.20:4000', 'ab'.repeat(32)],
+    forgetCertificate: ['https://192.168.1.20:4000'],
+    listPinnedCertificates: [],
   };
 
   it.each(Object.keys(channelOf) as Operation[])('%s', async (operation) => {

@@ -6,6 +6,7 @@ import { DoctorBusyError } from '../../../main/diagnostics/doctor-service';
 import { registerIpcHandlers, type IpcMainLike, type IpcServices } from '../../../main/ipc/handlers';
 import { isIpcResult } from '../../../main/ipc/result';
 import type { SenderEvent } from '../../../main/ipc/sender';
+import { NotLanError } from '../../../main/security/pins';
 
 type Listener = (event: SenderEvent, ...args: unknown[]) => unknown;
 
@@ -43,7 +44,7 @@ const fromGone: SenderEvent = { senderFrame: null };
 const settings: DesktopSettings = { nickname: 'Ana', savedServers: [], lastServer: null, theme: 'system', notifications: true, notificationSound: true, updates: false, startAtLogin: false, language: null };
 const capabilities: DesktopCapabilities = { startAtLogin: true, updates: false };
 const server = 'https://chat.example.com';
-const hosted: HostedSession = { name: 'Team', localUrl: 'http://127.0.0.1:4000', lanUrls: ['http://192.168.1.2:4000'], joinCode: 'ABC234', port: 4000 };
+const hosted: HostedSession = { name: 'Team', localUrl: 'http://127.0.0.1:4000', lanUrls: ['http://192.168.1.2:4000'], joinCode: 'ABC234', port: 4000, fingerprint: null };
 
 function services(): IpcServices & { [K in keyof IpcServices]: ReturnType<typeof vi.fn> } {
   return {
@@ -60,6 +61,16 @@ function services(): IpcServices & { [K in keyof IpcServices]: ReturnType<typeof
     runDoctor: vi.fn(async (url: string) => ({ url, at: 0, from: 'desktop', checks: [] })),
     checkLan: vi.fn(async () => []),
     testNotification: vi.fn(() => ({ id: 'n1', supported: true, shown: true })),
+    rotateCertificate: vi.fn(async () => {
+      throw new HostError('ALREADY_HOSTING', 'Stop it first.');
+    }),
+    expectCertificate: vi.fn((origin: string) => {
+      if (!origin.startsWith('https://192.168.')) throw new NotLanError('LAN addresses only.');
+      return { state: 'new' };
+    }),
+    trustCertificate: vi.fn(async () => undefined),
+    forgetCertificate: vi.fn(async () => undefined),
+    listPinnedCertificates: vi.fn(() => []),
   } as never;
 }
 
@@ -75,9 +86,18 @@ describe('IPC handlers', () => {
   });
 
   it('registers every channel of the contract except main → renderer events', () => {
-    const events = [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice, IpcChannel.powerResumed, IpcChannel.doctorProgress, IpcChannel.notifyTestClicked];
+    const events = [IpcChannel.lanChanged, IpcChannel.focusRoom, IpcChannel.joinLink, IpcChannel.notice, IpcChannel.powerResumed, IpcChannel.doctorProgress, IpcChannel.notifyTestClicked, IpcChannel.tlsRefused];
     const expected = Object.values(IpcChannel).filter((c) => !(events as string[]).includes(c));
     expect([...ipc.handlers.keys(), ...ipc.listeners.keys()].sort()).toEqual([...expected].sort());
+  });
+
+  it('answers the certificate channels, with their typed refusals', async () => {
+    const fp = 'ab'.repeat(32);
+    expect(await ipc.invoke(IpcChannel.tlsExpect, fromApp, 'https://192.168.1.20:4000', fp)).toEqual({ ok: true, value: { state: 'new' } });
+    expect(await ipc.invoke(IpcChannel.tlsExpect, fromApp, 'https://chat.example.com', fp)).toMatchObject({ ok: false, code: 'NOT_LAN' });
+    expect(await ipc.invoke(IpcChannel.tlsExpect, fromApp, 'https://192.168.1.20:4000', 'short')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await ipc.invoke(IpcChannel.relayRotateCertificate, fromApp)).toMatchObject({ ok: false, code: 'ALREADY_HOSTING' });
+    expect(await ipc.invoke(IpcChannel.tlsPins, fromApp, 'extra')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
   });
 
   it('answers our renderer with a value', async () => {

@@ -34,7 +34,7 @@ describe('createDesktopApi', () => {
     const api = createDesktopApi(fakeIpc().ipc, info);
     expectTypeOf(api).toEqualTypeOf<DesktopBridge>();
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'getCapabilities', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume', 'runDoctor', 'onDoctorProgress', 'checkLan', 'testNotification', 'onNotificationTestClick'].sort(),
+      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'getCapabilities', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume', 'runDoctor', 'onDoctorProgress', 'checkLan', 'testNotification', 'onNotificationTestClick', 'rotateCertificate', 'expectCertificate', 'trustCertificate', 'forgetCertificate', 'listPinnedCertificates', 'onCertificateRefused'].sort(),
     );
     for (const value of Object.values(api)) expect(['string', 'function']).toContain(typeof value);
     expect(JSON.stringify(api)).not.toMatch(/invoke|ipc/i);
@@ -93,7 +93,7 @@ describe('createDesktopApi', () => {
     expect(a.mock.calls).toEqual([[[{ id: 'x' }]]]);
     expect(b.mock.calls).toEqual([[[{ id: 'x' }]], [[]]]);
     // One ipcRenderer listener per channel, however many page listeners come and go.
-    expect(fake.listeners.size).toBe(7);
+    expect(fake.listeners.size).toBe(8);
   });
 
   it('keeps a join link or notice that arrives before anyone listens, but not stale LAN lists', () => {

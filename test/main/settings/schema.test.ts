@@ -64,9 +64,11 @@ describe('settings schema: notification sound, updates, start at login, per-serv
     expect(DesktopSettingsPatchSchema.safeParse(patch).success).toBe(false);
   });
 
-  it('`updates` is a renderer field now; only the window bounds stay internal', () => {
-    expect(Object.keys(internalFields)).toEqual(['window']);
+  it('`updates` is a renderer field now; only the window bounds and the certificate pins stay internal', () => {
+    expect(Object.keys(internalFields)).toEqual(['window', 'pins']);
     expect(DesktopSettingsPatchSchema.safeParse({ window: { width: 800, height: 600 } }).success).toBe(false);
+    // Pins change through tls:trust (LAN addresses only), never through a settings patch.
+    expect(DesktopSettingsPatchSchema.safeParse({ pins: { 'https://chat.example.com': { fingerprint: 'a'.repeat(64), pinnedAt: 1 } } }).success).toBe(false);
   });
 
   it('language: one of the six, or null for the OS’s; anything else is refused and costs only that field', () => {

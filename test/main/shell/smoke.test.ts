@@ -120,6 +120,7 @@ const h = await vi.hoisted(async () => {
         setPermissionRequestHandler: hook('request'),
         setPermissionCheckHandler: hook('check'),
         setDevicePermissionHandler: hook('device'),
+        setCertificateVerifyProc: hook('verify'),
         webRequest: { onHeadersReceived: hook('headers') },
       },
     },
