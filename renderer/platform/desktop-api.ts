@@ -60,6 +60,11 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
     runDoctor: invoke('runDoctor'),
     checkLan: invoke('checkLan'),
     testNotification: invoke('testNotification'),
+    rotateCertificate: invoke('rotateCertificate'),
+    expectCertificate: invoke('expectCertificate'),
+    trustCertificate: invoke('trustCertificate'),
+    forgetCertificate: invoke('forgetCertificate'),
+    listPinnedCertificates: invoke('listPinnedCertificates'),
   };
 
   // Sends and subscriptions cannot fail with a code: passed through as they are.
@@ -73,6 +78,7 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
     onFocusRoom: bridge.onFocusRoom,
     onJoinLink: bridge.onJoinLink,
     onNotice: bridge.onNotice,
+    onCertificateRefused: bridge.onCertificateRefused,
     onSystemResume: bridge.onSystemResume,
     onDoctorProgress: bridge.onDoctorProgress,
     onNotificationTestClick: bridge.onNotificationTestClick,
