@@ -93,12 +93,21 @@ export interface HostedSession {
   fingerprint: string | null;
 }
 
-/** What the app knows of a LAN host's certificate before talking to it (main/security/pins.ts). */
-export type TrustState =
-  | { state: 'new' }
-  | { state: 'pinned' }
-  /** Pinned to another certificate: refused until the user trusts the new one (tls:trust). */
-  | { state: 'changed'; pinned: string; offered: string };
+/**
+ * How proving a join code to a LAN host over TLS went (protocol/pairing.ts), done by the main process
+ * so that the window's TLS stack never meets a certificate the code has not proved (Electron caches
+ * its verdicts: docs/lan-tls.md). On success the certificate is pinned and `auth` goes in the handshake.
+ */
+export type LanPairResult =
+  | { ok: true; auth: { joinTicket: string; joinTag: string } }
+  /** The host's answer did not prove the code for this certificate: a wrong code, or not the host. */
+  | { ok: false; reason: 'WRONG_CODE_OR_HOST' }
+  /** This origin is pinned to another certificate than the one offered: the user must choose (pair again with `replace`). */
+  | { ok: false; reason: 'CERTIFICATE_CHANGED'; pinned: string; offered: string }
+  /** The address showed another certificate than the one expected: nothing was sent. */
+  | { ok: false; reason: 'CERTIFICATE_MISMATCH'; expected: string; presented: string }
+  /** No TLS connection, or the host refused the start (`status`: 429 when locked out). */
+  | { ok: false; reason: 'UNREACHABLE' | 'REFUSED'; status?: number };
 
 export interface PinnedHost {
   origin: string;
@@ -186,10 +195,8 @@ export interface DesktopApiChannels {
   checkLan: 'doctor:lan';
   /** A new certificate for the next hosted LAN session (refused while hosting). */
   rotateCertificate: 'relay:rotate-certificate';
-  /** About to talk to a LAN host expecting this certificate: what the app knows of it. */
-  expectCertificate: 'tls:expect';
-  /** Pin a LAN host's certificate (after its join code proved it, or the user re-trusted it). */
-  trustCertificate: 'tls:trust';
+  /** Proves a join code to a LAN host over TLS from the main process, and pins its certificate when it works. */
+  pairWithLanHost: 'tls:pair';
   forgetCertificate: 'tls:forget';
   listPinnedCertificates: 'tls:pins';
   /** A pinned or expected LAN host showed another certificate and was refused. */

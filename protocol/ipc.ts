@@ -10,7 +10,7 @@
  * Types only, apart from the channel names: the zod schemas of the arguments live in main/ipc/schemas.ts,
  * because they are main's business and must stay out of the renderer and preload bundles.
  */
-import type { ChatNotification, DesktopCapabilities, DesktopNotice, DesktopSettings, FocusTarget, HostedSession, HostOptions, JoinLink, LanSession, PinnedHost, SystemResume, TlsRefusal, TrustState } from './desktop-api';
+import type { ChatNotification, DesktopCapabilities, DesktopNotice, DesktopSettings, FocusTarget, HostedSession, HostOptions, JoinLink, LanPairResult, LanSession, PinnedHost, SystemResume, TlsRefusal } from './desktop-api';
 import type { CheckResult, DoctorOptions, DoctorReport, LanCheckId, NotificationTestClick, NotificationTestResult } from './diagnostics';
 
 /** Codes every invoke channel can fail with: the sender check, the argument schema, and the catch-all. */
@@ -45,10 +45,12 @@ export interface IpcInvokeMap {
   'relay:get': { args: []; result: HostedSession | null; errors: never };
   /** Replaces this computer's certificate for LAN hosting; refused (ALREADY_HOSTING) while a session runs. */
   'relay:rotate-certificate': { args: []; result: { fingerprint: string }; errors: HostingErrorCode };
-  /** The page will talk to `origin` expecting this certificate: 'new', 'pinned', or 'changed' (then refused). */
-  'tls:expect': { args: [origin: string, fingerprint: string]; result: TrustState; errors: PinErrorCode };
-  /** Pins `origin` to this certificate (replacing another pin). */
-  'tls:trust': { args: [origin: string, fingerprint: string]; result: void; errors: PinErrorCode };
+  /**
+   * Proves `code` to the LAN host at `origin`, whose certificate must be `fingerprint` (checked on the
+   * connection itself); pins it when the proof works. `replace`: the user chose to trust a certificate
+   * that differs from the pinned one (CERTIFICATE_CHANGED before).
+   */
+  'tls:pair': { args: [origin: string, code: string, fingerprint: string, options: { replace?: boolean }]; result: LanPairResult; errors: PinErrorCode };
   'tls:forget': { args: [origin: string]; result: void; errors: never };
   'tls:pins': { args: []; result: PinnedHost[]; errors: never };
   /** Opens an http(s) link in the system browser; false when refused. */
@@ -149,8 +151,7 @@ export const IpcChannel = {
   notifyTest: 'notify:test',
   notifyTestClicked: 'notify:test-clicked',
   relayRotateCertificate: 'relay:rotate-certificate',
-  tlsExpect: 'tls:expect',
-  tlsTrust: 'tls:trust',
+  tlsPair: 'tls:pair',
   tlsForget: 'tls:forget',
   tlsPins: 'tls:pins',
   tlsRefused: 'tls:refused',

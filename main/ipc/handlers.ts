@@ -67,8 +67,7 @@ const declaredErrors: DeclaredErrors = {
   'doctor:run': (err) => (err instanceof DoctorBusyError ? fail('DOCTOR_BUSY', err.message) : undefined),
   'doctor:lan': (err) => (err instanceof DoctorBusyError ? fail('DOCTOR_BUSY', err.message) : undefined),
   'relay:rotate-certificate': (err) => (err instanceof HostError ? fail(err.code, err.message) : undefined),
-  'tls:expect': (err) => (err instanceof NotLanError ? fail('NOT_LAN', err.message) : undefined),
-  'tls:trust': (err) => (err instanceof NotLanError ? fail('NOT_LAN', err.message) : undefined),
+  'tls:pair': (err) => (err instanceof NotLanError ? fail('NOT_LAN', err.message) : undefined),
 };
 const translators: Translators = declaredErrors;
 
@@ -88,8 +87,7 @@ export function registerIpcHandlers({ ipcMain, origins, services, log }: IpcOpti
     'doctor:lan': () => services.checkLan(),
     'notify:test': () => services.testNotification(),
     'relay:rotate-certificate': () => services.rotateCertificate(),
-    'tls:expect': (origin, fingerprint) => services.expectCertificate(origin, fingerprint),
-    'tls:trust': (origin, fingerprint) => services.trustCertificate(origin, fingerprint),
+    'tls:pair': (origin, code, fingerprint, options) => services.pairWithLanHost(origin, code, fingerprint, options),
     'tls:forget': (origin) => services.forgetCertificate(origin),
     'tls:pins': () => services.listPinnedCertificates(),
   };

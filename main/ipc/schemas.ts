@@ -83,8 +83,7 @@ export const IPC_ARG_SCHEMAS = {
   'doctor:lan': NoArgs,
   'notify:test': NoArgs,
   'relay:rotate-certificate': NoArgs,
-  'tls:expect': z.tuple([PinOriginSchema, FingerprintSchema]),
-  'tls:trust': z.tuple([PinOriginSchema, FingerprintSchema]),
+  'tls:pair': z.tuple([PinOriginSchema, z.string().min(1).max(32), FingerprintSchema, z.strictObject({ replace: z.boolean().optional() })]),
   'tls:forget': z.tuple([PinOriginSchema]),
   'tls:pins': NoArgs,
 } satisfies { [C in IpcRequestChannel]: IpcArgsSchema<C> };

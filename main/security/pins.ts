@@ -7,10 +7,10 @@
  * certificate, so a successful pairing is the proof that a fingerprint from discovery was honest).
  * From then on another certificate at that address is refused, loudly, until the user trusts it.
  *
- *  - `expect(origin, fp)`: the page is about to talk to `origin` expecting `fp` (from an invite or a
- *    discovery record). Remembered in memory; answered `changed` (and not remembered) when the
- *    origin is pinned to another certificate.
- *  - `trust(origin, fp)`: pin it (after a successful pairing, or the user's explicit re-trust).
+ *  - `trust(origin, fp)`: pin it, once the join code proved it (main/security/lan-pairing.ts, which
+ *    checks the certificate on its own connection before the window's TLS stack ever meets it:
+ *    Electron caches the hook's verdicts, so an unproved certificate must never be accepted there).
+ *  - `allow(origin, fp)`: this computer's own hosted session, known without proof, not pinned.
  *  - `verify(hostname, pem, chromium)`: Electron's certificate hook (session.setCertificateVerifyProc,
  *    wired in main/shell): 0 accept, -2 refuse, -3 Chromium's own verdict. Hosts with no pin or
  *    expectation keep Chromium's verdict: cloud servers are verified by their CA as always.
@@ -20,7 +20,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { parseFingerprint, type PinnedHost, type TlsRefusal, type TrustState } from '../../protocol/index';
+import { parseFingerprint, type PinnedHost, type TlsRefusal } from '../../protocol/index';
 import { MAX_PINS } from '../settings/schema';
 
 export type PinMap = Record<string, { fingerprint: string; pinnedAt: number }>;
@@ -40,7 +40,7 @@ export class NotLanError extends Error {
 }
 
 export class CertificatePins {
-  /** origin → fingerprints the page said it expects (this run only). */
+  /** origin → certificates accepted this run without a pin (the hosted session's own). */
   private readonly expected = new Map<string, Set<string>>();
 
   constructor(
@@ -49,14 +49,10 @@ export class CertificatePins {
     private readonly now: () => number = Date.now,
   ) {}
 
-  expect(origin: string, fingerprint: string): TrustState {
-    const { key, fp } = this.checked(origin, fingerprint);
-    const pinned = this.store.read()[key];
-    if (pinned && pinned.fingerprint !== fp) return { state: 'changed', pinned: pinned.fingerprint, offered: fp };
-    let set = this.expected.get(key);
-    if (!set) this.expected.set(key, (set = new Set()));
-    set.add(fp);
-    return { state: pinned ? 'pinned' : 'new' };
+  /** The fingerprint `origin` is pinned to, if any. */
+  pinned(origin: string): string | undefined {
+    const key = originKey(origin);
+    return key ? this.store.read()[key]?.fingerprint : undefined;
   }
 
   /** A certificate the app knows without asking anyone (its own hosted session's): accepted, not pinned. */
@@ -73,8 +69,8 @@ export class CertificatePins {
     // Bounded: the oldest pins give way (a host not seen for long is pinned again on its next join).
     const keys = Object.keys(pins).sort((a, b) => pins[a]!.pinnedAt - pins[b]!.pinnedAt);
     for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PINS))) delete pins[old];
-    // The expectation now follows the pin: the other fingerprints once offered for this origin no longer pass.
-    this.expected.set(key, new Set([fp]));
+    // Only the pinned certificate passes now at this origin.
+    this.expected.delete(key);
     await this.store.write(pins);
   }
 

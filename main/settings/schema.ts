@@ -83,7 +83,7 @@ export const pinsSchema = z
 /** Fields only the main process uses: never sent to or accepted from the renderer. */
 export const internalFields = {
   window: windowBoundsSchema.nullable(),
-  /** Changed only through tls:trust / tls:forget, never through a settings patch. */
+  /** Changed only by a proved pairing (tls:pair) and tls:forget, never through a settings patch. */
   pins: pinsSchema,
 };
 

@@ -166,6 +166,7 @@ async function run(electron: ElectronMain, proc: DesktopProcess, logger: ReturnT
     ownServiceName: discovery.serviceName,
     mdnsInterface: proc.env.PARLEY_MDNS_INTERFACE,
     showWindow,
+    trustedFingerprint: (url) => certificates.trusted(url, host.current()),
     log,
   });
 

@@ -26,6 +26,8 @@ export interface DiagnosticsDeps {
   mdnsInterface: string | undefined;
   /** A test notification was clicked: bring the window forward. */
   showWindow: () => void;
+  /** The certificate this app trusts at a LAN https origin (its hosted session's, or a pin), for the doctor's TLS check. */
+  trustedFingerprint?: (url: string) => string | undefined;
   log: (msg: string, detail?: object) => void;
 }
 
@@ -58,5 +60,13 @@ export function createDiagnostics(deps: DiagnosticsDeps): DiagnosticsServices {
       deps.showWindow();
     },
   });
-  return { runDoctor: (url, options) => doctor.run(url, options), checkLan: () => doctor.lan(), testNotification };
+  return {
+    // A LAN host's certificate is self-signed: the doctor checks it against what the app trusts there, as the window's connection does.
+    runDoctor: (url, options) => {
+      const pinned = options.fingerprint === undefined ? deps.trustedFingerprint?.(url) : undefined;
+      return doctor.run(url, pinned ? { ...options, fingerprint: pinned } : options);
+    },
+    checkLan: () => doctor.lan(),
+    testNotification,
+  };
 }

@@ -123,9 +123,9 @@ export class ChatClient {
 
   /**
    * Shows the cache, then connects and logs in, asking for what came after the cached cursors.
-   * Rejects with a ConnectFailure the connect screen can show; but with `resume`, a relay that cannot
-   * be reached while the cache held this user's conversations is no failure: they show, the client
-   * retries as after a lost connection, and this resolves 'cached' instead of 'online'.
+   * Rejects with a ConnectFailure the connect screen can show (a refused pairing comes as one); but
+   * with `resume`, a relay that cannot be reached while the cache held this user's conversations is
+   * no failure: they show, the client retries as after a lost connection, and this resolves 'cached'.
    */
   async start({ resume = false }: { resume?: boolean } = {}): Promise<'online' | 'cached'> {
     const cached = await this.restore();
@@ -136,7 +136,8 @@ export class ChatClient {
         reject(err);
       };
       const onError = (err: Error & { data?: { code?: ErrorCode; message?: string } }) => {
-        if (err.data?.code) fail(new ConnectFailure(err.data.code, err.data.message ?? err.message));
+        if (err instanceof ConnectFailure) fail(err);
+        else if (err.data?.code) fail(new ConnectFailure(err.data.code, err.data.message ?? err.message));
         else if (resume && cached && !this.relay.isClosed) {
           cleanup();
           // This user has been here before: the session goes on from the cache, as if just cut off.

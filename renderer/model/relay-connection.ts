@@ -15,18 +15,34 @@ import {
   type Refusal,
   type RequestArgs,
   type ServerToClientEvents,
+  type LanPairResult,
   type TypingRequest,
 } from '../../protocol/index';
+import type { PostJson } from '../../protocol/pairing';
 import { reconnectDelay } from './backoff';
+import { pairingFailure } from './connect-failure';
 import type { ClientState } from './client-state';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Proves `code` to the https relay at `url` against `fingerprint`; the handshake auth on success. */
+export type PairFunction = (url: string, code: string, fingerprint: string) => Promise<LanPairResult>;
 
 export interface ConnectionOptions {
   url: string;
   /** The user's secret key (see protocol HandshakeAuth). */
   key: string;
   joinCode?: string;
+  /**
+   * The host certificate's SHA-256, for an https:// relay with a join code: the code is then proved
+   * against it (protocol/pairing.ts) at every connection, never sent.
+   */
+  fingerprint?: string;
+  /**
+   * How the code is proved (desktop: by the main process, which checks the certificate on its own
+   * connection first); by default the page does it with fetch (the web client).
+   */
+  pair?: PairFunction;
   /** Transports, websocket first: Parley skips the classic long-polling start. */
   transports?: ('websocket' | 'polling')[];
   ackTimeoutMs?: number;
@@ -53,6 +69,9 @@ export class RelayConnection {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private probe: Promise<ResumeOutcome> | undefined;
+  /** How the last pairing went (https relays with a join code only). */
+  pairing: LanPairResult | undefined;
+
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -63,11 +82,46 @@ export class RelayConnection {
       reconnection: false,
       transports: opts.transports ?? ['websocket', 'polling'],
       timeout: opts.connectTimeoutMs ?? 8000,
-      auth: { client: 'parley', protocol: PROTOCOL_VERSION, key: opts.key, ...(opts.joinCode ? { joinCode: opts.joinCode } : {}) },
+      auth: this.auth(),
     });
     this.socket.on('connect_error', () => {
       if (this.established && !this.closed) this.scheduleReconnect();
     });
+  }
+
+  /** The handshake auth without proof: over plain http the code itself, over TLS never (it is proved in open()). */
+  private auth(): Record<string, unknown> {
+    const base = { client: 'parley', protocol: PROTOCOL_VERSION, key: this.opts.key };
+    const { joinCode, url } = this.opts;
+    return joinCode && !url.startsWith('https:') ? { ...base, joinCode } : base;
+  }
+
+  /** An https relay with a join code and a certificate to prove it against: every connection is paired first. */
+  private get pairs(): boolean {
+    return !!(this.opts.joinCode && this.opts.fingerprint && this.opts.url.startsWith('https:'));
+  }
+
+  /**
+   * Connects, pairing first when the relay wants the code proved: each ticket is single-use, so every
+   * (re)connection gets a fresh one, and a pairing that fails means no connection is attempted at all
+   * (the certificate was not proved; nothing should talk to it).
+   */
+  private async open(): Promise<void> {
+    if (this.pairs) {
+      const pair = this.opts.pair ?? pairInPage;
+      const outcome: LanPairResult = await pair(this.opts.url, this.opts.joinCode!, this.opts.fingerprint!).catch(() => ({ ok: false, reason: 'UNREACHABLE' }) as const);
+      if (this.closed) return;
+      this.pairing = outcome;
+      if (!outcome.ok) {
+        // Told like Socket.IO's own connect_error, to the same listeners (the first connection's
+        // caller, the reconnect below): a host out of reach as a plain error, a refused proof typed.
+        const err = outcome.reason === 'UNREACHABLE' ? new Error(`Cannot reach ${this.opts.url}.`) : pairingFailure(outcome, this.opts.url);
+        for (const listener of this.socket.listeners('connect_error')) (listener as (e: Error) => void).call(this.socket, err);
+        return;
+      }
+      this.socket.auth = { ...this.auth(), ...outcome.auth };
+    }
+    if (!this.closed && !this.socket.connected) this.socket.connect();
   }
 
   get connected(): boolean {
@@ -83,7 +137,7 @@ export class RelayConnection {
   }
 
   connect(): void {
-    this.socket.connect();
+    void this.open();
   }
 
   /**
@@ -132,7 +186,7 @@ export class RelayConnection {
     this.state.status.value = this.networkUp ? 'reconnecting' : 'offline';
     this.retryTimer = setTimeout(() => {
       this.state.retryAt.value = null;
-      if (!this.closed && !this.socket.connected) this.socket.connect();
+      if (!this.closed && !this.socket.connected) void this.open();
     }, delay);
   }
 
@@ -142,7 +196,7 @@ export class RelayConnection {
     clearTimeout(this.retryTimer);
     this.state.retryAt.value = null;
     this.state.status.value = this.networkUp ? 'reconnecting' : 'offline';
-    this.socket.connect();
+    void this.open();
   }
 
   /**
@@ -200,3 +254,27 @@ function unavailable<E extends AckedEvent>(message: string): Answer<E> {
   // UNAVAILABLE is one of the codes every event declares (COMMON_ERRORS).
   return { ok: false, code: ErrorCode.UNAVAILABLE, message } as Refusal<E>;
 }
+
+/** protocol/pairing.ts's POST, as a page makes it (no cookies: the exchange needs none). */
+const postJson: PostJson = async (url, body) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' });
+  let parsed: unknown = null;
+  try {
+    parsed = await res.json();
+  } catch {
+    /* not JSON: the status says enough */
+  }
+  return { status: res.status, body: parsed };
+};
+
+/**
+ * The web client's pairing: the page itself (it cannot see the certificate its browser accepted; the
+ * person compares the fingerprint, see renderer/ui/connect-screen.tsx). The curve arithmetic loads on
+ * first use: it is for LAN hosts over TLS only.
+ */
+const pairInPage: PairFunction = async (url, code, fingerprint) => {
+  const { pairWithHost } = await import('../../protocol/pairing');
+  const outcome = await pairWithHost(url, code, fingerprint, postJson);
+  if (outcome.ok) return outcome;
+  return outcome.reason === 'WRONG_CODE_OR_HOST' ? { ok: false, reason: 'WRONG_CODE_OR_HOST' } : { ok: false, reason: 'REFUSED', ...(outcome.status !== undefined ? { status: outcome.status } : {}) };
+};

@@ -61,8 +61,7 @@ export function adaptDesktopBridge(bridge: DesktopBridge): DesktopApi {
     checkLan: invoke('checkLan'),
     testNotification: invoke('testNotification'),
     rotateCertificate: invoke('rotateCertificate'),
-    expectCertificate: invoke('expectCertificate'),
-    trustCertificate: invoke('trustCertificate'),
+    pairWithLanHost: invoke('pairWithLanHost'),
     forgetCertificate: invoke('forgetCertificate'),
     listPinnedCertificates: invoke('listPinnedCertificates'),
   };

@@ -24,6 +24,7 @@ import { ServerRail, type RailView } from './server-rail';
 import { forgetNicknameFor, readReceiptsOn, saveReadReceipts } from './session';
 import { SettingsScreen } from './settings-screen';
 import { applyTheme, saveWebTheme, webTheme } from './theme';
+import { CertificateRefusals } from './certificate-warnings';
 
 export function App(): JSX.Element {
   const settings = useDesktopSettings();
@@ -154,6 +155,7 @@ export function App(): JSX.Element {
   return (
     <>
       <DesktopNotices />
+      <CertificateRefusals />
       {screen}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {announcement}

@@ -17,6 +17,8 @@ import { openServer } from './open-server';
 import { normalizeServerUrl } from './server-url';
 import { DesktopConnectExtras } from './desktop-connect';
 import { DoctorScreen } from './doctor-screen';
+import { CertificateChanged, Fingerprint, type ChangedCertificate } from './certificate-warnings';
+import { fingerprintFromPage, pinnedFingerprint } from './lan-trust';
 import { errorText, nicknameProblem, t } from '../i18n/index';
 
 /** The address a placeholder and a hint show as an example: a LAN relay on the default port. */
@@ -44,6 +46,7 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
   const inDesktop = desktop() !== undefined;
   // The desktop window's own origin (app://parley) is no chat server.
   const pageServer = !inDesktop && typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : '';
+  const pageFingerprint = pageServer.startsWith('https:') ? fingerprintFromPage() : undefined;
   // Adding a server next to open ones starts from an empty address: the last one is open already.
   const [server, setServer] = useState(onCancel ? '' : (last?.server ?? settings?.lastServer ?? pageServer));
   const [nickname, setNickname] = useState(last?.nickname || settings?.nickname || '');
@@ -57,6 +60,8 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
   const [failed, setFailed] = useState<string | null>(null);
   const [doctor, setDoctor] = useState(false);
   const [busy, setBusy] = useState(false);
+  // A LAN host whose certificate is not the one pinned before: the warning replaces the form.
+  const [changed, setChanged] = useState<ChangedCertificate | null>(null);
   const nickRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
 
@@ -75,17 +80,30 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
     if (needsCode && !code) codeRef.current?.focus();
   }, [needsCode]);
 
+  /** The certificate to expect at `url`: from the LAN record, the hosted session, the invite, the page's link, or the pin. */
+  const fingerprintFor = async (url: string): Promise<string | undefined> => {
+    if (lanPick && normalizeServerUrl(lanPick.url) === url && lanPick.fingerprint) return lanPick.fingerprint;
+    if (hostedHere && normalizeServerUrl(hostedHere.localUrl) === url && hostedHere.fingerprint) return hostedHere.fingerprint;
+    if (link?.fingerprint && normalizeServerUrl(link.url) === url) return link.fingerprint;
+    if (!inDesktop && pageServer && normalizeServerUrl(pageServer) === url) return fingerprintFromPage();
+    return pinnedFingerprint(url);
+  };
+
   /** `nickOverride`: the nickname last used on a saved server picked from the list (set in the same click). */
-  const join = async (target: string, nickOverride?: string) => {
+  const join = async (target: string, nickOverride?: string, trusted?: ChangedCertificate) => {
     setError(null);
     setFailed(null);
     const url = normalizeServerUrl(target);
     if (!url) return setError(t('connect.badAddress', { example: EXAMPLE_ADDRESS }));
     const nick = cleanNickname(nickOverride ?? nickname);
     if (!nick.ok) return setError(nicknameProblem(nick.reason));
+    const joinCode = code.trim() ? code.trim().toUpperCase() : undefined;
+    const fingerprint = url.startsWith('https:') && joinCode ? await fingerprintFor(url) : undefined;
+    // Over TLS a code is proved against a certificate, never sent: without one there is nothing to prove it to.
+    if (url.startsWith('https:') && joinCode && !fingerprint) return setError(errorText(new ConnectFailure('FINGERPRINT_NEEDED', '')));
     setBusy(true);
     void askNotificationPermission();
-    const client = openServer(url, nick.nickname, settings, code.trim() ? code.trim().toUpperCase() : undefined);
+    const client = openServer(url, nick.nickname, settings, joinCode, fingerprint, trusted !== undefined);
     try {
       const how = await client.start({ resume: true });
       saveLastLogin({ server: url, nickname: nick.nickname });
@@ -99,6 +117,10 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
       onConnected(client, { hosted, ...(hosted ? { name: hostedHere.name } : lan ? { name: lan.name } : {}) });
     } catch (err) {
       const failure = err instanceof ConnectFailure ? err : new ConnectFailure('UNREACHABLE', String(err));
+      if (failure.code === 'CERTIFICATE_CHANGED' && failure.certificates) {
+        setBusy(false);
+        return setChanged({ url, ...failure.certificates });
+      }
       if (failure.code === ErrorCode.JOIN_CODE_REQUIRED || failure.code === ErrorCode.JOIN_CODE_INVALID) setNeedsCode(true);
       setError(errorText(failure));
       if (!NOT_CONNECTION.includes(failure.code)) setFailed(url);
@@ -129,6 +151,17 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
   };
 
   // The doctor takes the screen's place and hands it back as it was (the form keeps what was typed).
+  if (changed) {
+    const retry = async () => {
+      setChanged(null);
+      await join(changed.url, undefined, changed);
+    };
+    return (
+      <main class="connect">
+        <CertificateChanged changed={changed} onCancel={() => setChanged(null)} onTrust={() => void retry()} />
+      </main>
+    );
+  }
   if (doctor && failed) return <DoctorScreen url={failed} autoRun secrets={code.trim() ? [code.trim()] : []} onClose={() => setDoctor(false)} notificationsOff={settings ? !settings.notifications : false} />;
 
   return (
@@ -155,6 +188,13 @@ export function ConnectScreen({ onConnected, onCancel, settings, link }: Props):
           </>
         )}
         {room && <p class="muted">{t('connect.opensRoom', { room: `#${room}` })}</p>}
+        {pageFingerprint && (
+          // A page cannot see which certificate its browser accepted (and a man in the middle would
+          // serve this very page), so only the person can compare: say what to compare with.
+          <p class="muted small check-fingerprint">
+            {t('connect.checkFingerprint')} <Fingerprint fp={pageFingerprint} />
+          </p>
+        )}
         {error && (
           <p class="error" role="alert">
             {error}

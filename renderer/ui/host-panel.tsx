@@ -9,6 +9,7 @@ import { desktop } from '../platform/desktop';
 import { errorText, t, tElements } from '../i18n/index';
 import { CopyButton } from './copy-button';
 import { LanChecks } from './doctor-lan';
+import { HostInvite, RotateCertificate } from './host-invite';
 
 export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }): JSX.Element | null {
   const api = desktop();
@@ -66,6 +67,7 @@ export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }
               {tElements('host.joinCode', { code: <strong class="mono join-code">{hosted.joinCode}</strong> })} <CopyButton text={hosted.joinCode} label={t('host.copyCode')} />
             </p>
           )}
+          <HostInvite hosted={hosted} />
           <button type="button" onClick={() => void stop()}>
             {t('host.stop')}
           </button>
@@ -85,6 +87,7 @@ export function HostPanel({ onHosted }: { onHosted: (h: HostedSession) => void }
           <button type="button" disabled={busy} onClick={() => void start()}>
             {t('host.start')}
           </button>
+          {lan && <RotateCertificate />}
         </div>
       )}
       <LanChecks />

@@ -20,7 +20,7 @@ export interface Inspection {
   peer: DetailedPeerCertificate;
 }
 
-export function inspect(target: Target): Promise<Inspection> {
+export function inspect(target: Pick<Target, 'hostname' | 'port'>): Promise<Inspection> {
   return new Promise((resolve, reject) => {
     const socket = connect({
       host: target.hostname,

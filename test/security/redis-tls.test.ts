@@ -178,9 +178,11 @@ describe('Redis over TLS', () => {
     // The connection doctor must say why a relay's certificate is refused, so one socket of it looks
     // at the certificate without verifying, sends nothing and is destroyed; and its pin checks add
     // to Node's own identity check (test/server/doctor/tls.test.ts: a wrong pin and a self-signed
-    // certificate without one both fail). Nothing else in server/ may name these options.
+    // certificate without one both fail). Nothing else in the app (server, main, renderer, protocol) may name these options.
     const INSPECTION = join('server', 'doctor', 'inspect-certificate.ts');
-    const PIN_CHECKS = [join('server', 'doctor', 'tls.ts'), join('server', 'doctor', 'ws-session.ts')];
+    // The desktop's pairing with a LAN host trusts exactly the inspected certificate and checks its
+    // fingerprint again on that connection (main/security/lan-pairing.ts: test/main/security/lan-pairing.test.ts).
+    const PIN_CHECKS = [join('server', 'doctor', 'tls.ts'), join('server', 'doctor', 'ws-session.ts'), join('main', 'security', 'lan-pairing.ts')];
     const offenders: string[] = [];
     const walk = (d: string) => {
       for (const name of readdirSync(d)) {
@@ -195,7 +197,7 @@ describe('Redis over TLS', () => {
         }
       }
     };
-    walk('server');
+    for (const root of ['server', 'main', 'renderer', 'protocol']) walk(root);
     expect(offenders).toEqual([]);
     const inspection = readFileSync(INSPECTION, 'utf8');
     expect(inspection.match(/rejectUnauthorized/g)).toHaveLength(1);

@@ -43,7 +43,8 @@ test('14a. the doctor from Settings checks the hosted session from the main proc
   await expect(page.locator('.doctor')).toContainText('Checked from this computer by the desktop app.');
   await expect(page.locator('li.diag.fail')).toHaveCount(0);
   // What only the main process can check ran, and passed.
-  for (const id of ['url', 'dns', 'tcp', 'health', 'polling', 'affinity', 'websocket', 'protocol', 'join-code']) {
+  // The hosted session is served over TLS: checked against its own certificate, as the window connects.
+  for (const id of ['url', 'dns', 'tcp', 'tls', 'health', 'polling', 'affinity', 'websocket', 'protocol', 'join-code']) {
     await expect(check(page, id).locator('.diag-status'), id).toHaveText('OK');
   }
   await expect(page.locator('.doctor')).not.toContainText(code);
@@ -51,7 +52,8 @@ test('14a. the doctor from Settings checks the hosted session from the main proc
 
   await page.getByRole('button', { name: 'Copy report' }).click();
   const text = await page.evaluate(() => navigator.clipboard.readText());
-  expect(text).toMatch(/^Parley connection doctor: http:\/\/127\.0\.0\.1:\d+\//);
+  expect(text).toMatch(/^Parley connection doctor: https:\/\/127\.0\.0\.1:\d+\//);
+  expect(text).toMatch(/tls +trusted through the pinned fingerprint/);
   expect(text).toMatch(/join-code/);
   await page.getByRole('button', { name: 'Copy JSON' }).click();
   const json = await page.evaluate(() => navigator.clipboard.readText());

@@ -6,7 +6,7 @@
 import { APP_CSP } from '../../../main/security/csp';
 import { expect, test } from './support';
 
-const API_KEYS = ['appVersion', 'checkLan', 'getCapabilities', 'getHostedSession', 'getSettings', 'hostSession', 'listLanSessions', 'notify', 'onDoctorProgress', 'onFocusRoom', 'onJoinLink', 'onLanSessions', 'onNotice', 'onNotificationTestClick', 'onSystemResume', 'openExternal', 'platform', 'runDoctor', 'setUnreadCount', 'stopHosting', 'testNotification', 'updateSettings'];
+const API_KEYS = ['appVersion', 'checkLan', 'forgetCertificate', 'getCapabilities', 'getHostedSession', 'getSettings', 'hostSession', 'listLanSessions', 'listPinnedCertificates', 'notify', 'onCertificateRefused', 'onDoctorProgress', 'onFocusRoom', 'onJoinLink', 'onLanSessions', 'onNotice', 'onNotificationTestClick', 'onSystemResume', 'openExternal', 'pairWithLanHost', 'platform', 'rotateCertificate', 'runDoctor', 'setUnreadCount', 'stopHosting', 'testNotification', 'updateSettings'];
 
 test('the window gets the preload API only, under the app CSP, and IPC validates what the page sends', async ({ launch, renderer }) => {
   const desktop = await launch();

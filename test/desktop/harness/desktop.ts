@@ -98,6 +98,12 @@ export async function launchDesktop(options: LaunchOptions) {
     /** Emit 'resume' or 'unlock-screen' on it to play the computer waking. */
     powerMonitor: fake.powerMonitor,
     pageErrors: fake.pageErrors,
+    /** Electron's session.defaultSession stand-in: setCertificateVerifyProc decides the windows' TLS connections. */
+    session: fake.session,
+    /** Each certificate verification the session made: host, fingerprint, Chromium's verdict, the proc's answer, the decision. */
+    certificateChecks: fake.certificateChecks,
+    /** The windows' connections and requests through the session's proxy (session-proxy.ts). */
+    traffic: fake.traffic,
     /** Quits as the tray's "Quit Parley" or Ctrl+Q would, and waits until the app has finished. */
     async quit(): Promise<void> {
       fake.app.quit();

@@ -11,6 +11,8 @@ import { FakeIpcMain } from './fake-ipc';
 import { Menu, nativeImage, osObjects } from './fake-os';
 import { windowClass, type FakeWebContents } from './fake-window';
 import type { AppHandler, HeadersHook, RendererServer } from './renderer-server';
+import { CertificateVerifier, type CertificateVerifyProc } from './cert-verifier';
+import { startSessionProxy } from './session-proxy';
 
 /** Electron permission names the app may grant, and what Playwright calls them. */
 const PERMISSIONS: Record<string, string> = { notifications: 'notifications', 'clipboard-sanitized-write': 'clipboard-write' };
@@ -32,12 +34,17 @@ export function createFakeElectron(options: AdapterOptions) {
   const pageErrors: string[] = [];
   const ipcMain = new FakeIpcMain();
   const os = osObjects(options.dark);
+  // The session's certificate verification and the network path that applies it to every window.
+  const verifier = new CertificateVerifier();
+  const network = startSessionProxy({ direct: [new URL(options.renderer.origin).host], allowsTls: (hostname, port) => verifier.allows(hostname, port) });
 
   // eslint-disable-next-line prefer-const -- BrowserWindow needs app, app needs the windows
   let BrowserWindow: ReturnType<typeof windowClass>;
   const app = new FakeApp(options.version, options.argv, async () => {
     await Promise.all(BrowserWindow.getAllWindows().map((w) => w.close()));
   });
+  // Electron's network service goes with the app; a relaunch of the profile gets a new one.
+  void app.whenQuit.then(() => network.close());
   BrowserWindow = windowClass({
     browser: options.browser,
     ipc: ipcMain,
@@ -45,6 +52,7 @@ export function createFakeElectron(options: AdapterOptions) {
     platform: options.platform,
     dark: options.dark,
     webStoragePath: options.webStoragePath,
+    proxy: network.contextProxy,
     webContentsCreated: (contents: FakeWebContents) => app.emit('web-contents-created', {}, contents),
     grantedPermissions: (origin) => Object.entries(PERMISSIONS).filter(([electronName]) => permissionCheck?.(null, electronName, origin, {}) === true).map(([, name]) => name),
     allClosed: () => {
@@ -65,6 +73,8 @@ export function createFakeElectron(options: AdapterOptions) {
       setPermissionRequestHandler: () => undefined,
       setPermissionCheckHandler: (fn: typeof permissionCheck) => void (permissionCheck = fn),
       setDevicePermissionHandler: () => undefined,
+      /** Decides every window's TLS connections from now on; null restores Chromium's own verdict. Verdicts already cached stay (cert-verifier.ts). */
+      setCertificateVerifyProc: (proc: CertificateVerifyProc | null) => verifier.setProc(proc),
       webRequest: { onHeadersReceived: (hook: HeadersHook) => options.renderer.useHeadersHook(hook) },
     },
   };
@@ -95,5 +105,11 @@ export function createFakeElectron(options: AdapterOptions) {
     powerMonitor: os.powerMonitor,
     privilegedSchemes,
     pageErrors,
+    /** Electron's session.defaultSession stand-in, e.g. for a test to set a certificate verify proc the app does not set yet. */
+    session: session.defaultSession,
+    /** Every certificate verification the session made (cache hits make none). */
+    certificateChecks: verifier.checks,
+    /** What the windows' traffic through the session's proxy was (session-proxy.ts). */
+    traffic: network.traffic,
   };
 }

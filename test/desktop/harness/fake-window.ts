@@ -27,6 +27,11 @@ export interface WindowHost {
    * as Electron keeps it in the user-data folder: read when a window opens, written when it closes.
    */
   webStoragePath: string;
+  /**
+   * The session's network path (session-proxy.ts), every window's `proxy` option: the session
+   * decides each TLS handshake in Chromium's place, as setCertificateVerifyProc decides in Electron.
+   */
+  proxy(): Promise<{ server: string; bypass: string }>;
   /** Called when the last window closed outside a quit. */
   allClosed(): void;
   pageError(message: string): void;
@@ -118,6 +123,9 @@ export abstract class FakeBrowserWindowBase extends EventEmitter {
       viewport: { width: this.bounds.width, height: this.bounds.height },
       colorScheme: this.host.dark ? 'dark' : 'light',
       ...(stored ? { storageState: stored } : {}),
+      proxy: await this.host.proxy(),
+      // Chromium's own certificate check is replaced by the session's decision, made by the proxy.
+      ignoreHTTPSErrors: true,
     });
     this.context = context;
     const invoke = this.host.ipc.invoke.bind(this.host.ipc);

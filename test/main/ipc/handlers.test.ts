@@ -64,11 +64,10 @@ function services(): IpcServices & { [K in keyof IpcServices]: ReturnType<typeof
     rotateCertificate: vi.fn(async () => {
       throw new HostError('ALREADY_HOSTING', 'Stop it first.');
     }),
-    expectCertificate: vi.fn((origin: string) => {
+    pairWithLanHost: vi.fn(async (origin: string) => {
       if (!origin.startsWith('https://192.168.')) throw new NotLanError('LAN addresses only.');
-      return { state: 'new' };
+      return { ok: false, reason: 'WRONG_CODE_OR_HOST' };
     }),
-    trustCertificate: vi.fn(async () => undefined),
     forgetCertificate: vi.fn(async () => undefined),
     listPinnedCertificates: vi.fn(() => []),
   } as never;
@@ -93,9 +92,10 @@ describe('IPC handlers', () => {
 
   it('answers the certificate channels, with their typed refusals', async () => {
     const fp = 'ab'.repeat(32);
-    expect(await ipc.invoke(IpcChannel.tlsExpect, fromApp, 'https://192.168.1.20:4000', fp)).toEqual({ ok: true, value: { state: 'new' } });
-    expect(await ipc.invoke(IpcChannel.tlsExpect, fromApp, 'https://chat.example.com', fp)).toMatchObject({ ok: false, code: 'NOT_LAN' });
-    expect(await ipc.invoke(IpcChannel.tlsExpect, fromApp, 'https://192.168.1.20:4000', 'short')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await ipc.invoke(IpcChannel.tlsPair, fromApp, 'https://192.168.1.20:4000', 'K7M2QX', fp, {})).toEqual({ ok: true, value: { ok: false, reason: 'WRONG_CODE_OR_HOST' } });
+    expect(await ipc.invoke(IpcChannel.tlsPair, fromApp, 'https://chat.example.com', 'K7M2QX', fp, {})).toMatchObject({ ok: false, code: 'NOT_LAN' });
+    expect(await ipc.invoke(IpcChannel.tlsPair, fromApp, 'https://192.168.1.20:4000', 'K7M2QX', 'short', {})).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await ipc.invoke(IpcChannel.tlsPair, fromApp, 'https://192.168.1.20:4000', 'K7M2QX', fp, { replace: true, extra: 1 })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     expect(await ipc.invoke(IpcChannel.relayRotateCertificate, fromApp)).toMatchObject({ ok: false, code: 'ALREADY_HOSTING' });
     expect(await ipc.invoke(IpcChannel.tlsPins, fromApp, 'extra')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
   });

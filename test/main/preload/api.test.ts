@@ -34,7 +34,7 @@ describe('createDesktopApi', () => {
     const api = createDesktopApi(fakeIpc().ipc, info);
     expectTypeOf(api).toEqualTypeOf<DesktopBridge>();
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'getCapabilities', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume', 'runDoctor', 'onDoctorProgress', 'checkLan', 'testNotification', 'onNotificationTestClick', 'rotateCertificate', 'expectCertificate', 'trustCertificate', 'forgetCertificate', 'listPinnedCertificates', 'onCertificateRefused'].sort(),
+      ['platform', 'appVersion', 'getSettings', 'updateSettings', 'getCapabilities', 'listLanSessions', 'onLanSessions', 'hostSession', 'stopHosting', 'getHostedSession', 'notify', 'setUnreadCount', 'openExternal', 'onFocusRoom', 'onJoinLink', 'onNotice', 'onSystemResume', 'runDoctor', 'onDoctorProgress', 'checkLan', 'testNotification', 'onNotificationTestClick', 'rotateCertificate', 'pairWithLanHost', 'forgetCertificate', 'listPinnedCertificates', 'onCertificateRefused'].sort(),
     );
     for (const value of Object.values(api)) expect(['string', 'function']).toContain(typeof value);
     expect(JSON.stringify(api)).not.toMatch(/invoke|ipc/i);

@@ -76,7 +76,7 @@ describe('preload bundle', () => {
     expect(Object.isFrozen(api)).toBe(true);
     expect(api.platform).toBe('linux');
     expect(api.appVersion).toBe('2.0.0');
-    expect(Object.keys(api)).toHaveLength(28);
+    expect(Object.keys(api)).toHaveLength(27);
     expect(Object.keys(api).some((k) => /ipc|invoke|send|require/i.test(k))).toBe(false);
     void (api.getSettings as () => Promise<unknown>)();
     expect(ipcCalls).toEqual(['settings:get']);

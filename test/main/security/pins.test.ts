@@ -16,43 +16,50 @@ function pins(initial: PinMap = {}) {
 }
 
 describe('certificate pins', () => {
-  it('accepts an expected LAN host’s certificate, pins it once proved, and refuses another there, loudly', async () => {
+  it('accepts only a pinned (proved) certificate at a LAN host, and refuses another there, loudly', async () => {
     const host = await identity('pin-host');
     const intruder = await identity('pin-intruder');
     const { p, refusals, stored } = pins();
     const origin = 'https://192.168.1.20:4000';
+    // Nothing known of the host: Chromium decides (and refuses a self-signed certificate).
     expect(p.verify('192.168.1.20', host.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(CHROMIUM_DECIDES);
-    expect(p.expect(origin, host.fingerprint)).toEqual({ state: 'new' });
-    expect(p.verify('192.168.1.20', host.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(ACCEPT);
     await p.trust(origin, host.fingerprint);
     expect(stored()).toEqual({ [origin]: { fingerprint: host.fingerprint, pinnedAt: expect.any(Number) } });
+    expect(p.pinned(origin)).toBe(host.fingerprint);
+    expect(p.verify('192.168.1.20', host.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(ACCEPT);
     expect(p.verify('192.168.1.20', intruder.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(REFUSE);
     expect(refusals).toEqual([{ hostname: '192.168.1.20', presented: intruder.fingerprint, expected: [host.fingerprint], chromiumVerdict: 'net::ERR_CERT_AUTHORITY_INVALID' }]);
   });
 
-  it('answers `changed` for a pinned origin offered another certificate, and lets it pass only once trusted', async () => {
+  it('a new pin replaces the old one at its origin; forgetting it hands the host back to Chromium', async () => {
     const host = await identity('pin-host');
     const rotated = await identity('pin-rotated');
     const origin = 'https://10.0.0.5:4000';
     const { p } = pins({ [origin]: { fingerprint: host.fingerprint, pinnedAt: 1 } });
-    expect(p.expect(origin, host.fingerprint)).toEqual({ state: 'pinned' });
-    expect(p.expect(origin, rotated.fingerprint)).toEqual({ state: 'changed', pinned: host.fingerprint, offered: rotated.fingerprint });
-    // `changed` is not an expectation: the new certificate is still refused.
-    expect(p.verify('10.0.0.5', rotated.cert, 'OK')).toBe(REFUSE);
+    expect(p.verify('10.0.0.5', rotated.cert, 'net::OK')).toBe(REFUSE);
     await p.trust(origin, rotated.fingerprint);
-    expect(p.verify('10.0.0.5', rotated.cert, 'OK')).toBe(ACCEPT);
-    expect(p.verify('10.0.0.5', host.cert, 'OK')).toBe(REFUSE);
+    expect(p.verify('10.0.0.5', rotated.cert, 'net::OK')).toBe(ACCEPT);
+    expect(p.verify('10.0.0.5', host.cert, 'net::OK')).toBe(REFUSE);
     await p.forget(origin);
     expect(p.list()).toEqual([]);
-    expect(p.verify('10.0.0.5', host.cert, 'OK')).toBe(CHROMIUM_DECIDES);
+    expect(p.verify('10.0.0.5', host.cert, 'net::OK')).toBe(CHROMIUM_DECIDES);
   });
 
-  it('leaves cloud servers to Chromium and never pins a public name or plain http', () => {
+  it('accepts this computer’s own hosted session without pinning it', async () => {
+    const own = await identity('pin-own');
+    const { p, stored } = pins();
+    p.allow('https://127.0.0.1:4000', own.fingerprint);
+    expect(p.verify('127.0.0.1', own.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(ACCEPT);
+    expect(stored()).toEqual({});
+  });
+
+  it('leaves cloud servers to Chromium and never pins a public name or plain http', async () => {
     const { p } = pins();
     expect(p.verify('chat.example.com', 'not even a certificate', 'OK')).toBe(CHROMIUM_DECIDES);
-    expect(() => p.expect('https://chat.example.com', 'a'.repeat(64))).toThrow(NotLanError);
-    expect(() => p.expect('http://192.168.1.20:4000', 'a'.repeat(64))).toThrow(NotLanError);
-    expect(() => p.expect('https://192.168.1.20:4000', 'not hex')).toThrow(NotLanError);
+    await expect(p.trust('https://chat.example.com', 'a'.repeat(64))).rejects.toThrow(NotLanError);
+    await expect(p.trust('http://192.168.1.20:4000', 'a'.repeat(64))).rejects.toThrow(NotLanError);
+    await expect(p.trust('https://192.168.1.20:4000', 'not hex')).rejects.toThrow(NotLanError);
+    expect(() => p.allow('https://8.8.8.8:443', 'a'.repeat(64))).toThrow(NotLanError);
   });
 
   it('refuses a certificate it cannot read for a pinned host', async () => {

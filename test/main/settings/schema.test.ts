@@ -67,7 +67,7 @@ describe('settings schema: notification sound, updates, start at login, per-serv
   it('`updates` is a renderer field now; only the window bounds and the certificate pins stay internal', () => {
     expect(Object.keys(internalFields)).toEqual(['window', 'pins']);
     expect(DesktopSettingsPatchSchema.safeParse({ window: { width: 800, height: 600 } }).success).toBe(false);
-    // Pins change through tls:trust (LAN addresses only), never through a settings patch.
+    // Pins change by a proved pairing (LAN addresses only), never through a settings patch.
     expect(DesktopSettingsPatchSchema.safeParse({ pins: { 'https://chat.example.com': { fingerprint: 'a'.repeat(64), pinnedAt: 1 } } }).success).toBe(false);
   });
 
