@@ -7,7 +7,7 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseBenchArgs, USAGE } from './config/args';
-import { killAll } from './lib/children';
+import { killAll, runAndExit } from './lib/children';
 import { WorkerPool } from './lib/worker-pool';
 import { writeJson } from './report/json';
 import { formatRedisReport } from './report/redis';
@@ -73,14 +73,4 @@ async function main(): Promise<number> {
   return outcome.errors.length > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    killAll();
-    process.exit(code);
-  },
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.stack : err);
-    killAll();
-    process.exit(1);
-  },
-);
+runAndExit(main);

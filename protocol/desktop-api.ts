@@ -110,6 +110,7 @@ export type LanPairResult =
   | { ok: false; reason: 'UNREACHABLE' | 'REFUSED'; status?: number };
 
 export interface PinnedHost {
+  /** `https://host`: a pin is per host (its computer's certificate), whatever the port. */
   origin: string;
   fingerprint: string;
   pinnedAt: number;

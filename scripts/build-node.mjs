@@ -24,6 +24,11 @@ const DESKTOP_EXTERNAL = [
   // add-on and libvips from the @img/sharp-<platform> packages at run time, which a bundle cannot
   // hold (both unpacked from app.asar, electron-builder.yml asarUnpack).
   'sharp',
+  // Certificate making (server/tls/certificate.ts), loaded with import() the first time a LAN session
+  // is hosted without a certificate yet, or one is rotated: about 1.2 MiB of ASN.1 schemas that
+  // would otherwise load at every start.
+  '@peculiar/x509',
+  'reflect-metadata',
   // Optional native add-ons of ws; ws falls back to JavaScript without them.
   'bufferutil',
   'utf-8-validate',

@@ -108,6 +108,11 @@ const ConfigSchema = z.object({
   if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
     ctx.addIssue({ code: 'custom', path: [c.tlsCert === undefined ? 'tlsCert' : 'tlsKey'], message: 'TLS_CERT and TLS_KEY go together (a PEM certificate and its private key)' });
   }
+  // Over TLS a code is guessed only online, one guess per pairing start, so its length is all that stands
+  // against a patient guesser: six characters at least (the desktop's codes have six, about 30 bits).
+  if (c.joinCode !== undefined && (c.tls === 'self-signed' || c.tlsCert !== undefined) && c.joinCode.replace(/-/g, '').length < 6) {
+    ctx.addIssue({ code: 'custom', path: ['joinCode'], message: 'over TLS, join codes need at least 6 letters or digits' });
+  }
   if (c.tls === 'self-signed' && c.tlsCert !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['tls'], message: 'self-signed and TLS_CERT/TLS_KEY exclude each other: choose one' });
   }

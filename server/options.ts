@@ -39,6 +39,8 @@ export interface RelayOptions {
    * SHA-256 fingerprint (`Relay.fingerprint`, /healthz details), which is how LAN clients trust it.
    */
   tls?: { cert: string; key: string };
+  /** Pairing starts the relay answers in all, per second (chat/pairing-desk.ts PAIR_STARTS). */
+  pairStarts?: { capacity: number; perSecond: number };
   /** Lockout after repeated wrong join codes from one address. */
   lockout?: LockoutPolicy;
   /** Shared state backend; default: the durable store under `dataDir`, or in-memory. The standalone entry passes Redis stores. */

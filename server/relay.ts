@@ -87,7 +87,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const hostOf = (req: IncomingMessage) => requestHost(req, opts.proxyHops);
   const tls = options.tls && describeCertificate(options.tls.cert, options.tls.key);
   const guard = opts.joinCode ? new JoinCodeGuard(opts.joinCode, opts.lockout) : undefined;
-  const pairing = guard && tls ? new PairingDesk(opts.joinCode!, tls.fingerprint, guard, listedOrigin(opts.allowedOrigins)) : undefined;
+  const pairing = guard && tls ? new PairingDesk(opts.joinCode!, tls.fingerprint, guard, listedOrigin(opts.allowedOrigins), options.pairStarts) : undefined;
   const routes = (req: IncomingMessage, res: ServerResponse) => pairing?.handle(req, res, clientAddress(req, opts.proxyHops)) || files.handle(req, res);
   const handler = (
     requestHandler(

@@ -23,6 +23,21 @@ export function killAll(): void {
   children.clear();
 }
 
+/** Runs a bench's `main` and exits with its code (1 on a throw), every child process killed either way. */
+export function runAndExit(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      killAll();
+      process.exit(code);
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.stack : err);
+      killAll();
+      process.exit(1);
+    },
+  );
+}
+
 function install(): void {
   if (installed) return;
   installed = true;

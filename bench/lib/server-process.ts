@@ -18,6 +18,8 @@ export interface ServerStartOptions {
   cpuProfDir?: string;
   /** Extra arguments for the server script (e.g. Parley's `--redis-url`). */
   args?: string[];
+  /** The server serves HTTPS/WSS (Parley's `--tls-cert`/`--tls-key` among `args`): clients use https://. */
+  tls?: boolean;
   /**
    * Names this process in messages and its profile folder (default: the server name), so the
    * instances of a multi-instance run keep their profiles apart.
@@ -77,7 +79,7 @@ export class ServerProcess {
   }
 
   get httpUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   static async start(name: AnyServerName, options: ServerStartOptions = {}): Promise<ServerProcess> {

@@ -11,6 +11,7 @@
  * not the REDIS_URL variable: a REDIS_URL left in the shell must not turn the memory series into
  * a Redis one unnoticed.
  */
+import { readFileSync } from 'node:fs';
 import { createLogger, createRelay, DEFAULT_LIMITS, type ChatStores } from '../../server/index';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_ROOM } from '../../protocol/index';
 import { announce, BENCH_HOST, exitWhenDone, requestedPort } from './entry';
@@ -33,6 +34,8 @@ const relay = await createRelay({
   uploadMaxBytes: 2 ** 30,
   uploadQuotaBytes: 2 ** 40,
   uploadUserQuotaBytes: 2 ** 40,
+  // `--tls-cert FILE --tls-key FILE`: HTTPS/WSS, as a LAN host serves its sessions (bench/tls/run.ts).
+  ...(flagValue('--tls-cert') && flagValue('--tls-key') ? { tls: { cert: readFileSync(flagValue('--tls-cert')!, 'utf8'), key: readFileSync(flagValue('--tls-key')!, 'utf8') } } : {}),
 });
 // createRelay starts without Redis when it is unreachable (local chat keeps working); a benchmark
 // of Redis mode that quietly ran without it would measure the wrong thing.

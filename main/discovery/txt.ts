@@ -44,12 +44,17 @@ export function sessionFromService(service: DiscoveredService): LanSession | nul
   const fpText = text(txt.fp);
   const fingerprint = parseFingerprint(fpText);
   if (fpText !== undefined && !fingerprint) return null;
+  // A Parley host serves every session that needs a code over TLS. A record asking for a code with
+  // no certificate is an impostor fishing for it (picked, the code would go out in the clear) or a
+  // Parley from before TLS: neither is listed. Open sessions (no code) may be plain.
+  const needsCode = text(txt.needsCode) !== '0';
+  if (needsCode && !fingerprint) return null;
   return {
     id: service.name,
     name: cleanLabel(text(txt.name) ?? '') ?? service.name,
     host: host.ok ? host.nickname : '',
     url: `${fingerprint ? 'https' : 'http'}://${address}:${service.port}`,
-    needsCode: text(txt.needsCode) !== '0',
+    needsCode,
     protocol: Number.isInteger(protocol) && protocol > 0 && protocol < 1000 ? protocol : 0,
     ...(fingerprint ? { fingerprint } : {}),
   };

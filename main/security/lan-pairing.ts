@@ -35,7 +35,8 @@ export function createLanPairing(deps: LanPairingDeps) {
     const pinned = deps.pins.pinned(key);
     if (pinned && pinned !== fp && !options.replace) return { ok: false, reason: 'CERTIFICATE_CHANGED', pinned, offered: fp };
 
-    const url = new URL(key);
+    // The pin is the host's (pins.ts); the connection is to this origin, port included.
+    const url = new URL(origin);
     const target = { hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443) };
     // A look at the certificate, sending nothing (the doctor's inspection); the request below then
     // trusts exactly that certificate, and checks its fingerprint again on its own connection.
@@ -53,7 +54,7 @@ export function createLanPairing(deps: LanPairingDeps) {
     }
     let outcome;
     try {
-      outcome = await pairWithHost(key, code, fp, pinnedPost(pem, fp));
+      outcome = await pairWithHost(url.origin, code, fp, pinnedPost(pem, fp));
     } catch {
       return { ok: false, reason: 'UNREACHABLE' };
     }

@@ -40,7 +40,7 @@ export class NotLanError extends Error {
 }
 
 export class CertificatePins {
-  /** origin → certificates accepted this run without a pin (the hosted session's own). */
+  /** host key → certificates accepted this run without a pin (the hosted session's own). */
   private readonly expected = new Map<string, Set<string>>();
 
   constructor(
@@ -69,7 +69,8 @@ export class CertificatePins {
     // Bounded: the oldest pins give way (a host not seen for long is pinned again on its next join).
     const keys = Object.keys(pins).sort((a, b) => pins[a]!.pinnedAt - pins[b]!.pinnedAt);
     for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PINS))) delete pins[old];
-    // Only the pinned certificate passes now at this origin.
+    // Only the pinned certificate passes now at this host (what the window connected with before,
+    // Chromium may still accept until the app restarts: it caches verdicts; docs/lan-tls.md).
     this.expected.delete(key);
     await this.store.write(pins);
   }
@@ -117,7 +118,14 @@ export class CertificatePins {
   }
 }
 
-/** `https://host:port` for an https URL on a LAN address, or undefined. */
+/**
+ * The key of a pin: `https://host`, without the port. Electron's hook is told the host name only,
+ * and Chromium caches its verdicts per certificate and host, so a pin can mean no more than "this
+ * host's certificate"; keyed by port, a host that rotated its certificate and hosts again on
+ * another port would look new (no warning), and the old certificate would still pass at that host.
+ * One computer is one host here: all its sessions share its certificate. Undefined for anything but
+ * an https URL on a LAN address.
+ */
 export function originKey(raw: string): string | undefined {
   let url: URL;
   try {
@@ -128,7 +136,7 @@ export function originKey(raw: string): string | undefined {
   if (url.protocol !== 'https:' || url.username || url.password) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (!isLanHost(host)) return undefined;
-  return `https://${url.host.toLowerCase()}`;
+  return `https://${url.hostname.toLowerCase()}`;
 }
 
 /** Private, link-local and loopback addresses, `.local` names and single-label names. */

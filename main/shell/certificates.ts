@@ -52,7 +52,7 @@ export function wireCertificates(electron: ElectronMain, settings: SettingsStore
         return undefined;
       }
       if (hosted?.fingerprint && [hosted.localUrl, ...hosted.lanUrls].some((u) => new URL(u).origin === origin)) return hosted.fingerprint;
-      return pins.list().find((p) => p.origin === origin)?.fingerprint;
+      return pins.pinned(origin);
     },
     /** The window talks to its own hosted session: its certificate is known, nothing to pin. */
     ownSession: (localUrl: string, fingerprint: string) => pins.allow(localUrl, fingerprint),

@@ -17,8 +17,9 @@ export function fingerprintFromPage(): string | undefined {
 export async function pinnedFingerprint(url: string): Promise<string | undefined> {
   const api = desktop();
   if (!api || !url.startsWith('https:')) return undefined;
-  const origin = new URL(url).origin;
-  return (await api.listPinnedCertificates().catch(() => [])).find((p) => p.origin === origin)?.fingerprint;
+  // Pins are per host (main/security/pins.ts): one computer, one certificate, whatever the port.
+  const host = new URL(url).hostname;
+  return (await api.listPinnedCertificates().catch(() => [])).find((p) => new URL(p.origin).hostname === host)?.fingerprint;
 }
 
 /**

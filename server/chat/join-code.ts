@@ -14,6 +14,22 @@ export interface LockoutPolicy {
 }
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMs: 60_000, lockoutMs: 60_000 };
+/** Addresses tracked at most (a spray of addresses must not grow memory, nor every check's cost). */
+const MAX_TRACKED = 10_000;
+
+/**
+ * Whose attempts count together: an IPv4 address, or an IPv6 /64 (one network's share: a host can
+ * take any address in its /64, so counting per address would give it 2^64 tries).
+ */
+export function lockoutKey(address: string): string {
+  const v6 = address.replace(/^\[|\]$/g, '');
+  if (!v6.includes(':') || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(v6)) return address.replace(/^::ffff:/i, '');
+  const [head = '', tail = ''] = v6.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = v6.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
 /** A fresh code: 6 characters from an alphabet without look-alikes (≈ 30 bits). */
 export function newJoinCode(): string {
@@ -34,7 +50,8 @@ export class JoinCodeGuard {
     this.digest = hash(normalizeJoinCode(code));
   }
 
-  check(ip: string, presented: string | undefined, now: number = Date.now()): JoinVerdict {
+  check(address: string, presented: string | undefined, now: number = Date.now()): JoinVerdict {
+    const ip = lockoutKey(address);
     const entry = this.failures.get(ip);
     if (entry && entry.lockedUntil > now) {
       return { ok: false, code: ErrorCode.LOCKED_OUT, message: 'Too many wrong join codes; try again later.', retryAfterMs: entry.lockedUntil - now };
@@ -47,23 +64,24 @@ export class JoinCodeGuard {
       this.failures.delete(ip);
       return { ok: true };
     }
-    this.recordFailure(ip, now);
+    this.recordFailure(address, now);
     return { ok: false, code: ErrorCode.JOIN_CODE_INVALID, message: 'Wrong join code.' };
   }
 
   /** How long `ip` stays locked out (0 when it is not). */
-  lockedFor(ip: string, now: number = Date.now()): number {
-    const until = this.failures.get(ip)?.lockedUntil ?? 0;
+  lockedFor(address: string, now: number = Date.now()): number {
+    const until = this.failures.get(lockoutKey(address))?.lockedUntil ?? 0;
     return until > now ? until - now : 0;
   }
 
   /** A proof from `ip` succeeded: its earlier attempts no longer count. */
-  forgive(ip: string): void {
-    this.failures.delete(ip);
+  forgive(address: string): void {
+    this.failures.delete(lockoutKey(address));
   }
 
   /** One wrong code (or one pairing start, which lets its maker check one guess) from `ip`. */
-  recordFailure(ip: string, now: number = Date.now()): void {
+  recordFailure(address: string, now: number = Date.now()): void {
+    const ip = lockoutKey(address);
     let entry = this.failures.get(ip);
     if (!entry) {
       entry = { times: [], lockedUntil: 0 };
@@ -75,9 +93,17 @@ export class JoinCodeGuard {
       entry.lockedUntil = now + this.policy.lockoutMs;
       entry.times = [];
     }
-    // Bound memory under a spray of addresses: forget entries that are neither locked nor recent.
-    if (this.failures.size > 10_000) {
+    // Bound memory under a spray of addresses: forget entries that are neither locked nor recent,
+    // then, if still over, the oldest that are not locked (a Map iterates in insertion order). Locked
+    // ones stay: evicting them would let a sprayer reset his own lockout; how many can be locked is
+    // bounded by the pairing desk's overall rate of starts.
+    if (this.failures.size > MAX_TRACKED) {
       for (const [key, e] of this.failures) if (e.lockedUntil <= now && e.times.every((t) => t <= now - this.policy.windowMs)) this.failures.delete(key);
+      // Down to nine tenths at once, so the scans above run once per thousand new addresses, not each.
+      for (const [key, e] of this.failures) {
+        if (this.failures.size <= MAX_TRACKED * 0.9) break;
+        if (e.lockedUntil <= now) this.failures.delete(key);
+      }
     }
   }
 }

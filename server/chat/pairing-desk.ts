@@ -11,9 +11,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../protocol/index';
 import { answerPairing, joinTagMatches, PAIR_PATH, PAIR_TICKET_TTL_MS, type PairStart } from '../../protocol/pairing';
 import type { JoinCodeGuard, JoinVerdict } from './join-code';
+import { MemoryRateLimiter, type BucketSpec } from '../stores/token-bucket';
 
 /** Unredeemed tickets kept at most (oldest dropped first). */
 export const MAX_TICKETS = 1000;
+/**
+ * Starts answered per second by the whole relay, whatever their addresses: each costs a few ms of
+ * curve arithmetic, and addresses are cheap (a host owns a whole IPv6 /64). Enough for a room of
+ * people reconnecting at once; beyond it a start waits (503 + Retry-After), it is not counted as a guess.
+ */
+export const PAIR_STARTS: BucketSpec = { capacity: 60, perSecond: 20 };
 const MAX_BODY_BYTES = 1024;
 
 interface Ticket {
@@ -24,13 +31,17 @@ interface Ticket {
 
 export class PairingDesk {
   private readonly tickets = new Map<string, Ticket>();
+  private readonly starts: MemoryRateLimiter;
 
   constructor(
     private readonly code: string,
     private readonly fingerprint: string,
     private readonly guard: JoinCodeGuard,
     private readonly corsOrigin: (origin: string) => boolean,
-  ) {}
+    startRate: BucketSpec = PAIR_STARTS,
+  ) {
+    this.starts = new MemoryRateLimiter(startRate);
+  }
 
   /** Answers `POST /pair` (and its CORS preflight); false for any other request. */
   handle(req: IncomingMessage, res: ServerResponse, ip: string): boolean {
@@ -50,6 +61,12 @@ export class PairingDesk {
       reply(405, { code: ErrorCode.INVALID_PAYLOAD, message: 'POST a pairing start here.' }, { allow: 'POST, OPTIONS' });
       return true;
     }
+    // JSON only: a page elsewhere cannot send it without a CORS preflight, which only listed origins pass.
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      reply(415, { code: ErrorCode.INVALID_PAYLOAD, message: 'A pairing start is JSON (Content-Type: application/json).' });
+      req.resume();
+      return true;
+    }
     if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
       reply(413, { code: ErrorCode.TOO_LARGE, message: 'A pairing start is a few dozen bytes.' }, { connection: 'close' });
       req.resume();
@@ -60,6 +77,11 @@ export class PairingDesk {
         const locked = this.guard.lockedFor(ip);
         if (locked > 0) {
           reply(429, { code: ErrorCode.LOCKED_OUT, message: 'Too many join attempts; try again later.', retryAfterMs: locked }, { 'retry-after': String(Math.ceil(locked / 1000)) });
+          return;
+        }
+        const budget = this.starts.take('all');
+        if (!budget.ok) {
+          reply(503, { code: ErrorCode.RATE_LIMITED, message: 'Many people are joining at once; try again in a moment.', retryAfterMs: budget.retryAfterMs }, { 'retry-after': String(Math.ceil(budget.retryAfterMs / 1000)) });
           return;
         }
         const start = parseStart(text);

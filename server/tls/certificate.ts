@@ -11,12 +11,10 @@
  * machine's name) and the certificate is valid for ten years: expiry would only break every pin at
  * once, with nothing gained, since rotating on request is what replaces a key.
  */
-import 'reflect-metadata';
 import { createPrivateKey, X509Certificate, webcrypto } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { normalizeFingerprint } from '../../protocol/tls';
 
 export interface TlsIdentity {
@@ -32,7 +30,21 @@ export const KEY_FILE = 'tls-key.pem';
 const VALID_YEARS = 10;
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1]);
+/**
+ * @peculiar/x509, loaded on first use (making a certificate is rare; reading one needs only
+ * node:crypto): the desktop main bundle keeps it external (scripts/build-node.mjs), so the app's
+ * start does not pay for its ASN.1 schemas.
+ */
+let library: Promise<typeof import('@peculiar/x509')> | undefined;
+function x509Library(): Promise<typeof import('@peculiar/x509')> {
+  library ??= (async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1]);
+    return x509;
+  })();
+  return library;
+}
 
 /** The fingerprint and expiry of a PEM certificate, checking that `key` belongs to it when given. */
 export function describeCertificate(certPem: string, keyPem?: string): TlsIdentity {
@@ -45,6 +57,7 @@ export function describeCertificate(certPem: string, keyPem?: string): TlsIdenti
 
 /** A new self-signed identity (not stored). */
 export async function createSelfSigned(commonName = `Parley on ${hostname()}`, now = new Date()): Promise<TlsIdentity> {
+  const x509 = await x509Library();
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notAfter = new Date(now);
   notAfter.setFullYear(notAfter.getFullYear() + VALID_YEARS);

@@ -16,12 +16,12 @@ export function identity(name: string): Promise<TlsIdentity> {
   return made.get(name)!;
 }
 
-/** POSTs JSON, trusting exactly `ca`: what a pinning client does. */
-export function postJsonTrusting(ca: string): PostJson {
+/** POSTs JSON, trusting exactly `ca`: what a pinning client does. `headers` adds or overrides headers. */
+export function postJsonTrusting(ca: string, headers: Record<string, string> = {}): PostJson {
   return (url: string, body: PairStart | unknown) =>
     new Promise((resolve, reject) => {
       const data = Buffer.from(JSON.stringify(body));
-      const req = request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
+      const req = request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': data.length, ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

@@ -41,7 +41,7 @@ function fakeBonjour() {
   return { bonjour, browsers, published, emit, isDestroyed: () => destroyed };
 }
 
-const svc = (name: string, over: Partial<DiscoveredService> = {}): DiscoveredService => ({ name, port: 4000, referer: { address: '192.168.1.20' }, txt: { name: `Session ${name}`, host: 'Ana', needsCode: '1', protocol: '1' }, ...over });
+const svc = (name: string, over: Partial<DiscoveredService> = {}): DiscoveredService => ({ name, port: 4000, referer: { address: '192.168.1.20' }, txt: { name: `Session ${name}`, host: 'Ana', needsCode: '1', protocol: '1', fp: 'e5'.repeat(32) }, ...over });
 
 describe('discovery', () => {
   let changes: LanSession[][];

@@ -136,7 +136,7 @@ describe.skipIf(skipReason !== null)(`LAN discovery between two network namespac
     await host.waitFor((l) => typeof l.ready === 'string', 20_000, 'publisher ready');
     const seen = await browser.waitFor(sessionsAfter(browser, (s) => s.some((x) => x.name === 'Design review')), 20_000, 'the session to appear');
     const sessions = seen.sessions as LanSession[];
-    expect(sessions).toEqual([{ id: expect.stringMatching(/^parley-/), name: 'Design review', host: 'Ana', url: `http://${ADDR_A}:4321`, needsCode: true, protocol: 1 }]);
+    expect(sessions).toEqual([{ id: expect.stringMatching(/^parley-/), name: 'Design review', host: 'Ana', url: `http://${ADDR_A}:4321`, needsCode: false, protocol: 1 }]);
     // Its own advertisement ("Own session") never appears, in any list it printed.
     expect(browser.lines.some((l) => JSON.stringify(l).includes('Own session'))).toBe(false);
 
@@ -156,5 +156,17 @@ describe.skipIf(skipReason !== null)(`LAN discovery between two network namespac
     await browser.waitFor((l) => browser.lines.indexOf(l) >= beforeCrash && Array.isArray(l.sessions) && (l.sessions as unknown[]).length === 0, 15_000, 'the crashed session to expire');
     // Not removed by a goodbye (there was none) but by staleness: it took at least part of staleMs.
     expect(Date.now() - killedAt).toBeGreaterThan(500);
+  }, 90_000);
+
+  it('carries a TLS host’s certificate fingerprint across the LAN: the session is an https one to prove the code against', async () => {
+    const fp = 'd9'.repeat(32);
+    const browser = startPeer(NS_B, 'browse', '500', '2500');
+    await browser.waitFor((l) => typeof l.ready === 'string', 20_000, 'browser ready');
+    const host = startPeer(NS_A, 'publish', 'Encrypted review', '4323', fp);
+    await host.waitFor((l) => typeof l.ready === 'string', 20_000, 'publisher ready');
+    const seen = await browser.waitFor(sessionsAfter(browser, (s) => s.some((x) => x.name === 'Encrypted review')), 20_000, 'the TLS session to appear');
+    expect((seen.sessions as LanSession[]).find((x) => x.name === 'Encrypted review')).toEqual({ id: expect.stringMatching(/^parley-/), name: 'Encrypted review', host: 'Ana', url: `https://${ADDR_A}:4323`, needsCode: true, protocol: 1, fingerprint: fp });
+    host.proc.kill('SIGTERM');
+    await host.waitFor((l) => l.stopped === true, 10_000, 'publisher goodbye');
   }, 90_000);
 });

@@ -16,24 +16,30 @@ describe('TXT record', () => {
 });
 
 describe('sessionFromService', () => {
-  const service = { name: 'parley-abc', port: 4000, addresses: ['10.0.0.9', 'fe80::1'], referer: { address: '192.168.1.20', family: 'IPv4' }, txt: { name: 'Team', host: 'Ana', needsCode: '1', protocol: '1' } };
+  const FP = 'e5'.repeat(32);
+  const service = { name: 'parley-abc', port: 4000, addresses: ['10.0.0.9', 'fe80::1'], referer: { address: '192.168.1.20', family: 'IPv4' }, txt: { name: 'Team', host: 'Ana', needsCode: '1', protocol: '1', fp: FP } };
 
   it('builds a LanSession, preferring the address the announcement came from', () => {
-    expect(sessionFromService(service)).toEqual({ id: 'parley-abc', name: 'Team', host: 'Ana', url: 'http://192.168.1.20:4000', needsCode: true, protocol: 1 });
+    expect(sessionFromService(service)).toEqual({ id: 'parley-abc', name: 'Team', host: 'Ana', url: 'https://192.168.1.20:4000', needsCode: true, protocol: 1, fingerprint: FP });
   });
 
   it('falls back to an announced IPv4 address', () => {
-    expect(sessionFromService({ ...service, referer: { address: 'fe80::2', family: 'IPv6' } })?.url).toBe('http://10.0.0.9:4000');
+    expect(sessionFromService({ ...service, referer: { address: 'fe80::2', family: 'IPv6' } })?.url).toBe('https://10.0.0.9:4000');
   });
 
   it('sanitises what strangers on the LAN send', () => {
-    const session = sessionFromService({ ...service, txt: { name: '\u202Egnp.exe\u0000  Team\n', host: 'x'.repeat(300), needsCode: 'maybe', protocol: '99999' } });
+    const session = sessionFromService({ ...service, txt: { name: '\u202Egnp.exe\u0000  Team\n', host: 'x'.repeat(300), needsCode: 'maybe', protocol: '99999', fp: FP } });
     expect(session).toMatchObject({ name: 'gnp.exe Team', host: '', needsCode: true, protocol: 0 });
   });
 
   it('assumes a code is needed unless told otherwise, and defaults the name', () => {
-    expect(sessionFromService({ ...service, txt: undefined })).toMatchObject({ name: 'parley-abc', host: '', needsCode: true });
+    expect(sessionFromService({ ...service, txt: { fp: FP } })).toMatchObject({ name: 'parley-abc', host: '', needsCode: true });
     expect(sessionFromService({ ...service, txt: { needsCode: '0' } })?.needsCode).toBe(false);
+  });
+
+  it('lists no session that asks for a code without a certificate: the code would go out in the clear to whoever advertised it', () => {
+    expect(sessionFromService({ ...service, txt: { name: 'Team', host: 'Ana', needsCode: '1', protocol: '1' } })).toBeNull();
+    expect(sessionFromService({ ...service, txt: undefined })).toBeNull();
   });
 
   it('ignores services without a usable address or port', () => {
@@ -45,8 +51,8 @@ describe('sessionFromService', () => {
   });
 
   it('reaches a session announced from loopback (hosted on this computer) by loopback, but never trusts a loopback A record', () => {
-    expect(sessionFromService({ ...service, referer: { address: '127.0.0.1' }, addresses: ['192.0.2.7'] })?.url).toBe('http://127.0.0.1:4000');
-    expect(sessionFromService({ ...service, referer: { address: '192.168.1.9' }, addresses: ['127.0.0.1'] })?.url).toBe('http://192.168.1.9:4000');
+    expect(sessionFromService({ ...service, referer: { address: '127.0.0.1' }, addresses: ['192.0.2.7'] })?.url).toBe('https://127.0.0.1:4000');
+    expect(sessionFromService({ ...service, referer: { address: '192.168.1.9' }, addresses: ['127.0.0.1'] })?.url).toBe('https://192.168.1.9:4000');
   });
 
   it('cleanLabel keeps real text and drops invisible characters', () => {
@@ -64,9 +70,10 @@ describe('the certificate fingerprint in the record', () => {
     expect(sessionFromService({ ...service, txt: { ...service.txt, fp: FP.toUpperCase() } })).toMatchObject({ url: 'https://192.168.1.20:4000', fingerprint: FP });
   });
 
-  it('leaves a host without one on plain http', () => {
-    expect(sessionFromService(service)).not.toHaveProperty('fingerprint');
-    expect(sessionFromService(service)?.url).toBe('http://192.168.1.20:4000');
+  it('leaves an open host (no code) without one on plain http', () => {
+    const open = { ...service, txt: { ...service.txt, needsCode: '0' } };
+    expect(sessionFromService(open)).not.toHaveProperty('fingerprint');
+    expect(sessionFromService(open)?.url).toBe('http://192.168.1.20:4000');
   });
 
   it('drops a record whose fingerprint is malformed, rather than downgrade it to plain http', () => {

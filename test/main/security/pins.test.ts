@@ -24,18 +24,19 @@ describe('certificate pins', () => {
     // Nothing known of the host: Chromium decides (and refuses a self-signed certificate).
     expect(p.verify('192.168.1.20', host.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(CHROMIUM_DECIDES);
     await p.trust(origin, host.fingerprint);
-    expect(stored()).toEqual({ [origin]: { fingerprint: host.fingerprint, pinnedAt: expect.any(Number) } });
-    expect(p.pinned(origin)).toBe(host.fingerprint);
+    // Per host, whatever the port: the hook is told the host only, and Chromium caches per host.
+    expect(stored()).toEqual({ 'https://192.168.1.20': { fingerprint: host.fingerprint, pinnedAt: expect.any(Number) } });
+    expect(p.pinned('https://192.168.1.20:5000')).toBe(host.fingerprint);
     expect(p.verify('192.168.1.20', host.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(ACCEPT);
     expect(p.verify('192.168.1.20', intruder.cert, 'net::ERR_CERT_AUTHORITY_INVALID')).toBe(REFUSE);
     expect(refusals).toEqual([{ hostname: '192.168.1.20', presented: intruder.fingerprint, expected: [host.fingerprint], chromiumVerdict: 'net::ERR_CERT_AUTHORITY_INVALID' }]);
   });
 
-  it('a new pin replaces the old one at its origin; forgetting it hands the host back to Chromium', async () => {
+  it('a new pin replaces the old one at its host, whichever port it came from; forgetting it hands the host back to Chromium', async () => {
     const host = await identity('pin-host');
     const rotated = await identity('pin-rotated');
     const origin = 'https://10.0.0.5:4000';
-    const { p } = pins({ [origin]: { fingerprint: host.fingerprint, pinnedAt: 1 } });
+    const { p } = pins({ 'https://10.0.0.5': { fingerprint: host.fingerprint, pinnedAt: 1 } });
     expect(p.verify('10.0.0.5', rotated.cert, 'net::OK')).toBe(REFUSE);
     await p.trust(origin, rotated.fingerprint);
     expect(p.verify('10.0.0.5', rotated.cert, 'net::OK')).toBe(ACCEPT);
@@ -64,7 +65,7 @@ describe('certificate pins', () => {
 
   it('refuses a certificate it cannot read for a pinned host', async () => {
     const host = await identity('pin-host');
-    const { p, refusals } = pins({ 'https://192.168.1.20:4000': { fingerprint: host.fingerprint, pinnedAt: 1 } });
+    const { p, refusals } = pins({ 'https://192.168.1.20': { fingerprint: host.fingerprint, pinnedAt: 1 } });
     expect(p.verify('192.168.1.20', '-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----', 'OK')).toBe(REFUSE);
     expect(refusals[0]).toMatchObject({ presented: '' });
   });
@@ -73,8 +74,8 @@ describe('certificate pins', () => {
     const { p, stored } = pins();
     for (let i = 0; i < 205; i++) await p.trust(`https://10.0.${Math.floor(i / 250)}.${i % 250}:4000`, i.toString(16).padStart(64, '0'));
     expect(Object.keys(stored())).toHaveLength(200);
-    expect(stored()['https://10.0.0.0:4000']).toBeUndefined();
-    expect(stored()['https://10.0.0.204:4000']).toBeDefined();
+    expect(stored()['https://10.0.0.0']).toBeUndefined();
+    expect(stored()['https://10.0.0.204']).toBeDefined();
   });
 
   it.each([
@@ -95,9 +96,9 @@ describe('certificate pins', () => {
     expect(isLanHost(host)).toBe(lan);
   });
 
-  it('keys pins by https origin, lower-cased, without path or credentials', () => {
-    expect(originKey('https://Anas-Laptop.local:4000/x?y')).toBe('https://anas-laptop.local:4000');
+  it('keys pins by https host, lower-cased, without port, path or credentials', () => {
+    expect(originKey('https://Anas-Laptop.local:4000/x?y')).toBe('https://anas-laptop.local');
     expect(originKey('https://u:p@192.168.1.2:4000')).toBeUndefined();
-    expect(originKey('https://[fd00::1]:4000')).toBe('https://[fd00::1]:4000');
+    expect(originKey('https://[fd00::1]:4000')).toBe('https://[fd00::1]');
   });
 });

@@ -5,7 +5,7 @@
 import { request as httpsRequest } from 'node:https';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index';
-import { pairWithHost } from '../../../protocol/pairing';
+import { pairWithHost, startPairing } from '../../../protocol/pairing';
 import type { TlsIdentity } from '../../../server/tls/certificate';
 import { connected, connectOutcome, loggedIn, next, parleyClient, request } from '../../helpers/clients';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
@@ -113,5 +113,34 @@ describe('joining over TLS with a code', () => {
     expect(await post(`${relay.url}/pair`, { sid: 'x', a: 'y' })).toMatchObject({ status: 400, body: { code: ErrorCode.INVALID_PAYLOAD } });
     expect(await post(`${relay.url}/pair`, { sid: 'x'.repeat(2000), a: 'y' })).toMatchObject({ status: 413, body: { code: ErrorCode.TOO_LARGE } });
     expect(await post(`${relay.url}/pair`, 'not an object' as never)).toMatchObject({ status: 400 });
+  });
+});
+
+describe('pairing under a flood', () => {
+  const start = () => startPairing(CODE, 'ab'.repeat(32)).start;
+  const from = (address: string) => (url: string, body: object) => postJsonTrusting(host.cert, { 'x-forwarded-for': address })(url, body as never);
+
+  it('counts an IPv6 /64 as one address: rotating through it does not buy more guesses', async () => {
+    const relay = await startRelay({ tls: { cert: host.cert, key: host.key }, joinCode: CODE, trustProxy: true });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) statuses.push((await from(`2001:db8:1:2::${i.toString(16)}`)(`${relay.url}/pair`, start())).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    // Another /64 is another network: not locked out.
+    expect((await from('2001:db8:1:3::1')(`${relay.url}/pair`, start())).status).toBe(200);
+  });
+
+  it('answers at most so many starts a second in all, whatever their addresses; the rest wait, uncounted', async () => {
+    const relay = await startRelay({ tls: { cert: host.cert, key: host.key }, joinCode: CODE, trustProxy: true, pairStarts: { capacity: 5, perSecond: 0.01 } });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => from(`10.9.0.${i + 1}`)(`${relay.url}/pair`, start())));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    const busy = results.filter((r) => r.status === 503);
+    expect(busy).toHaveLength(7);
+    expect(busy[0]!.body).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterMs: expect.any(Number) });
+  });
+
+  it('takes JSON only, so a page elsewhere cannot spend anyone’s guesses without a CORS preflight', async () => {
+    const relay = await startRelay({ tls: { cert: host.cert, key: host.key }, joinCode: CODE });
+    const res = await postJsonTrusting(host.cert, { 'content-type': 'text/plain' })(`${relay.url}/pair`, start());
+    expect(res).toMatchObject({ status: 415, body: { code: ErrorCode.INVALID_PAYLOAD } });
   });
 });
