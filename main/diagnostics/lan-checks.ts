@@ -173,7 +173,8 @@ function interfacesResult(deps: LanCheckDeps, hosted: HostedSession | null, addr
   const detail = parts.join(' ');
   if (addresses.length === 0) return result('interfaces', 'fail', detail, 'Connect to a network (Wi-Fi or cable): others cannot reach this computer.');
   if (addresses.every((a) => a.startsWith('169.254.'))) return result('interfaces', 'warn', detail, 'Only a self-assigned address (169.254.x.x): the network gave this computer no address. Reconnect, or check the router.');
-  const stale = hosted?.lanUrls.filter((u) => !addresses.some((a) => u === `http://${a}:${hosted.port}`)) ?? [];
+  // By address: the session's URLs are https:// when it serves TLS (every LAN session does).
+  const stale = hosted?.lanUrls.filter((u) => !addresses.includes(new URL(u).hostname)) ?? [];
   if (stale.length > 0) return result('interfaces', 'warn', `${detail} The hosted session was started on another network (${stale.join(', ')}).`, 'Stop hosting and host again to show the current addresses.');
   return result('interfaces', 'ok', detail);
 }

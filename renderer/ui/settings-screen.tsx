@@ -10,6 +10,7 @@ import type { JSX } from 'preact';
 import { cleanNickname, type DesktopCapabilities, type DesktopSettings, type SavedServer, type ThemePreference } from '../../protocol/index';
 import type { ServerSet } from '../model/server-set';
 import { SettingsServers } from './settings-servers';
+import { SettingsPins } from './settings-pins';
 import { LanguageSection } from './settings-language';
 import { NotifyTest } from './doctor-notify';
 import { errorText, nicknameProblem, t, type MessageKey } from '../i18n/index';
@@ -154,6 +155,7 @@ export function SettingsScreen(p: Props): JSX.Element {
       )}
 
       <SettingsServers servers={p.servers} saved={s ? s.savedServers : null} onSavedChange={p.onSavedChange} onRemove={p.onRemoveServer} onOpenSaved={p.onOpenSaved} />
+      <SettingsPins />
       {!s && (
         <p class="muted small">{t('settings.browserHint')}</p>
       )}

@@ -5,6 +5,7 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { ErrorCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../protocol/index';
 import { normalizeJoinCode } from '../../protocol/pairing';
+import { lockoutKey } from './lockout-key';
 
 export interface LockoutPolicy {
   /** Wrong codes from one address within `windowMs` that trigger a lockout. */
@@ -17,19 +18,6 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMs: 60_000
 /** Addresses tracked at most (a spray of addresses must not grow memory, nor every check's cost). */
 const MAX_TRACKED = 10_000;
 
-/**
- * Whose attempts count together: an IPv4 address, or an IPv6 /64 (one network's share: a host can
- * take any address in its /64, so counting per address would give it 2^64 tries).
- */
-export function lockoutKey(address: string): string {
-  const v6 = address.replace(/^\[|\]$/g, '');
-  if (!v6.includes(':') || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(v6)) return address.replace(/^::ffff:/i, '');
-  const [head = '', tail = ''] = v6.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = v6.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
 
 /** A fresh code: 6 characters from an alphabet without look-alikes (≈ 30 bits). */
 export function newJoinCode(): string {
@@ -38,7 +26,7 @@ export function newJoinCode(): string {
   return code;
 }
 
-export { normalizeJoinCode };
+export { normalizeJoinCode, lockoutKey };
 
 export type JoinVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
 

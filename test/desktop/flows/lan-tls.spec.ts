@@ -95,6 +95,15 @@ test('15. encrypted LAN session: invite, pin on first use, a man in the middle r
   await expect(messageBox(cyPage)).toHaveCount(0);
   await shot(cyPage, 'intruder-refused', 'desktop-certificate-refused');
 
+  // Then Ana's own invite (the link her host panel shows and its QR code carries): Cy joins.
+  const invite = `parley://join?url=${encodeURIComponent(first.url)}&code=${first.code}&fp=${first.fingerprint}`;
+  const third = await launch({ userData: cy.userData, args: [invite] });
+  await third.app.whenQuit;
+  await expect(cyPage.getByLabel('Server address')).toHaveValue(first.url);
+  await cyPage.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(messageBox(cyPage)).toBeVisible();
+  await expect(messages(cyPage, '#lobby')).toContainText('Encrypted hello');
+
   // Ana makes a new certificate and hosts again at the same address (same port).
   const port = Number(new URL(first.url).port);
   await mitm.close();
@@ -126,5 +135,16 @@ test('15. encrypted LAN session: invite, pin on first use, a man in the middle r
   await warning.getByRole('button', { name: 'Trust the new certificate and join' }).click();
   await expect(messageBox(benPage)).toBeVisible();
   expect(await pins(benPage)).toEqual([{ origin: 'https://127.0.0.1', fingerprint: rotated.fingerprint, pinnedAt: expect.any(Number) }]);
+
+  // The pin store is part of the settings: Ben sees the host he trusts, and can forget it.
+  await benPage.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: 'Settings' }).click();
+  const trusted = benPage.getByRole('list', { name: 'Trusted LAN hosts' });
+  await expect(trusted).toContainText('127.0.0.1');
+  await expect(trusted).toContainText(displayFingerprint(rotated.fingerprint));
+  await trusted.scrollIntoViewIfNeeded();
+  await shot(benPage, 'trusted-hosts', 'desktop-trusted-hosts');
+  await trusted.getByRole('button', { name: 'Forget the certificate of 127.0.0.1' }).click();
+  await expect(benPage.getByRole('region', { name: 'Trusted LAN hosts' })).toContainText('None yet.');
+  expect(await pins(benPage)).toEqual([]);
   expectNoPageErrors(ana);
 });
