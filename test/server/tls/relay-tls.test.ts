@@ -107,12 +107,24 @@ describe('joining over TLS with a code', () => {
     expect(locked).toMatchObject({ ok: false, reason: 'REFUSED', status: 429, body: { code: ErrorCode.LOCKED_OUT } });
   });
 
-  it('refuses malformed and oversized starts with a typed error', async () => {
+  it('refuses malformed and oversized starts with a typed error, and people already in chat on', async () => {
     const relay = await startRelay({ tls: { cert: host.cert, key: host.key }, joinCode: CODE });
     const post = postJsonTrusting(host.cert);
+    const paired = await pairWithHost(relay.url, CODE, host.fingerprint, post);
+    if (!paired.ok) throw new Error('pairing failed');
+    const inside = parleyClient(relay.url, { ca: host.cert, auth: paired.auth });
+    await connected(inside);
+    await request(inside, 'add user', { username: 'ana' });
+    const kept = await request<{ ok: boolean }>(inside, 'new message', { text: 'before the junk' });
+    expect(kept.ok).toBe(true);
     expect(await post(`${relay.url}/pair`, { sid: 'x', a: 'y' })).toMatchObject({ status: 400, body: { code: ErrorCode.INVALID_PAYLOAD } });
     expect(await post(`${relay.url}/pair`, { sid: 'x'.repeat(2000), a: 'y' })).toMatchObject({ status: 413, body: { code: ErrorCode.TOO_LARGE } });
     expect(await post(`${relay.url}/pair`, 'not an object' as never)).toMatchObject({ status: 400 });
+    // The one inside is still connected, can still send, and the history kept what was said before.
+    expect(inside.connected).toBe(true);
+    expect((await request<{ ok: boolean }>(inside, 'new message', { text: 'after the junk' })).ok).toBe(true);
+    const history = await request<{ ok: boolean; messages: { message: string }[] }>(inside, 'history:fetch', { room: 'lobby' });
+    expect(history.ok && history.messages.map((m) => m.message)).toEqual(['before the junk', 'after the junk']);
   });
 });
 
