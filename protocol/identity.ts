@@ -8,15 +8,10 @@
  * client is often served over plain http from a relay on the LAN.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { toBase64url } from './base64url';
 
 const DOMAIN = 'parley-user-id\0';
 
 export function userIdFromKey(key: string): string {
-  return base64url(sha256(new TextEncoder().encode(DOMAIN + key))).slice(0, 22);
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64url(sha256(new TextEncoder().encode(DOMAIN + key))).slice(0, 22);
 }

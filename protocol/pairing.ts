@@ -34,6 +34,7 @@
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { toBase64url } from './base64url';
 import { fingerprintBytes } from './tls';
 
 /** Where a client starts pairing (HTTP POST, JSON). */
@@ -74,7 +75,7 @@ export function startPairing(code: string, fingerprint: string, random: (n: numb
   const g = generator(code, fingerprint, sid);
   const ya = scalar(random);
   const a = g.multiply(ya);
-  const start = { sid: toB64(sid), a: toB64(a.toBytes()) };
+  const start = { sid: toBase64url(sid), a: toBase64url(a.toBytes()) };
   return {
     start,
     finish(reply) {
@@ -85,7 +86,7 @@ export function startPairing(code: string, fingerprint: string, random: (n: numb
       if (k.is0()) return { ok: false };
       const isk = sessionKey(sid, k, a, b);
       if (!equalBytes(tag(isk, 'host'), hostTag)) return { ok: false };
-      return { ok: true, joinTag: toB64(tag(isk, 'client')) };
+      return { ok: true, joinTag: toBase64url(tag(isk, 'client')) };
     },
   };
 }
@@ -104,7 +105,7 @@ export function answerPairing(code: string, fingerprint: string, start: PairStar
   const k = a.multiply(yb);
   if (k.is0()) return undefined;
   const isk = sessionKey(sid, k, a, b);
-  return { reply: { b: toB64(b.toBytes()), hostTag: toB64(tag(isk, 'host')) }, expectedJoinTag: tag(isk, 'client') };
+  return { reply: { b: toBase64url(b.toBytes()), hostTag: toBase64url(tag(isk, 'host')) }, expectedJoinTag: tag(isk, 'client') };
 }
 
 /** Upper case, spaces and dashes removed: what a person reads out is what they may type. */
@@ -177,12 +178,6 @@ function equalBytes(x: Uint8Array, y: Uint8Array): boolean {
 
 function randomBytes(n: number): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(n));
-}
-
-function toB64(data: Uint8Array): string {
-  let binary = '';
-  for (const b of data) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Exactly `length` bytes from base64url, or undefined. */
