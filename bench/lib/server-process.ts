@@ -25,6 +25,8 @@ export interface ServerStartOptions {
    * instances of a multi-instance run keep their profiles apart.
    */
   label?: string;
+  /** Run the server on these CPUs only (`taskset -c` list, e.g. "0"), so load generators cannot share its core. */
+  cpus?: string;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -88,11 +90,10 @@ export class ServerProcess {
     const label = options.label ?? name;
     if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, label));
     // Spawned as `node` itself (not npx/tsx wrappers) so the pid we read /proc for is the server's.
-    const child = track(
-      spawn(process.execPath, [...execArgv, await bundled(name), '--port', String(options.port ?? 0), ...(options.args ?? [])], {
-        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      }),
-    );
+    const argv = [...execArgv, await bundled(name), '--port', String(options.port ?? 0), ...(options.args ?? [])];
+    // taskset execs node in place, so the child's pid is still the server's own.
+    const [command, args] = options.cpus ? ['taskset', ['-c', options.cpus, process.execPath, ...argv]] : [process.execPath, argv];
+    const child = track(spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
     const port = await withTimeout(readPort(child), START_TIMEOUT_MS, `${label} server to print its port`).catch((err: unknown) => {
       child.kill('SIGKILL');
       throw err;
