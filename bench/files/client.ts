@@ -51,10 +51,21 @@ export async function pacedUpload(url: string, token: string, data: Buffer, byte
   const tus = { 'tus-resumable': '1.0.0', authorization: `Bearer ${token}` };
   const created = await send(`${url}/uploads`, 'POST', { ...tus, 'upload-length': data.length });
   if (created.status !== 201 || !created.location) throw new Error(`tus creation answered ${created.status}`);
+  const patched = await send(new URL(created.location, url).href, 'PATCH', { ...tus, 'upload-offset': 0, 'content-type': 'application/offset+octet-stream', 'content-length': data.length }, paced(data, bytesPerSecond));
+  if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}`);
+}
+
+/** The same bytes at the same pace as one PUT to the plain upload server (baselines/plain-upload.ts). */
+export async function pacedPut(url: string, data: Buffer, bytesPerSecond: number): Promise<void> {
+  const put = await send(url, 'PUT', { 'content-length': data.length }, paced(data, bytesPerSecond));
+  if (put.status !== 204) throw new Error(`plain PUT answered ${put.status}`);
+}
+
+function paced(data: Buffer, bytesPerSecond: number): Readable {
   const slice = Math.max(1, Math.round(bytesPerSecond / 100));
   const start = performance.now();
   let sent = 0;
-  const body = new Readable({
+  return new Readable({
     read() {
       if (sent >= data.length) return void this.push(null);
       // Paced against the start, so a late timer does not slow the whole upload down.
@@ -67,8 +78,6 @@ export async function pacedUpload(url: string, token: string, data: Buffer, byte
       }, Math.max(0, due - performance.now()));
     },
   });
-  const patched = await send(new URL(created.location, url).href, 'PATCH', { ...tus, 'upload-offset': 0, 'content-type': 'application/offset+octet-stream', 'content-length': data.length }, body);
-  if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}`);
 }
 
 function send(target: string, method: string, headers: Record<string, string | number>, body?: Readable): Promise<{ status: number; location?: string }> {

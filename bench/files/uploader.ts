@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
-import { pacedUpload, parleySocket, tusUpload, uploadToken } from './client';
+import { pacedPut, pacedUpload, parleySocket, tusUpload, uploadToken } from './client';
 
-const [url, megabytes, rate] = process.argv.slice(2);
+const [url, megabytes, rate, plainUrl] = process.argv.slice(2);
 /** MB/s the uploads are paced at; 0: as fast as loopback goes. */
 const MB_PER_S = Number(rate ?? 0);
 // On people's networks the uploading client is another computer; here it shares two cores with the
@@ -22,13 +22,19 @@ process.on('message', (m) => {
 });
 process.once('disconnect', () => process.exit(0));
 
-const socket = await parleySocket(url!, `uploader${process.pid}`);
+// With `plainUrl` the same bytes go to the plain upload server instead (the relay only chats): what
+// receiving files costs this machine whoever receives them.
+const socket = plainUrl ? undefined : await parleySocket(url!, `uploader${process.pid}`);
 process.send?.({ ready: true });
 let bytes = 0;
 while (!stopping) {
-  const token = await uploadToken(socket);
-  await (MB_PER_S > 0 ? pacedUpload(url!, token, data, MB_PER_S * 2 ** 20) : tusUpload(url!, token, data));
+  if (socket) {
+    const token = await uploadToken(socket);
+    await (MB_PER_S > 0 ? pacedUpload(url!, token, data, MB_PER_S * 2 ** 20) : tusUpload(url!, token, data));
+  } else {
+    await pacedPut(plainUrl!, data, MB_PER_S > 0 ? MB_PER_S * 2 ** 20 : Number.MAX_SAFE_INTEGER);
+  }
   bytes += data.length;
 }
-socket.close();
+socket?.close();
 process.send?.({ bytes });

@@ -85,7 +85,9 @@ export class ServerProcess {
   }
 
   static async start(name: AnyServerName, options: ServerStartOptions = {}): Promise<ServerProcess> {
-    const execArgv = ['--expose-gc'];
+    // BENCH_SERVER_NODE_ARGS: extra Node flags for the servers only (e.g. --trace-gc), which
+    // NODE_OPTIONS would give every process of the run, or refuse.
+    const execArgv = ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     // One folder per server: Node names the files itself.
     const label = options.label ?? name;
     if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, label));
@@ -150,8 +152,10 @@ function readPort(child: ChildProcess): Promise<number> {
       const match = /^PORT (\d+)$/m.exec(buffered);
       if (!match) return;
       child.stdout?.off('data', onData);
-      // Keep draining stdout so a chatty server never blocks on a full pipe.
-      child.stdout?.resume();
+      // Keep draining stdout so a chatty server never blocks on a full pipe (shown with
+      // BENCH_SERVER_NODE_ARGS, whose tracing flags print there).
+      if (process.env.BENCH_SERVER_NODE_ARGS) child.stdout?.pipe(process.stderr);
+      else child.stdout?.resume();
       resolve(Number(match[1]));
     };
     child.stdout?.on('data', onData);

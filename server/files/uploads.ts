@@ -22,6 +22,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Server, Upload } from '@tus/server';
+import { handleUpload } from './upload-body';
 import { ErrorCode, FILE_ID_PATTERN, ParleyError, UPLOAD_PATH } from '../../protocol/index';
 import type { Logger } from '../logger';
 import type { OriginPolicy } from '../http/origin';
@@ -95,7 +96,7 @@ export function uploadEndpoint(deps: UploadEndpointDeps): (req: IncomingMessage,
       }
     }
     server()
-      .then((tusServer) => tusServer.handle(req, res))
+      .then((tusServer) => handleUpload(tusServer, req, res))
       .catch((err: unknown) => {
         log.warn({ err }, 'upload request failed');
         if (!res.headersSent) refuse(res, 500, 'Upload failed.\n', cors);
