@@ -12,6 +12,7 @@ import type { ErrorBody } from './errors';
 import type { ChangeKind, MessageRef } from './edits';
 import type { ReadState, ReceiptsNotice } from './receipts';
 import type { Attachment } from './files';
+import type { LinkedSend } from './link';
 
 /** A present user as others see them. `id` is stable for the same client key; nicknames may change. */
 export interface UserSummary {
@@ -55,6 +56,15 @@ export interface ChatMessage {
   deleted?: true;
   /** Files sent with the message (protocol/files.ts); `message` may then be ''. */
   attachments?: Attachment[];
+  /**
+   * It came over a link (protocol/link.ts): the nickname of the link that brought it. `username`
+   * is then the author's nickname on the relay where it was written, not a user of this relay.
+   */
+  via?: string;
+  /** With `via`: the message's id on the relay where it was first written. */
+  origin?: string;
+  /** With `via`: the relays it has been on before this one (protocol/link.ts). */
+  hops?: string[];
 }
 
 /** Successful or failed acknowledgement. */
@@ -123,6 +133,8 @@ export interface LoginOk {
   reads: ReadState[];
   /** How long after sending a message its author may edit or delete it, in ms (protocol/edits.ts). */
   editWindowMs?: number;
+  /** This relay's public id (protocol/link.ts): what links put in a message's hops. */
+  relay?: string;
 }
 
 /** Parley's `new message` payload. The classic client sends just the text. */
@@ -136,6 +148,8 @@ export interface SendRequest {
   clientId?: string;
   /** Ids of uploads this user finished for this conversation, at most ATTACHMENTS_MAX (protocol/files.ts). */
   attachments?: string[];
+  /** Sent by a link (protocol/link.ts): a message copied from another relay, rooms only. */
+  link?: LinkedSend;
 }
 
 export interface SendOk {

@@ -15,3 +15,4 @@ export * from './rooms';
 export * from './desktop-api';
 export * from './diagnostics';
 export * from './tls';
+export * from './link';

@@ -11,6 +11,7 @@ import { CLIENT_ID_PATTERN, CLIENT_KEY_PATTERN, HISTORY_PAGE_MAX, MAX_ROOMS_PER_
 import { ErrorCode, ParleyError } from './errors';
 import { SEARCH_QUERY_MAX, SEARCH_RESULTS_MAX } from './edits';
 import { ATTACHMENTS_MAX, FILE_ID_PATTERN } from './files';
+import { LINK_HOPS_MAX, RELAY_ID_PATTERN } from './link';
 import type { ClientEvent, RequestOf } from './requests';
 
 // Upper bound for any string before the semantic checks: stops a 60 KB nickname from being
@@ -42,6 +43,14 @@ export const SendRequestSchema = z.object({
     .array(fileId)
     .max(ATTACHMENTS_MAX)
     .refine((ids) => new Set(ids).size === ids.length, 'an attachment is listed twice')
+    .optional(),
+  link: z
+    .object({
+      // The nickname rules are the handler's (INVALID_NICKNAME); this only bounds the work.
+      author: boundedString(512),
+      origin: z.string().regex(CLIENT_ID_PATTERN, 'origin is a message id'),
+      hops: z.array(z.string().regex(RELAY_ID_PATTERN, 'hops are relay ids')).min(1).max(LINK_HOPS_MAX),
+    })
     .optional(),
 });
 export const NewMessageSchema = z.union([z.string(), SendRequestSchema]);

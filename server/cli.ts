@@ -17,6 +17,7 @@ import { ConfigError, resolveConfig, type CliFlags, type StandaloneConfig } from
 import type { CheckResult } from '../protocol/diagnostics';
 import { displayFingerprint } from '../protocol/tls';
 import { standaloneTls } from './tls/standalone';
+import { standaloneLink } from './link/standalone';
 
 const program = new Command()
   .name('parley-server')
@@ -56,6 +57,9 @@ const program = new Command()
       '  AZURE_STORAGE_CONTAINER  the container, made if missing (default parley-files)',
       '  TLS_CERT, TLS_KEY        PEM certificate and key: serve HTTPS/WSS (the SHA-256 fingerprint is printed at start)',
       '  TLS=self-signed          HTTPS with a certificate made once and kept in DATA_DIR/tls; clients trust its fingerprint',
+      '  LINK_URL, LINK_ROOMS     link rooms to another relay: LINK_ROOMS=local:remote,… (a bare name: the same on both)',
+      '  LINK_KEY, LINK_JOIN_CODE the link\'s identity (default: made once, DATA_DIR/link/key); the other relay\'s join code',
+      '  LINK_NAME                how this relay\'s messages are marked on the other one (default: the host name)',
       '',
       'Endpoints: / (web client), /socket.io/ (Socket.IO, client bundle at /socket.io/socket.io.js), /healthz (status only, details as above),',
       '           /uploads (tus file uploads), /files/<id> (signed downloads).',
@@ -170,6 +174,7 @@ async function startRelay(): Promise<void> {
     const note = tls.ephemeral ? ' (new at every start: DATA_DIR is :memory:)' : '';
     process.stderr.write(`TLS certificate SHA-256 fingerprint${note}: ${displayFingerprint(tls.fingerprint)}\n`);
   }
+  const link = await standaloneLink(config, relay, log, tls?.cert);
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) {
@@ -177,7 +182,7 @@ async function startRelay(): Promise<void> {
       process.exit(1);
     }
     log.info({ signal }, 'shutting down');
-    relay.close().then(
+    (link ? link.close() : Promise.resolve()).then(() => relay.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');

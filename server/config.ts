@@ -8,6 +8,7 @@ import { LOG_LEVELS } from './logger';
 import { DEFAULT_ADDRESS_LIMITS } from './chat/address-limits';
 import { DEFAULT_EXPIRY_MS } from './chat/expiry';
 import { DEFAULT_HISTORY_LIMIT } from '../protocol/index';
+import { parseLinkRooms } from './link/rooms';
 import { DEFAULT_AZURE_CONTAINER, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './options';
 
 export interface CliFlags {
@@ -104,7 +105,30 @@ const ConfigSchema = z.object({
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
   tls: z.enum(['self-signed', 'off']).optional(),
+  // LINK_URL, LINK_ROOMS, LINK_KEY, LINK_JOIN_CODE, LINK_NAME: a link to another relay (server/link).
+  linkUrl: z.string().regex(/^https?:\/\/[^\s/]+\/?$/, 'the other relay\'s address, such as https://chat.example.com').optional(),
+  linkRooms: z.string().min(1).optional(),
+  linkKey: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, '22–64 characters of A–Z a–z 0–9 _ -').optional(),
+  linkJoinCode: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, 'join codes are 4–32 letters, digits or dashes').optional(),
+  linkName: z.string().min(1).max(32).optional(),
 }).superRefine((c, ctx) => {
+  if ((c.linkUrl === undefined) !== (c.linkRooms === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [c.linkUrl === undefined ? 'linkUrl' : 'linkRooms'], message: 'LINK_URL and LINK_ROOMS go together (the other relay, and which rooms to link)' });
+  }
+  if (c.linkRooms !== undefined) {
+    try {
+      parseLinkRooms(c.linkRooms);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['linkRooms'], message: (err as Error).message.replace(/^LINK_ROOMS: /, '') });
+    }
+  }
+  // Pairing a link over TLS (protocol/pairing.ts) is not built yet: refused rather than half working.
+  if (c.linkUrl !== undefined && c.joinCode !== undefined && (c.tls === 'self-signed' || c.tlsCert !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['linkUrl'], message: 'a link cannot join this relay yet when it serves TLS and asks for a join code' });
+  }
+  if (c.linkUrl?.startsWith('https:') && c.linkJoinCode !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['linkJoinCode'], message: 'a join code over https is proved by pairing, which links cannot do yet' });
+  }
   if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
     ctx.addIssue({ code: 'custom', path: [c.tlsCert === undefined ? 'tlsCert' : 'tlsKey'], message: 'TLS_CERT and TLS_KEY go together (a PEM certificate and its private key)' });
   }
@@ -179,6 +203,11 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     tlsCert: env.TLS_CERT || undefined,
     tlsKey: env.TLS_KEY || undefined,
     tls: env.TLS ? env.TLS.toLowerCase() : undefined,
+    linkUrl: env.LINK_URL || undefined,
+    linkRooms: env.LINK_ROOMS || undefined,
+    linkKey: env.LINK_KEY || undefined,
+    linkJoinCode: env.LINK_JOIN_CODE || undefined,
+    linkName: env.LINK_NAME || undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -71,6 +71,12 @@ export interface RelayOptions {
   /** Identifies this instance in logs and /healthz. */
   instanceId?: string;
   /**
+   * This relay's public id for links (protocol/link.ts, RELAY_ID_PATTERN), the same on every
+   * instance of one deployment and across restarts. Default: kept in `dataDir` (made once), or new
+   * per run without one (or with `stores` given: a Redis deployment passes its own).
+   */
+  relayId?: string;
+  /**
    * Who sees /healthz details (URL, instance, connection count, backend state): by default nobody,
    * anonymous probes get the status only. 'public' shows them to everyone (a private network); a
    * `{ token }` shows them to requests with `Authorization: Bearer <token>`.

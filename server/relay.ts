@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Server } from 'socket.io';
 import { pino } from 'pino';
 import { MAX_HTTP_BUFFER_SIZE, PROTOCOL_VERSION } from '../protocol/index';
+import { relayIdFor } from './relay-id';
 import { attachChat } from './chat/index';
 import { clusterHooks } from './chat/cluster-hooks';
 import type { ChatContext, ParleyServer } from './chat/context';
@@ -51,6 +52,8 @@ export interface Relay {
   readonly httpServer: HttpServer;
   readonly stores: ChatStores;
   readonly instanceId: string;
+  /** This relay's public id for links (RelayOptions.relayId). */
+  readonly relayId: string;
   /** SHA-256 of the TLS certificate (64 lower-case hex digits) when serving HTTPS. */
   readonly fingerprint: string | undefined;
   /** Current health, as /healthz reports it. */
@@ -64,6 +67,13 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const log: Logger = options.logger ?? pino({ level: 'silent' });
   const instanceId = options.instanceId ?? defaultInstanceId();
   const stores = options.stores ?? (await defaultStores(options, opts));
+  // After the stores: a data folder that cannot be used is reported by the database, naming it.
+  const ownId = await relayIdFor(options.relayId, options.stores ? undefined : options.dataDir).catch(async (err: unknown) => {
+    await stores.close();
+    throw err;
+  });
+  // A Redis deployment shares one id across instances (Redis away at start: this run's own).
+  const relayId = options.relayId ?? (stores.sharedRelayId ? ((await stores.sharedRelayId(ownId)) ?? ownId) : ownId);
   const startedAt = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -176,6 +186,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     lobby: opts.lobby,
     historyLimit: opts.historyLimit,
     editWindowMs: opts.editWindowMs,
+    relayId,
     limits: opts.limits,
     isClosing: () => closing !== undefined,
     pendingLogouts: new Set(),
@@ -249,6 +260,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     httpServer,
     stores,
     instanceId,
+    relayId,
     fingerprint: tls?.fingerprint,
     health,
     close: () => (closing ??= shutdown()),

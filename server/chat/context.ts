@@ -46,6 +46,8 @@ export interface ChatContext {
   historyLimit: number;
   /** How long a message stays editable by its author (edits.ts). */
   editWindowMs: number;
+  /** This relay's public id (protocol/link.ts): in the login ack, and refused in a link message's hops. */
+  relayId: string;
   limits: RateLimits;
   /** True once shutdown started: new logins are refused. */
   isClosing(): boolean;

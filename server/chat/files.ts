@@ -26,12 +26,14 @@ export const fileRoutes = [
 
 /** What the classic sockets of `message`'s conversation are sent: the message, or its text-only copy. */
 export function forClassic(conn: Connection, message: ChatMessage): ChatMessage {
-  if (!message.attachments?.length || message.room !== conn.ctx.lobby) return message;
+  if (message.room !== conn.ctx.lobby || (!message.attachments?.length && message.via === undefined)) return message;
   const { attachments: files, ...rest } = message;
   // A link valid for FILE_URL_TTL_MS: classic clients get no history, so they read it live or never.
   const link = (id: string) => conn.ctx.files.classicLink(conn.socket.request, message.room, id);
-  const lines = files.map((f) => `📎 ${f.name} (${formatBytes(f.size)}) ${link(f.id)}`);
-  return { ...rest, message: [message.message, ...lines].filter((line) => line !== '').join('\n') };
+  const lines = (files ?? []).map((f) => `📎 ${f.name} (${formatBytes(f.size)}) ${link(f.id)}`);
+  const copy = files?.length ? { ...rest, message: [message.message, ...lines].filter((line) => line !== '').join('\n') } : message;
+  // A classic page shows only `username`: a message from another relay says so there.
+  return message.via === undefined ? copy : { ...copy, username: `${message.username} (via ${message.via})` };
 }
 
 /**

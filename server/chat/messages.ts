@@ -15,6 +15,7 @@ import type { Connection } from './connection';
 import { Later, route } from './guard';
 import { CLASSIC_SOCKETS } from './context';
 import { deliverNew, forClassic } from './files';
+import { linkedDraft } from './link-messages';
 
 // C0/C1 control characters other than tab and newlines have no business in chat text and can
 // confuse terminals and log viewers.
@@ -65,13 +66,15 @@ async function send(conn: Connection, payload: string | SendRequest): Promise<La
   // A retry of a stored message is answered with it (below) whatever became of its files since.
   const earlier = fileIds.length > 0 && req.clientId !== undefined ? await ctx.stores.history.stored(conn.userId, req.clientId) : undefined;
   const attachments = fileIds.length > 0 ? (earlier ? earlier.attachments : await ctx.files.attachments(fileIds, conn.userId, target.room, req.clientId)) : undefined;
-  const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text, ...(attachments ? { attachments } : {}) };
+  const linked = req.link ? linkedDraft(conn, req.link, target, fileIds.length > 0) : undefined;
+  const clientId = linked ? linked.clientId : req.clientId;
+  const draft = { room: target.room, userId: conn.userId, username: conn.username, message: text, ...(attachments ? { attachments } : {}), ...linked };
   // Classic sockets of this instance that got the provisional copy: they cannot tell a second copy
   // apart, so the stored one is not sent to them again.
   let servedClassic: string[] = [];
   const submitted = ctx.flushAfter(ctx.stores.submit(
     conn.userId,
-    req.clientId === undefined ? draft : { ...draft, clientId: req.clientId },
+    clientId === undefined ? draft : { ...draft, clientId },
     // The store is unreachable: clients on this instance see the message now; everyone gets the
     // stored copy (same id, real seq) when it is written, except the classic clients served now.
     (provisional) => {

@@ -95,7 +95,7 @@ async function login(conn: Connection, payload: string | LoginRequest): Promise<
     }
   }
   const reads = classic ? [] : await readStates(conn, rooms.map((r) => r.history.room), since);
-  return { userId: conn.userId, username, numUsers: result.numUsers, protocol: PROTOCOL_VERSION, rooms, dms, reads, editWindowMs: conn.ctx.editWindowMs };
+  return { userId: conn.userId, username, numUsers: result.numUsers, protocol: PROTOCOL_VERSION, rooms, dms, reads, editWindowMs: conn.ctx.editWindowMs, relay: conn.ctx.relayId };
 }
 
 async function logout(conn: Connection): Promise<void> {

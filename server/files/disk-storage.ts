@@ -6,13 +6,13 @@
  * `<id>.thumb`). Everything the relay needs after a restart is in these
  * files, so an upload resumes and a finished file stays attachable and downloadable.
  */
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { FILE_ID_PATTERN } from '../../protocol/index';
 import { FILE_VARIANTS, uploadState, type FileRecord, type FileStorage, type UploadState } from './storage';
+import { writeDurably } from '../durable-file';
 
 const INFO_FILE = /^([A-Za-z0-9_-]{16,64})\.json$/;
 
@@ -72,20 +72,6 @@ export async function diskStorage(dir: string, temporary: boolean): Promise<File
       if (temporary) await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Written aside and renamed into place, so a crash leaves the old state or the new, never half. */
-async function writeDurably(final: string, data: string | Buffer): Promise<void> {
-  // A name of its own: two writers of one record (two sends of one file) must not rename each other's.
-  const temp = `${final}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, final);
 }
 
 /** A kept record, checked (every backend reads records through this): undefined for anything else. */

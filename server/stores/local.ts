@@ -5,6 +5,7 @@
  */
 import { isDmRoom, type ChatMessage } from '../../protocol/index';
 import { newMessageId } from '../ids';
+import { copyLinkFields } from './link-fields';
 import { MemoryPresenceStore } from './memory-presence';
 import { submitLocally } from './submit';
 import { MemoryRateLimiter, type BucketSpec } from './token-bucket';
@@ -34,6 +35,7 @@ export function storedMessage(draft: MessageDraft, seq: number): ChatMessage {
   };
   if (draft.clientId !== undefined) message.clientId = draft.clientId;
   if (draft.attachments !== undefined) message.attachments = draft.attachments;
+  copyLinkFields(draft, message);
   if (draft.change !== undefined) {
     message.change = draft.change;
     message.target = draft.target!;
@@ -69,3 +71,4 @@ function localExpiry(lobby: string, history: LocalHistory, presence: MemoryPrese
     return dropped;
   };
 }
+

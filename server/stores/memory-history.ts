@@ -5,6 +5,7 @@ import { RecencyMap } from '../recency-map';
 import { Ring } from './ring';
 import { applyDelete, applyEdit, blank, isEditOf } from './changes';
 import { storedMessage } from './local';
+import { dedupeOwner } from './link-fields';
 import { selectWindow } from './history-window';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from './types';
 
@@ -43,7 +44,7 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 
   async append(draft: MessageDraft): Promise<AppendResult> {
-    const key = draft.clientId === undefined ? undefined : `${draft.userId}/${draft.clientId}`;
+    const key = draft.clientId === undefined ? undefined : `${dedupeOwner(draft)}/${draft.clientId}`;
     if (key !== undefined) {
       const earlier = this.keyHolder.get(key)?.seen.get(key);
       if (earlier) return { message: earlier, duplicate: true };

@@ -18,6 +18,15 @@ export interface MessageDraft {
   target?: MessageRef;
   /** Files sent with the message, already checked (server/files). */
   attachments?: Attachment[];
+  /** A message that came over a link (protocol/link.ts): the link's nickname, the origin id, the hops. */
+  via?: string;
+  origin?: string;
+  hops?: string[];
+  /**
+   * Whose idempotency key `clientId` is, when not the author's: a link's message is one per origin
+   * and room whichever link brings it (`link@<room>`), so two links cannot store it twice.
+   */
+  dedupeOwner?: string;
 }
 
 export interface AppendResult {
@@ -210,6 +219,11 @@ export interface ChatStores {
   fileQuota?(limits: QuotaLimits): QuotaLedger;
   /** Every DM conversation with a log (for expiry). */
   dmConversations(): Promise<string[]>;
+  /**
+   * The deployment's relay id (protocol/link.ts), shared by every instance (Redis mode: the first
+   * instance's proposal wins); undefined when it cannot be read now.
+   */
+  sharedRelayId?(proposal: string): Promise<string | undefined>;
   /**
    * Deletes an expired conversation: a public room (from the room set, with its presence version,
    * history and receipt cursors) or a DM log (with its cursors). Atomic and conditional: nothing

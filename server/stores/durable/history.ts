@@ -12,6 +12,7 @@ import { ErrorCode, ParleyError, type ChatMessage, type HistoryPage } from '../.
 import { seqBase } from '../../ids';
 import { RecencyMap } from '../../recency-map';
 import { storedMessage } from '../local';
+import { dedupeOwner, storedDedupeOwner } from '../link-fields';
 import { selectWindow } from '../history-window';
 import { applyDelete, applyEdit, blank, isEditOf } from '../changes';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery } from '../types';
@@ -111,7 +112,7 @@ export class DurableHistoryStore implements HistoryStore {
   }
 
   append(draft: MessageDraft): Promise<AppendResult> {
-    const key = draft.clientId === undefined ? undefined : dedupeKey(draft.userId, draft.clientId);
+    const key = draft.clientId === undefined ? undefined : dedupeKey(dedupeOwner(draft), draft.clientId);
     // The disk lookup starts now, in parallel with earlier drafts; the assignment waits its turn.
     const stored = key !== undefined && this.mayBeOnDisk(key) ? this.storedCopy(key) : Promise.resolve(undefined);
     // The chain waits for each draft's assignment, not for its write: writes of many drafts share a batch.
@@ -283,7 +284,7 @@ export class DurableHistoryStore implements HistoryStore {
       ops.push({ type: 'put', key: messageKey(m.room, m.seq), value: m });
       // The idempotency record holds a copy of the message: its words go too.
       if (m.clientId === undefined) continue;
-      const key = dedupeKey(m.userId, m.clientId);
+      const key = dedupeKey(storedDedupeOwner(m), m.clientId);
       if (this.recent.get(key)) this.recent.set(key, m);
       if (this.mayBeOnDisk(key)) ops.push({ type: 'put', key, value: { message: m } satisfies DedupeRecord });
     }

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { ChatMessage } from '../../../protocol/index';
 import { applyDelete, applyEdit, blank, isEditOf } from '../changes';
+import { storedDedupeOwner } from '../link-fields';
 import type { ParleyCommands } from './commands';
 
 /** A stored entry and the exact JSON it was read as (the optimistic check compares it). */
@@ -99,7 +100,7 @@ export class RedisChanges {
     const args: (string | number)[] = [this.prefix, entry.room, this.limit];
     for (const c of changed) {
       const m = c.message;
-      args.push(String(m.seq), c.json, JSON.stringify(m), m.clientId === undefined ? '' : `${m.userId}/${m.clientId}`);
+      args.push(String(m.seq), c.json, JSON.stringify(m), m.clientId === undefined ? '' : `${storedDedupeOwner(m)}/${m.clientId}`);
     }
     return Number(await this.cmd.parleyChange(...args)) === 1 ? updated : 'conflict';
   }

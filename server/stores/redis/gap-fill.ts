@@ -107,7 +107,7 @@ export class GapFill {
             // Classic clients are sent no change entries, nor a message deleted meanwhile (an empty line),
             // nor one with files here (its text alone could be empty; chat/files.ts writes their line on the live path).
             const to = adapter.nsp.local.to([...mark.rooms]);
-            (msg.change || msg.deleted || msg.attachments ? to.except(CLASSIC_SOCKETS) : to).emit('new message', msg);
+            (msg.change || msg.deleted || msg.attachments || msg.via ? to.except(CLASSIC_SOCKETS) : to).emit('new message', msg);
             delivered++;
           }
         }),

@@ -18,6 +18,7 @@ import type { Logger } from '../../logger';
 import { selectWindow } from '../history-window';
 import { MemoryRateLimiter, type BucketSpec } from '../token-bucket';
 import type { AppendResult, HistoryStore, MessageDraft, PageQuery, SubmitResult } from '../types';
+import { copyLinkFields, dedupeOwner } from '../link-fields';
 import type { ParleyCommands } from './commands';
 import { isReplyError, type RedisConnections } from './connection';
 import type { DeliveryLedger } from './delivery-ledger';
@@ -88,11 +89,12 @@ export class RedisHistoryStore implements HistoryStore {
     const body: Omit<ChatMessage, 'seq'> = { username: draft.username, message: draft.message, id, ts, room: draft.room, userId: draft.userId };
     if (draft.clientId !== undefined) body.clientId = draft.clientId;
     if (draft.attachments !== undefined) body.attachments = draft.attachments;
+    copyLinkFields(draft, body);
     if (draft.change !== undefined) {
       body.change = draft.change;
       body.target = draft.target!;
     }
-    const dedupe = draft.clientId === undefined ? '' : `${draft.userId}/${draft.clientId}`;
+    const dedupe = draft.clientId === undefined ? '' : `${dedupeOwner(draft)}/${draft.clientId}`;
     const args = [this.prefix, draft.room, String(seqBase()), this.limit, dedupe, DEDUPE_TTL_S, JSON.stringify(body)];
 
     const waiting = dedupe ? this.byDedupe.get(dedupe) : undefined;

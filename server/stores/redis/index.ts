@@ -88,6 +88,14 @@ export function createRedisStores(opts: RedisStoreOptions): RedisStores {
     receipts,
     submit: (key, draft, onDeferred) => history.submit(key, draft, onDeferred),
     dmConversations: () => cmd.smembers(`${prefix}dms`),
+    async sharedRelayId(proposal) {
+      try {
+        await cmd.set(`${prefix}relay-id`, proposal, 'NX');
+        return (await cmd.get(`${prefix}relay-id`)) ?? undefined;
+      } catch {
+        return undefined;
+      }
+    },
     fileQuota: (limits) => redisQuotaLedger(cmd, prefix, limits, opts.log),
     roomCreation: (byUser, byAddress) => async (userKey, addressKey) => {
       try {
