@@ -17,7 +17,6 @@ import { ConfigError, resolveConfig, type CliFlags, type StandaloneConfig } from
 import type { CheckResult } from '../protocol/diagnostics';
 import { displayFingerprint } from '../protocol/tls';
 import { standaloneTls } from './tls/standalone';
-import { standaloneLink } from './link/standalone';
 
 const program = new Command()
   .name('parley-server')
@@ -174,7 +173,8 @@ async function startRelay(): Promise<void> {
     const note = tls.ephemeral ? ' (new at every start: DATA_DIR is :memory:)' : '';
     process.stderr.write(`TLS certificate SHA-256 fingerprint${note}: ${displayFingerprint(tls.fingerprint)}\n`);
   }
-  const link = await standaloneLink(config, relay, log, tls?.cert);
+  // Loaded only with LINK_URL: the link's Socket.IO client is no weight on a relay without one.
+  const link = config.linkUrl ? await (await import('./link/standalone')).standaloneLink(config, relay, log, tls?.cert) : undefined;
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) {

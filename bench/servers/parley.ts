@@ -24,6 +24,8 @@ const instanceId = `bench-${process.pid}`;
 const stores = redisUrl ? await redisStores(redisUrl) : undefined;
 const relay = await createRelay({
   port: requestedPort(),
+  // `--history-limit N`: a longer history (the link soak reads every message back from it).
+  ...(flagValue('--history-limit') ? { historyLimit: Number(flagValue('--history-limit')) } : {}),
   host: BENCH_HOST,
   instanceId,
   // No `logger`: createRelay's default is a silent pino logger, i.e. logging off.
