@@ -50,6 +50,8 @@ export const ErrorCode = {
   NOT_AUTHOR: 'NOT_AUTHOR',
   /** The message is older than the relay's edit window. */
   EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
+  /** A link message (protocol/link.ts) from an identity this relay does not list as a link (LINK_ACCEPT). */
+  LINK_NOT_ACCEPTED: 'LINK_NOT_ACCEPTED',
   /** No finished upload of yours for this conversation has that id (protocol/files.ts). */
   UNKNOWN_FILE: 'UNKNOWN_FILE',
   /** A file over the relay's size limit (UPLOAD_MAX_BYTES); said in the body of the upload's 413. */

@@ -59,7 +59,7 @@ const CHANGE_ERRORS = ['UNKNOWN_MESSAGE', 'NOT_AUTHOR', 'EDIT_WINDOW_CLOSED'] as
  */
 export const CLIENT_EVENTS = {
   'add user': { needsLogin: false, errors: ['ALREADY_LOGGED_IN', 'INVALID_NICKNAME', 'NICKNAME_TAKEN'] },
-  'new message': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', 'UNKNOWN_FILE', 'INVALID_NICKNAME', ...ADDRESS_ERRORS] },
+  'new message': { needsLogin: true, errors: ['TOO_LARGE', 'EMPTY_MESSAGE', 'UNKNOWN_FILE', 'INVALID_NICKNAME', 'LINK_NOT_ACCEPTED', ...ADDRESS_ERRORS] },
   typing: { needsLogin: true, errors: ADDRESS_ERRORS },
   'stop typing': { needsLogin: true, errors: ADDRESS_ERRORS },
   'room:join': { needsLogin: true, errors: ['UNKNOWN_ROOM', 'ROOM_LIMIT'] },

@@ -111,6 +111,11 @@ const ConfigSchema = z.object({
   linkKey: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, '22–64 characters of A–Z a–z 0–9 _ -').optional(),
   linkJoinCode: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, 'join codes are 4–32 letters, digits or dashes').optional(),
   linkName: z.string().min(1).max(32).optional(),
+  // LINK_ACCEPT: who may send this relay link messages: 'any' (default) or the links' ids, comma-separated.
+  linkAccept: z.union([
+    z.literal('any'),
+    z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'link ids are 22 characters of A–Z a–z 0–9 _ - (each link logs its own at start)')).min(1)),
+  ]),
 }).superRefine((c, ctx) => {
   if ((c.linkUrl === undefined) !== (c.linkRooms === undefined)) {
     ctx.addIssue({ code: 'custom', path: [c.linkUrl === undefined ? 'linkUrl' : 'linkRooms'], message: 'LINK_URL and LINK_ROOMS go together (the other relay, and which rooms to link)' });
@@ -208,6 +213,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv): Standalo
     linkKey: env.LINK_KEY || undefined,
     linkJoinCode: env.LINK_JOIN_CODE || undefined,
     linkName: env.LINK_NAME || undefined,
+    linkAccept: (env.LINK_ACCEPT || 'any').trim(),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -77,6 +77,11 @@ export interface RelayOptions {
    */
   relayId?: string;
   /**
+   * Who may send link messages (protocol/link.ts): the user ids of the links this relay accepts
+   * (a link's id is `userIdFromKey(LINK_KEY)`, logged by the link at start), or 'any'. Default 'any'.
+   */
+  linkSenders?: readonly string[] | 'any';
+  /**
    * Who sees /healthz details (URL, instance, connection count, backend state): by default nobody,
    * anonymous probes get the status only. 'public' shows them to everyone (a private network); a
    * `{ token }` shows them to requests with `Authorization: Bearer <token>`.

@@ -187,6 +187,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     historyLimit: opts.historyLimit,
     editWindowMs: opts.editWindowMs,
     relayId,
+    linkSenders: options.linkSenders === undefined || options.linkSenders === 'any' ? 'any' : new Set(options.linkSenders),
     limits: opts.limits,
     isClosing: () => closing !== undefined,
     pendingLogouts: new Set(),

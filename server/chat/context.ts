@@ -48,6 +48,8 @@ export interface ChatContext {
   editWindowMs: number;
   /** This relay's public id (protocol/link.ts): in the login ack, and refused in a link message's hops. */
   relayId: string;
+  /** Who may send link messages (RelayOptions.linkSenders). */
+  linkSenders: ReadonlySet<string> | 'any';
   limits: RateLimits;
   /** True once shutdown started: new logins are refused. */
   isClosing(): boolean;

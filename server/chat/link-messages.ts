@@ -12,6 +12,10 @@ import { linkDedupeOwner } from '../stores/link-fields';
 
 /** The draft fields of a link's message; throws a typed error for one this relay must refuse. */
 export function linkedDraft(conn: Connection, link: LinkedSend, target: Target, hasFiles: boolean): Pick<MessageDraft, 'username' | 'via' | 'origin' | 'hops' | 'clientId' | 'dedupeOwner'> {
+  const accepted = conn.ctx.linkSenders;
+  if (accepted !== 'any' && !accepted.has(conn.userId)) {
+    throw new ParleyError(ErrorCode.LINK_NOT_ACCEPTED, 'This relay takes link messages only from the links it lists (LINK_ACCEPT); ask its operator to add this link\'s id.');
+  }
   if (target.kind !== 'room') throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Links carry room messages only, not direct messages.');
   if (hasFiles) throw new ParleyError(ErrorCode.INVALID_PAYLOAD, 'Files do not cross links yet.');
   // The hops are the sending link's word; a relay that finds itself there would store its own message again.

@@ -95,6 +95,8 @@ export class LinkPump {
         this.o.onCrossed?.(m);
         return;
       }
+      // Not listed by the far relay (yet): nothing crosses until it is, and nothing is passed over.
+      if (res.code === ErrorCode.LINK_NOT_ACCEPTED) throw new Error(`${res.code}: ${res.message}`);
       if (res.code === ErrorCode.RATE_LIMITED) {
         await new Promise((r) => setTimeout(r, Math.max(50, res.retryAfterMs ?? 1000)));
         continue;

@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { cleanNickname } from '../../protocol/index';
+import { userIdFromKey } from '../../protocol/identity';
 import type { StandaloneConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Relay } from '../relay';
@@ -11,18 +12,20 @@ export async function standaloneLink(config: StandaloneConfig, relay: Relay, log
   if (config.linkUrl === undefined || config.linkRooms === undefined) return undefined;
   const dir = config.dataDir === ':memory:' ? undefined : join(config.dataDir, 'link');
   const remoteUrl = new URL(config.linkUrl);
+  const key = await linkKey(config.linkKey, dir);
   const link = await startLink({
     // The link reaches this relay over loopback whatever address it serves the LAN on.
     local: { url: localUrl(relay), ...(config.joinCode ? { joinCode: config.joinCode } : {}), ...(tlsCert ? { ca: tlsCert } : {}) },
     remote: { url: remoteUrl.origin, ...(config.linkJoinCode ? { joinCode: config.linkJoinCode } : {}) },
     rooms: parseLinkRooms(config.linkRooms),
-    key: await linkKey(config.linkKey, dir),
+    key,
     name: nickname(config.linkName ?? hostname()),
     remoteName: nickname(remoteUrl.hostname),
     dir,
     log,
   });
-  log.info({ url: remoteUrl.origin, rooms: config.linkRooms }, 'link started');
+  // The id the other relay's LINK_ACCEPT lists to take this link's messages.
+  log.info({ url: remoteUrl.origin, rooms: config.linkRooms, linkId: userIdFromKey(key) }, 'link started');
   return link;
 }
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LINK_HOPS_MAX, MESSAGE_MAX, type ChatMessage, type HistoryPage, type SendOk } from '../../../protocol/index';
-import { classicClient, connected, loggedIn, next, request } from '../../helpers/clients';
+import { userIdFromKey } from '../../../protocol/identity';
+import { classicClient, connected, loggedIn, newKey, next, request } from '../../helpers/clients';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
 
 useRelayCleanup();
@@ -46,6 +47,17 @@ describe('link messages', () => {
     const arriving = next(classic, 'new message');
     await request(link, 'new message', { text: 'hello', link: { author: 'Ana', origin: ORIGIN, hops: [OTHER_RELAY] } });
     expect(await arriving).toMatchObject({ username: 'Ana (via site-a)', message: 'hello' });
+  });
+
+  it('come only from the links a relay lists, when it lists them (LINK_ACCEPT)', async () => {
+    const linkKey = newKey();
+    const relay = await startRelay({ linkSenders: [userIdFromKey(linkKey)] });
+    const { socket: link } = await loggedIn(relay.url, 'site-a', { key: linkKey });
+    const { socket: other } = await loggedIn(relay.url, 'mallory');
+    const part = { author: 'Ana', origin: ORIGIN, hops: [OTHER_RELAY] };
+    expect(await request(other, 'new message', { text: 'forged', link: part })).toMatchObject({ ok: false, code: 'LINK_NOT_ACCEPTED' });
+    expect(await request(link, 'new message', { text: 'real', link: part })).toMatchObject({ ok: true, duplicate: false });
+    expect((await lobby(other)).filter((m) => m.origin === ORIGIN).map((m) => m.message)).toEqual(['real']);
   });
 
   it('are refused with a typed error, to that client only, and nothing is stored', async () => {

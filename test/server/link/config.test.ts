@@ -27,6 +27,13 @@ describe('resolveConfig: a link', () => {
     expect(config).toMatchObject({ linkUrl: 'https://chat.example.com', linkRooms: 'ops:site-a', linkKey: key, linkName: 'Ship 7' });
   });
 
+  it('reads LINK_ACCEPT: any by default, or the ids of the links taken', () => {
+    expect(resolveConfig({}, {}).linkAccept).toBe('any');
+    const id = 'A'.repeat(22);
+    expect(resolveConfig({}, { LINK_ACCEPT: `${id}, ${'b'.repeat(22)}` }).linkAccept).toEqual([id, 'b'.repeat(22)]);
+    expect(() => resolveConfig({}, { LINK_ACCEPT: 'not-an-id' })).toThrow(/LINK_ACCEPT: link ids are 22 characters/);
+  });
+
   it('names what is wrong', () => {
     expect(() => resolveConfig({}, { LINK_URL: 'https://chat.example.com' })).toThrow(/LINK_URL and LINK_ROOMS go together/);
     expect(() => resolveConfig({}, { LINK_URL: 'chat.example.com', LINK_ROOMS: 'a' })).toThrow(/LINK_URL: the other relay's address/);

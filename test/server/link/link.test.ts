@@ -10,7 +10,8 @@ import type { ChatMessage } from '../../../protocol/index';
 import { createRelay, type Relay, type RelayOptions } from '../../../server/index';
 import { startLink, type Link, type LinkOptions } from '../../../server/link/index';
 import { closeAllClients, newKey, until, type TestSocket } from '../../helpers/clients';
-import { historyOf, person as personIn, say, settle } from '../../helpers/rooms';
+import { historyOf, person as personIn, say, settle, textsBy } from '../../helpers/rooms';
+import { userIdFromKey } from '../../../protocol/identity';
 import { useDataDirs } from '../../helpers/data-dirs';
 import { TcpCut } from '../../helpers/tcp-cut';
 
@@ -153,6 +154,27 @@ describe('a link between two relays', () => {
     expect(byCloud(atCloud)).toEqual(['before 2', 'after']);
     expect(bySite(atSite)).toEqual(['before 1', 'while stopped']);
     expect(byCloud(atSite)).toEqual(['before 2', 'after']);
+  });
+
+  it('waits, passing nothing over, while the other relay does not accept it, and crosses once it does', async () => {
+    const siteDir = data.dir();
+    const cloudDir = data.dir();
+    const key = newKey();
+    const site = await data.relayOn(siteDir);
+    let cloud = await data.relayOn(cloudDir, { linkSenders: ['x'.repeat(22)] });
+    const refusals: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void (line.includes('LINK_NOT_ACCEPTED') && refusals.push(line)) });
+    const l = await link(site, cloud.url, { key, log, dir: data.dir('parley-link-') });
+    const ana = await person(site, 'Ana', 'ops');
+    await say(ana, 'ops', 'early');
+    await until(() => refusals.length > 0, 10_000, 'the refusal');
+    expect(l.state().crossed.out).toBe(0);
+
+    // The operator lists the link (its id is userIdFromKey(LINK_KEY)) and restarts the cloud relay.
+    await cloud.close();
+    cloud = await data.relayOn(cloudDir, { linkSenders: [userIdFromKey(key)], port: Number(new URL(cloud.url).port) });
+    const ben = await person(cloud, 'Ben', 'site-a');
+    expect(textsBy(await settle(ben, 'site-a', 1), 'Ana')).toEqual(['early']);
   });
 
   it('refuses a link that leads back to its own relay', async () => {
