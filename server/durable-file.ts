@@ -1,13 +1,13 @@
 /** Small files replaced whole (file records, a link's cursors), safely. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Written aside and renamed into place, so a crash leaves the old state or the new, never half. */
-export async function writeDurably(final: string, data: string | Buffer): Promise<void> {
+export async function writeDurably(final: string, data: string | Buffer, mode = 0o600): Promise<void> {
   // A name of its own: two writers of one record (two sends of one file) must not rename each other's.
   const temp = `${final}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
+  const handle = await open(temp, 'w', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -30,6 +30,7 @@ export async function keptValue(file: string, valid: (value: string) => boolean,
   }
   const made = make();
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, made + '\n', { mode });
+  // Whole or not at all: a torn id or key would be replaced by a new one at the next start.
+  await writeDurably(file, made + '\n', mode);
   return made;
 }

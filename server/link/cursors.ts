@@ -13,9 +13,11 @@ import { writeDurably } from '../durable-file';
 
 export type Direction = 'out' | 'in';
 
+const RETRY_SAVE_MS = 5_000;
+
 interface CursorState {
   version: 1;
-  /** The other relay's id when these cursors were written: another relay's seqs mean nothing here. */
+  /** The other relay's id when these cursors were last written (for people reading the file). */
   remoteRelay?: string;
   out: Record<string, number>;
   in: Record<string, number>;
@@ -48,10 +50,13 @@ export class LinkCursors {
     return this.state[direction][room] ?? 0;
   }
 
-  /** The other relay these cursors were for; a different one restarts 'in' cursors from the start of its history. */
+  /**
+   * Notes the other relay's id. The 'in' cursors are kept even when it changes: a relay that lost
+   * its data folder numbers its rooms from a time-based base above any old cursor, and clearing
+   * them would replay everything it keeps each time a cluster answered with another id.
+   */
   bindRemote(relayId: string): void {
     if (this.state.remoteRelay === relayId) return;
-    if (this.state.remoteRelay !== undefined) this.state.in = {};
     this.state.remoteRelay = relayId;
     this.schedule();
   }
@@ -84,9 +89,10 @@ export class LinkCursors {
     })().finally(() => {
       this.saving = undefined;
     });
-    // A failed save leaves `dirty` set when it failed mid-loop; the next advance retries it.
+    // A failed save (a full disk) is tried again shortly, even if the room stays quiet.
     this.saving.catch(() => {
       this.dirty = true;
+      setTimeout(() => this.schedule(), RETRY_SAVE_MS).unref();
     });
   }
 }

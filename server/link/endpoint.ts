@@ -67,7 +67,12 @@ export class LinkEndpoint extends EventEmitter<{ up: []; down: []; message: [Cha
       // to the client, and a link always comes back.
       if (reason === 'io server disconnect') this.retry(1_000);
     });
-    this.socket.on('connect_error', (err) => this.down(`cannot connect (${err.message})`));
+    this.socket.on('connect_error', (err: Error & { data?: { retryAfterMs?: number } }) => {
+      this.down(`cannot connect (${err.message})`);
+      // Refused by the relay itself (a lockout, too many connections, its handshake rate limit):
+      // Socket.IO gives up on those, a link tries again.
+      if (!this.socket.active) this.retry(Math.max(1_000, err.data?.retryAfterMs ?? 5_000));
+    });
     this.socket.on('new message', (m) => {
       if (this.state.up && typeof m === 'object' && m !== null && this.opts.rooms.includes(m.room)) this.emit('message', m);
     });

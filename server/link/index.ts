@@ -89,6 +89,7 @@ export async function startLink(opts: LinkOptions): Promise<Link> {
     state: () => ({ local: local.state, remote: remote.state, crossed: { ...crossed }, ...(refused ? { refused } : {}) }),
     async close() {
       clearInterval(sweep);
+      for (const p of pumps) p.stop();
       local.close();
       remote.close();
       await cursors.flush();

@@ -4,7 +4,7 @@
  * the source's order), moving the cursor after each ack. Woken by a live message, by either side
  * coming up, and by a slow timer as a safety net; one run at a time.
  */
-import { ErrorCode, type ChatMessage, type SendRequest } from '../../protocol/index';
+import { ErrorCode, MESSAGE_MAX, type ChatMessage, type SendRequest } from '../../protocol/index';
 import { formatBytes } from '../files/bytes';
 import type { Logger } from '../logger';
 import type { LinkCursors, Direction } from './cursors';
@@ -22,30 +22,49 @@ export interface PumpOptions {
   onCrossed?: (m: ChatMessage) => void;
 }
 
+/** Both sides as one drain found them: ids read once, so a side dropping mid-drain cannot blank them. */
+interface Sides {
+  fromRelay: string;
+  fromUser: string;
+  toRelay: string;
+}
+
 /** Why a message is not sent at all (its cursor still moves past it). */
-function skipReason(m: ChatMessage, o: PumpOptions): string | undefined {
+function skipReason(m: ChatMessage, sides: Sides): string | undefined {
   if (m.seq === 0) return 'provisional';
   // Edits and deletions do not cross yet: the far side has its own ids for the messages they name.
   if (m.change !== undefined) return 'change';
   // What this link brought to the source room from the target side, and anything that has been on the target relay.
-  if (m.userId === o.from.userId) return 'own';
-  if (o.to.relayId !== undefined && m.hops?.includes(o.to.relayId)) return 'been there';
+  if (m.userId === sides.fromUser) return 'own';
+  if (m.hops?.includes(sides.toRelay)) return 'been there';
   return undefined;
 }
 
-/** The text that crosses: files stay where they were sent, their names go along. */
+/** The text that crosses: files stay where they were sent, their names go along (as far as the text limit allows). */
 function crossingText(m: ChatMessage): string {
-  const files = (m.attachments ?? []).map((f) => `📎 ${f.name} (${formatBytes(f.size)})`);
-  return [m.message, ...files].filter((line) => line !== '').join('\n') || '(deleted)';
+  let text = m.message;
+  for (const f of m.attachments ?? []) {
+    const line = `📎 ${f.name} (${formatBytes(f.size)})`;
+    const next = text === '' ? line : `${text}\n${line}`;
+    if (next.length > MESSAGE_MAX) break;
+    text = next;
+  }
+  return text || '(deleted)';
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export class LinkPump {
   private running = false;
   private again = false;
+  private stopped = false;
+  /** Set by a RATE_LIMITED answer: every later send of this drain waits this long first. */
+  private paceMs = 0;
 
   constructor(private readonly o: PumpOptions) {}
 
   wake(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -56,23 +75,36 @@ export class LinkPump {
     });
   }
 
+  /** No more sends (the link is closing); a send under way may still finish. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async run(): Promise<void> {
     do {
       this.again = false;
-      const { from, to } = this.o;
-      if (!from.state.up || !to.state.up) return;
+      this.paceMs = 0;
       try {
         await this.drain();
       } catch (err) {
-        // A side went down or stopped answering: its 'up' wakes this again.
-        this.o.log.warn({ direction: this.o.direction, room: this.o.fromRoom, err: (err as Error).message }, 'link pump paused');
+        // A side went down or stopped answering: its 'up' (or the sweep) wakes this again.
+        if (!this.stopped) this.o.log.warn({ direction: this.o.direction, room: this.o.fromRoom, err: (err as Error).message }, 'link pump paused');
         return;
       }
-    } while (this.again);
+    } while (this.again && !this.stopped);
+  }
+
+  /** Both sides up, with their ids; else throws (nothing is sent, no cursor moves). */
+  private sides(): Sides {
+    const { from, to } = this.o;
+    if (this.stopped) throw new Error('link closed');
+    if (!from.state.up || !to.state.up) throw new Error('a side is down');
+    return { fromRelay: from.state.relayId, fromUser: from.state.userId, toRelay: to.state.relayId };
   }
 
   private async drain(): Promise<void> {
     const { from, to, direction, fromRoom, toRoom, cursors } = this.o;
+    const sides = this.sides();
     const after = cursors.get(direction, fromRoom);
     const messages = await from.readAfter(fromRoom, after);
     if (messages.length > 0 && messages[0]!.seq > after + 1 && after > 0) {
@@ -80,16 +112,17 @@ export class LinkPump {
     }
     for (const m of messages) {
       if (m.seq <= cursors.get(direction, fromRoom)) continue;
-      const skip = skipReason(m, this.o);
-      if (skip === undefined) await this.cross(m, to, toRoom);
+      if (skipReason(m, sides) === undefined) await this.cross(m, to, toRoom, sides);
       cursors.advance(direction, fromRoom, m.seq);
     }
   }
 
-  private async cross(m: ChatMessage, to: LinkEndpoint, toRoom: string): Promise<void> {
-    const hops = [...(m.hops ?? []), this.o.from.relayId!];
-    const req: SendRequest = { text: crossingText(m), room: toRoom, link: { author: m.username, origin: m.origin ?? m.id, hops } };
+  private async cross(m: ChatMessage, to: LinkEndpoint, toRoom: string, sides: Sides): Promise<void> {
+    const req: SendRequest = { text: crossingText(m), room: toRoom, link: { author: m.username, origin: m.origin ?? m.id, hops: [...(m.hops ?? []), sides.fromRelay] } };
     for (;;) {
+      if (this.paceMs > 0) await sleep(this.paceMs);
+      // Checked before every send: a side that dropped mid-drain stops it here, cursor unmoved.
+      this.sides();
       const res = await to.send(req);
       if (res.ok) {
         this.o.onCrossed?.(m);
@@ -98,7 +131,9 @@ export class LinkPump {
       // Not listed by the far relay (yet): nothing crosses until it is, and nothing is passed over.
       if (res.code === ErrorCode.LINK_NOT_ACCEPTED) throw new Error(`${res.code}: ${res.message}`);
       if (res.code === ErrorCode.RATE_LIMITED) {
-        await new Promise((r) => setTimeout(r, Math.max(50, res.retryAfterMs ?? 1000)));
+        // From now on each send waits for a token: a link that kept hitting the limit would be
+        // disconnected as a flooder (every refusal is a strike).
+        this.paceMs = Math.max(50, res.retryAfterMs ?? 1000);
         continue;
       }
       // Refused for what it is (a loop, a nickname or text the far side does not take): it will
