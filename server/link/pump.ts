@@ -52,6 +52,7 @@ function crossingText(m: ChatMessage): string {
   return text || '(deleted)';
 }
 
+const MAX_PACE_MS = 5_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export class LinkPump {
@@ -131,9 +132,10 @@ export class LinkPump {
       // Not listed by the far relay (yet): nothing crosses until it is, and nothing is passed over.
       if (res.code === ErrorCode.LINK_NOT_ACCEPTED) throw new Error(`${res.code}: ${res.message}`);
       if (res.code === ErrorCode.RATE_LIMITED) {
-        // From now on each send waits for a token: a link that kept hitting the limit would be
-        // disconnected as a flooder (every refusal is a strike).
-        this.paceMs = Math.max(50, res.retryAfterMs ?? 1000);
+        // From now on each send waits first, twice as long after each refusal: the wait until the
+        // next token says nothing of the refill rate, and a link that kept hitting the limit would be
+        // disconnected as a flooder (every refusal is a strike). A few refusals find the rate.
+        this.paceMs = Math.min(MAX_PACE_MS, Math.max(50, this.paceMs * 2, res.retryAfterMs ?? 1000));
         continue;
       }
       // Refused for what it is (a loop, a nickname or text the far side does not take): it will

@@ -111,6 +111,31 @@ describe('a link between two relays', () => {
     expect(fromCloud(atCloud)).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
   });
 
+  it('crosses a backlog larger than the far relay lets one user send at once, paced, without being cut off', async () => {
+    const site = await relay();
+    const cloud = await relay();
+    const cut = await TcpCut.start(cloud.port!);
+    cuts.push(cut);
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const l = await link(site, `http://127.0.0.1:${cut.port}`, { log });
+    const people = await Promise.all(['Ana', 'Bo', 'Cy', 'Di'].map((n) => person(site, n, 'ops')));
+    const ben = await person(cloud, 'Ben', 'site-a');
+    await until(() => l.state().remote.up && l.state().local.up, 10_000, 'both sides up');
+    cut.cut();
+    await until(() => !l.state().remote.up, 10_000, 'the link to notice the cut');
+    // 60 messages waiting: three times the far relay's burst for one user (20, then 5 a second).
+    for (let i = 1; i <= 15; i++) await Promise.all(people.map((p, k) => say(p, 'ops', `${'abcd'[k]}${i}`)));
+    lines.length = 0;
+    cut.restore();
+    const atCloud = await settle(ben, 'site-a', 60, 60_000);
+    for (const [k, name] of ['Ana', 'Bo', 'Cy', 'Di'].entries()) {
+      expect(textsBy(atCloud, name)).toEqual(Array.from({ length: 15 }, (_, i) => `${'abcd'[k]}${i + 1}`));
+    }
+    // Never disconnected as a flooder on the way, and nothing passed over.
+    expect(lines.filter((line) => line.includes('link side down') || line.includes('not crossing')).map((l) => l.slice(0, 300))).toEqual([]);
+  }, 90_000);
+
   it('carries on after both relays and the link restart, from the cursors on disk', async () => {
     const siteDir = data.dir();
     const cloudDir = data.dir();
