@@ -18,11 +18,15 @@ export class TcpCut {
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
+  /** Where new connections go (`retarget`); open ones stay where they are. */
+  private targetPort = 0;
+
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpCut> {
-    const server = createServer((inbound) => self.accept(inbound, targetPort, targetHost));
+    const server = createServer((inbound) => self.accept(inbound, self.targetPort, targetHost));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const self = new TcpCut(server, typeof address === 'object' && address ? address.port : 0);
+    self.targetPort = targetPort;
     return self;
   }
 
@@ -85,6 +89,11 @@ export class TcpCut {
   /** The connections open now go silent both ways and stay open, for good; later ones pass as usual. */
   freeze(): void {
     for (const s of this.inbound) this.frozen.add(s);
+  }
+
+  /** New connections go to `port` from now on, as a load balancer's do once an instance is gone. */
+  retarget(port: number): void {
+    this.targetPort = port;
   }
 
   restore(): void {

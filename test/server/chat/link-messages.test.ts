@@ -4,21 +4,18 @@
  * message arriving twice by its origin is stored once. Classic pages see where it came from.
  */
 import { describe, expect, it } from 'vitest';
-import { LINK_HOPS_MAX, MESSAGE_MAX, type ChatMessage, type HistoryPage, type SendOk } from '../../../protocol/index';
+import { LINK_HOPS_MAX, MESSAGE_MAX, type SendOk } from '../../../protocol/index';
 import { userIdFromKey } from '../../../protocol/identity';
 import { classicClient, connected, loggedIn, newKey, next, request } from '../../helpers/clients';
 import { startRelay, useRelayCleanup } from '../../helpers/relay';
+import { historyOf } from '../../helpers/rooms';
 
 useRelayCleanup();
 
 const ORIGIN = '01JEXAMPLEORIGIN00000000AA';
 const OTHER_RELAY = 'other-relay-1';
 
-async function lobby(socket: Parameters<typeof request>[0]): Promise<ChatMessage[]> {
-  const page = await request<HistoryPage>(socket, 'history:fetch', { room: 'lobby', limit: 100 });
-  if (!page.ok) throw new Error(page.message);
-  return page.messages;
-}
+const lobby = (socket: Parameters<typeof historyOf>[0]) => historyOf(socket, 'lobby');
 
 describe('link messages', () => {
   it('are stored under the author with the sender as via, once per origin whoever sends them', async () => {

@@ -4,7 +4,6 @@
  * the instance the link is on is killed, the link comes back through the other and every message
  * ends up on each side once, in order.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createRelay, type Relay } from '../../../server/index';
@@ -13,45 +12,15 @@ import { newKey, until } from '../../helpers/clients';
 import { person as personIn, say, settle, textsBy } from '../../helpers/rooms';
 import { redisRelay } from '../../helpers/cluster';
 import { useRedisSuite } from '../../helpers/redis-suite';
+import { TcpCut } from '../../helpers/tcp-cut';
 
 const suite = useRedisSuite();
 const links: Link[] = [];
-const fronts: Front[] = [];
+const fronts: TcpCut[] = [];
 afterEach(async () => {
   await Promise.all(links.splice(0).map((l) => l.close()));
-  for (const f of fronts.splice(0)) f.close();
+  for (const f of fronts.splice(0)) await f.close();
 });
-
-/** One address in front of whichever instance is `target` now (new connections only), like a load balancer after a health probe. */
-class Front {
-  target = 0;
-  private readonly sockets = new Set<Socket>();
-  private constructor(private readonly server: Server, readonly port: number) {}
-  static async start(target: number): Promise<Front> {
-    const server = createServer((inbound) => front.pipe(inbound));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const front: Front = new Front(server, (server.address() as { port: number }).port);
-    front.target = target;
-    fronts.push(front);
-    return front;
-  }
-  private pipe(inbound: Socket): void {
-    const outbound = connect(this.target, '127.0.0.1');
-    for (const s of [inbound, outbound]) {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-      s.on('error', () => {
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  }
-  close(): void {
-    for (const s of this.sockets) s.destroy();
-    this.server.close();
-  }
-}
 
 const person = (r: Relay, name: string, room: string) => personIn(r.url, name, room);
 
@@ -63,7 +32,9 @@ describe('a link to a cloud deployment in Redis mode', () => {
     suite.relays.push(one, two);
     const site = await createRelay({ port: 0, host: '127.0.0.1', shutdownGraceMs: 10 });
     suite.relays.push(site);
-    const front = await Front.start(one.port!);
+    // One address in front of the instances, as a load balancer gives them.
+    const front = await TcpCut.start(one.port!);
+    fronts.push(front);
     const link = await startLink({
       local: { url: site.url },
       remote: { url: `http://127.0.0.1:${front.port}` },
@@ -91,7 +62,7 @@ describe('a link to a cloud deployment in Redis mode', () => {
     await settle(ana, 'ops', 3);
 
     // Instance one dies; the front sends new connections to instance two.
-    front.target = two.port!;
+    front.retarget(two.port!);
     suite.relays.splice(suite.relays.indexOf(one), 1);
     await one.close();
     await say(ana, 'ops', 'a2');

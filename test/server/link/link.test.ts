@@ -7,32 +7,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { ChatMessage } from '../../../protocol/index';
-import { createRelay, type Relay, type RelayOptions } from '../../../server/index';
+import type { Relay } from '../../../server/index';
 import { startLink, type Link, type LinkOptions } from '../../../server/link/index';
 import { closeAllClients, newKey, until, type TestSocket } from '../../helpers/clients';
 import { historyOf, person as personIn, say, settle, textsBy } from '../../helpers/rooms';
 import { userIdFromKey } from '../../../protocol/identity';
 import { useDataDirs } from '../../helpers/data-dirs';
+import { startRelay, useRelayCleanup } from '../../helpers/relay';
 import { TcpCut } from '../../helpers/tcp-cut';
 
 const data = useDataDirs();
 const links: Link[] = [];
 const cuts: TcpCut[] = [];
-const extraRelays: Relay[] = [];
+useRelayCleanup();
 afterEach(async () => {
   await Promise.all(links.splice(0).map((l) => l.close()));
   for (const c of cuts.splice(0)) await c.close();
-  closeAllClients();
-  await Promise.all(extraRelays.splice(0).map((r) => r.close()));
 });
 
 const quiet = pino({ level: 'silent' });
 
-async function relay(options: RelayOptions = {}): Promise<Relay> {
-  const r = await createRelay({ port: 0, host: '127.0.0.1', shutdownGraceMs: 20, ...options });
-  extraRelays.push(r);
-  return r;
-}
+const relay = () => startRelay();
 
 async function link(local: Relay, remoteUrl: string, extra: Partial<LinkOptions> = {}): Promise<Link> {
   const l = await startLink({
@@ -78,6 +73,8 @@ describe('a link between two relays', () => {
     // Nothing came back to where it was written.
     expect(texts(atSite).filter((t) => t === 'hello from the site')).toHaveLength(1);
     expect(texts(atCloud).filter((t) => t === 'hello from the cloud')).toHaveLength(1);
+    // The far relay stores before it acks: the count follows the ack, a moment after the history.
+    await until(() => l.state().crossed.out + l.state().crossed.in >= 2, 10_000, 'both acks');
     expect(l.state().crossed).toEqual({ out: 1, in: 1 });
   });
 
@@ -171,6 +168,8 @@ describe('a link between two relays', () => {
     const atSite = await settle(ana, 'ops', 4);
     // The cursors came back from disk: only what was new crossed (a link starting from nothing
     // would have sent 'before 1' and 'before 2' again, answered as duplicates but counted).
+    // The far relay stores before it acks: the count follows the ack, a moment after the history.
+    await until(() => l.state().crossed.out + l.state().crossed.in >= 2, 10_000, 'both acks');
     expect(l.state().crossed).toEqual({ out: 1, in: 1 });
     // Each side's own order holds; how the two interleave depends on when the link ran.
     const bySite = (ms: ChatMessage[]) => texts(ms.filter((m) => m.username === 'Ana'));
